@@ -1,0 +1,277 @@
+"""What the screens show, computed from content: pure functions, no Kivy.
+
+Each function takes content (cards, entries, alerts), the visitor's language, the time and a
+``_`` gettext function, and returns plain dicts of widget properties: RecycleView rows, the
+lines of a detail page, the alert banner. The screens only bind these to widgets, so everything a
+visitor reads can be unit-tested without a window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from babel.dates import format_date, format_skeleton, format_time
+
+from content.categories import CATEGORIES
+
+Gettext = Callable[[str], str]
+
+#: One symbol per kind, all present in DejaVu Sans (checked on screen: no tofu boxes).
+KIND_ICONS = {"place": "✿", "heritage": "♜", "event": "♫", "shop": "☕", "service": "ℹ", "search": "⚲"}
+ALERT_ORDER = {"urgent": 0, "warning": 1, "info": 2}
+#: "Touch the screen" in each language, written as that language says it (not translated by the catalogue).
+TOUCH_PROMPTS = (
+    "Touchez l'écran",
+    "Touch to start",
+    "Bildschirm berühren",
+    "Toque la pantalla",
+    "Tocca lo schermo",
+    "Raak het scherm aan",
+)
+PERIODS = ("today", "weekend", "month")
+
+
+def kind_titles(_: Gettext) -> dict[str, str]:
+    return {
+        "place": _("Discover"),
+        "heritage": _("Heritage"),
+        "event": _("What's on"),
+        "shop": _("Shops"),
+        "service": _("Practical info"),
+    }
+
+
+def period_titles(_: Gettext) -> dict[str, str]:
+    return {"today": _("Today"), "weekend": _("This weekend"), "month": _("This month")}
+
+
+def pick(values: dict[str, str] | None, lang: str) -> tuple[str, bool]:
+    """The text in ``lang``, else French: ``(text, fell_back_to_french)``."""
+    values = values or {}
+    if values.get(lang):
+        return values[lang], False
+    return values.get("fr", ""), lang != "fr" and bool(values.get("fr"))
+
+
+def category_name(slug: str, lang: str) -> str:
+    cat = CATEGORIES.get(slug)
+    return cat.name(lang) if cat else slug
+
+
+def local(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    return value.astimezone(tz)
+
+
+def when_text(start: dt.datetime, end: dt.datetime | None, *, now: dt.datetime, lang: str, _: Gettext) -> str:
+    """An event's next date as a visitor reads it: "Today · 21:00", "Sat 14 Jul · 21:00"."""
+    tz = now.tzinfo
+    start = local(start, tz)
+    if start.date() == now.date():
+        day = _("Today")
+    elif start.date() == now.date() + dt.timedelta(days=1):
+        day = _("Tomorrow")
+    else:
+        day = format_skeleton("MMMEd", start, locale=lang)
+    if end is not None:
+        end = local(end, tz)
+        if end.date() != start.date():
+            until = format_skeleton("MMMEd", end, locale=lang)
+            if start <= now:
+                return _("Until {date}").format(date=until)
+            return f"{day} – {until}"
+    if start.hour == 0 and start.minute == 0 and (end is None or end.hour in (0, 23)):
+        return day  # a whole day
+    hour = format_time(start, "short", locale=lang)
+    if end is not None and end.date() == start.date() and end > start:
+        hour = f"{hour} – {format_time(end, 'short', locale=lang)}"
+    return f"{day} · {hour}"
+
+
+def card_row(
+    card: Any,
+    *,
+    lang: str,
+    now: dt.datetime,
+    _: Gettext,
+    hours_status: Callable[[Any], tuple[str, str]] = lambda card: ("", ""),
+    thumb_path: Callable[[str], str] = lambda sha: "",
+) -> dict:
+    """One list card: title, one line (category, opening status or next date), thumbnail."""
+    title, _fallback = pick(card.title, lang)
+    parts = []
+    if card.categories:
+        parts.append(category_name(card.categories[0], lang))
+    state = ""
+    if card.kind == "event" and getattr(card, "next_start", None):
+        parts.append(when_text(card.next_start, card.next_end, now=now, lang=lang, _=_))
+    elif card.opening_hours:
+        state, text = hours_status(card)
+        if text:
+            parts.append(text)
+    return {
+        "viewclass": "CardRow",
+        "entry_id": card.id,
+        "kind": card.kind,
+        "title": title,
+        "line": " · ".join(parts),
+        "state": state,  # "open", "closed" or "" (drives the coloured dot)
+        "icon": KIND_ICONS.get(card.kind, "•"),
+        "thumb": thumb_path(card.thumb) if card.thumb else "",
+    }
+
+
+def card_rows(cards: Iterable[Any], **kwargs) -> list[dict]:
+    return [card_row(card, **kwargs) for card in cards]
+
+
+def grouped_rows(cards: Iterable[Any], *, _: Gettext, **kwargs) -> list[dict]:
+    """Search results grouped by kind (in the home screen's order), with a header row per group."""
+    by_kind: dict[str, list] = {}
+    for card in cards:
+        by_kind.setdefault(card.kind, []).append(card)
+    titles = kind_titles(_)
+    rows: list[dict] = []
+    for kind in titles:
+        group = by_kind.get(kind)
+        if group:
+            rows.append({"viewclass": "HeaderRow", "text": f"{titles[kind]} ({len(group)})"})
+            rows.extend(card_row(card, _=_, **kwargs) for card in group)
+    return rows
+
+
+def chip_rows(slugs: Iterable[str], *, lang: str, selected: str, _: Gettext) -> list[dict]:
+    """Category chips: "All" first, then the categories in use, sorted by their name."""
+    chips = [{"key": "", "text": _("All"), "active": selected == ""}]
+    named = sorted(((category_name(s, lang), s) for s in slugs), key=lambda t: t[0].casefold())
+    chips += [{"key": slug, "text": name, "active": slug == selected} for name, slug in named]
+    return chips
+
+
+def empty_text(kind: str, *, filtered: bool, _: Gettext) -> str:
+    if filtered:
+        return _("Nothing matches these filters right now.\nTry another category or period.")
+    if kind == "event":
+        return _("No events are planned for now.\nCome back soon!")
+    return _("Nothing to show here yet.")
+
+
+def alert_banner(alerts: Iterable[Any], *, lang: str) -> dict:
+    """The banner for the most severe active alert (urgent first), or an empty one."""
+    ranked = sorted(alerts, key=lambda a: (ALERT_ORDER.get(a.level, 9), a.starts), reverse=False)
+    if not ranked:
+        return {"text": "", "level": "", "more": 0}
+    top = ranked[0]
+    text, _fallback = pick(top.message, lang)
+    return {"text": text, "level": top.level, "more": len(ranked) - 1}
+
+
+def attract_slides(
+    featured: Iterable[Any],
+    today: Iterable[Any],
+    *,
+    lang: str,
+    now: dt.datetime,
+    _: Gettext,
+    thumb_path: Callable[[str], str] = lambda sha: "",
+) -> list[dict]:
+    """The attract loop: today's events first, then featured entries (each once)."""
+    slides, seen = [], set()
+    for card in [*today, *featured]:
+        if card.id in seen:
+            continue
+        seen.add(card.id)
+        title, _fb = pick(card.title, lang)
+        if card.kind == "event" and getattr(card, "next_start", None):
+            line = when_text(card.next_start, card.next_end, now=now, lang=lang, _=_)
+        else:
+            line, _fb = pick(card.summary, lang)
+        slides.append(
+            {
+                "entry_id": card.id,
+                "title": title,
+                "line": line,
+                "image": thumb_path(card.thumb) if card.thumb else "",
+                "icon": KIND_ICONS.get(card.kind, "•"),
+            }
+        )
+    return slides
+
+
+def osm_link(lat: float, lon: float) -> str:
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
+
+
+def qr_target(entry: Any) -> str:
+    """What the QR code carries: the entry's page, else a map link from its coordinates, else ""."""
+    if entry.url:
+        return entry.url
+    if entry.place is not None and entry.place.lat is not None:
+        return osm_link(entry.place.lat, entry.place.lon)
+    return ""
+
+
+def address_lines(place: Any) -> list[str]:
+    if place is None:
+        return []
+    town = " ".join(x for x in (place.postcode, place.city) if x)
+    return [x for x in (place.name, place.street, town) if x]
+
+
+def date_lines(occurrences: Iterable[Any], *, now: dt.datetime, lang: str, _: Gettext, limit: int = 8) -> list[str]:
+    coming = sorted((o for o in occurrences if o.effective_end >= now), key=lambda o: o.start)
+    lines = [when_text(o.start, o.end, now=now, lang=lang, _=_) for o in coming[:limit]]
+    if len(coming) > limit:
+        lines.append(_("and {count} more dates").format(count=len(coming) - limit))
+    return lines
+
+
+def source_line(source: Any, _: Gettext) -> str:
+    parts = [x for x in (source.producer or source.name, source.licence) if x]
+    return _("Source: {source}").format(source=" · ".join(parts)) if parts else ""
+
+
+def detail_view(
+    entry: Any,
+    *,
+    lang: str,
+    now: dt.datetime,
+    _: Gettext,
+    hours: Callable[[Any], tuple[str, str, list[str]]] = lambda e: ("", "", []),
+) -> dict:
+    """Everything the detail page shows for ``entry``, as strings and lists of strings.
+
+    ``hours(entry)`` returns ``(state, status_text, week_lines)`` from content.hours.
+    """
+    title, fb_title = pick(entry.title, lang)
+    summary, fb_summary = pick(entry.summary, lang)
+    body, fb_body = pick(entry.body, lang)
+    state, status, week = hours(entry) if entry.opening_hours else ("", "", [])
+    contact = entry.contact
+    contact_lines = [x for x in (contact.phone, contact.email, contact.website) if x]
+    cats = " · ".join(category_name(c, lang) for c in entry.categories)
+    return {
+        "entry_id": entry.id,
+        "kind": entry.kind,
+        "icon": KIND_ICONS.get(entry.kind, "•"),
+        "title": title,
+        "categories": cats,
+        "summary": summary,
+        "body": body,
+        "fallback_note": _("Text available in French") if (fb_title or fb_summary or fb_body) else "",
+        "address": address_lines(entry.place),
+        "hours_state": state,
+        "hours_status": status,
+        "hours_week": week,
+        "dates": date_lines(entry.occurrences, now=now, lang=lang, _=_) if entry.kind == "event" else [],
+        "contact": contact_lines,
+        "qr": qr_target(entry),
+        "source": source_line(entry.source, _),
+        "media": [m.sha256 for m in entry.media],
+    }
+
+
+def clock_texts(now: dt.datetime, lang: str) -> tuple[str, str]:
+    """Home screen's date and time in the visitor's language."""
+    return format_date(now, "full", locale=lang), format_time(now, "short", locale=lang)

@@ -1,0 +1,83 @@
+"""Reusable widgets of every screen (their look is in kv/widgets.kv)."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
+
+class Pressable(ButtonBehavior):
+    """A touch target that fires on release (a visitor's finger may slide off to cancel)."""
+
+    always_release = False
+
+
+class BigButton(Pressable, Label):
+    """A large rounded text button. ``primary`` uses the accent colour."""
+
+    primary = BooleanProperty(False)
+    selected = BooleanProperty(False)
+    icon = StringProperty("")
+    radius = NumericProperty(18)
+
+
+class IconButton(Pressable, Label):
+    """A square button showing one symbol (back, home, settings) with a caption under it."""
+
+    icon = StringProperty("")
+    caption = StringProperty("")
+
+
+class Tile(Pressable, BoxLayout):
+    """A home-screen tile: big symbol and a title on a coloured rounded card."""
+
+    icon = StringProperty("")
+    title = StringProperty("")
+    subtitle = StringProperty("")
+    color = ColorProperty([0.2, 0.3, 0.4, 1])
+    target = StringProperty("")
+
+
+class Chip(Pressable, Label):
+    """A filter chip (category, period, open now)."""
+
+    key = StringProperty("")
+    active = BooleanProperty(False)
+
+
+class CardRow(RecycleDataViewBehavior, Pressable, BoxLayout):
+    """One row of a list; all its state comes from the RecycleView's data (it keeps none of its own)."""
+
+    entry_id = StringProperty("")
+    kind = StringProperty("")
+    title = StringProperty("")
+    line = StringProperty("")
+    state = StringProperty("")
+    icon = StringProperty("")
+    thumb = StringProperty("")
+
+    def refresh_view_attrs(self, rv, index, data):
+        self.state = ""
+        self.thumb = ""
+        return super().refresh_view_attrs(rv, index, data)
+
+    def on_release(self):
+        App.get_running_app().open_entry(self.entry_id)
+
+
+class HeaderRow(RecycleDataViewBehavior, Label):
+    pass
+
+
+class InfoBlock(BoxLayout):
+    """A titled block of lines on the detail page (address, hours, dates, contact)."""
+
+    heading = StringProperty("")
+    icon = StringProperty("")
+    lines = ListProperty([])
+    extra = StringProperty("")
+    extra_color = ColorProperty([1, 1, 1, 1])
