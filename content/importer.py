@@ -1,0 +1,57 @@
+"""Importing a bundle into the cache: the same apply path as a sync."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from content.bundle import BundleError, read_bundle
+from content.cache import ApplyReport, ChangeSet, ContentCache
+
+log = logging.getLogger(__name__)
+
+
+def import_bundle(cache: ContentCache, path: str | Path, *, verify_key: bytes | None = None) -> ApplyReport:
+    """Check a bundle whole, then apply it as a full snapshot in one transaction.
+
+    A refused bundle is recorded in the cache's state (last import and its errors) and raised as
+    BundleError; the content already there stays as it was.
+    """
+    try:
+        bundle = read_bundle(path, verify_key=verify_key)
+        entries, alerts = bundle.parsed()
+        with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=cache.media.root.parent) as staging:
+            media = bundle.extract_media(Path(staging))
+            report = cache.apply(
+                ChangeSet(entries=entries, alerts=alerts, media=media, cursor=bundle.cursor or None,
+                          replace_all=True, origin="bundle")
+            )
+    except BundleError as exc:
+        log.error("bundle refused: %s", exc)
+        cache.record_outcome("bundle", ok=False, errors=[str(exc)])
+        raise
+    log.info("bundle %s applied: %d entries, %d alerts, %d new images, %d withdrawn", path, report.upserted,
+             report.alerts, report.media_added, report.deleted)
+    return report
+
+
+def build_demo_bundle(out: str | Path, *, today=None) -> dict:
+    """Build the demo town's bundle from ``content/demo/`` (dates relative to ``today``)."""
+    from content.bundle import write_bundle
+    from content.demo import load_demo
+
+    town = load_demo(today)
+    return write_bundle(out, entries=town.entries, alerts=town.alerts, media=town.media, cursor="demo",
+                        communes=sorted({e["commune"] for e in town.entries if e.get("commune")}))
+
+
+def ensure_content(cache: ContentCache) -> ApplyReport | None:
+    """On an empty cache (a kiosk's first start), import the demo town so the screen is never blank."""
+    if cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
+        return None
+    with tempfile.TemporaryDirectory(prefix="borne-demo-") as tmp:
+        bundle = Path(tmp) / "demo.zip"
+        build_demo_bundle(bundle)
+        log.info("empty content cache: importing the demo town")
+        return import_bundle(cache, bundle)

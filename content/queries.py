@@ -1,0 +1,289 @@
+"""Every query the kiosk needs, computed in the town's time zone at query time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content import hours, timeutil
+from content.categories import CATEGORIES
+from content.model import Alert, Entry
+from content.text import fold
+
+CARD_COLUMNS = "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, " \
+    "e.opening_hours, e.lat, e.lon, e.thumb"
+VISIBLE = "(e.visible_from IS NULL OR e.visible_from <= :now) AND (e.visible_until IS NULL OR e.visible_until > :now)"
+NOT_PAST = "(e.kind != 'event' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.num = e.num AND o.end > :now))"
+COMMUNE = "(:commune IS NULL OR e.commune = '' OR e.commune = :commune)"
+WORD_RE = re.compile(r"\w+")
+
+
+@dataclass
+class Card:
+    """What a list row needs of an entry: light, built from columns, without parsing the entry."""
+
+    id: str
+    kind: str
+    categories: list[str]
+    commune: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    featured: bool
+    opening_hours: str
+    lat: float | None
+    lon: float | None
+    thumb: str | None
+    next_start: dt.datetime | None = None
+    next_end: dt.datetime | None = None
+    open_state: hours.OpenState | None = None
+    distance_m: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    def text(self, field_name: str, lang: str) -> str:
+        values = getattr(self, field_name)
+        return values.get(lang) or values.get("fr", "")
+
+
+def sort_key(title: str) -> str:
+    return fold(title).strip()
+
+
+def search_columns(e: Entry) -> tuple[str, str, str, str]:
+    """The text the search index holds for an entry, every language together."""
+    keywords = [CATEGORIES[c].name(lang) for c in e.categories for lang in ("fr", "en", "de", "es", "it", "nl")]
+    if e.place:
+        keywords += [e.place.name, e.place.city, e.place.street]
+    return (
+        " · ".join(e.title.values()),
+        " ".join(dict.fromkeys(k for k in keywords if k)),
+        " ".join(e.summary.values()),
+        " ".join(e.body.values()),
+    )
+
+
+def fts_query(text: str) -> str:
+    """What a visitor typed -> an FTS5 query: every word, as a prefix, all required."""
+    return " ".join(f'"{w}"*' for w in WORD_RE.findall(fold(text)))
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_utc(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+
+
+def _card(row) -> Card:
+    return Card(
+        id=row[1], kind=row[2], commune=row[3], categories=json.loads(row[4]), title=json.loads(row[5]),
+        summary=json.loads(row[6]), featured=bool(row[7]), opening_hours=row[8], lat=row[9], lon=row[10],
+        thumb=row[11],
+    )
+
+
+class Queries:
+    """Read side of :class:`content.cache.ContentCache` (mixed in; uses ``self.db``, ``self.tz``)."""
+
+    def now(self, now: dt.datetime | None = None) -> dt.datetime:
+        return timeutil.town_now(self.tz, now)
+
+    def _params(self, now, commune, **extra) -> dict:
+        return {"now": _utc(self.now(now)), "commune": commune or None, **extra}
+
+    def _in_town(self, value: dt.datetime) -> dt.datetime:
+        return timeutil.town_now(self.tz, value)
+
+    # -- single entries -------------------------------------------------------------------------
+
+    def get(self, entry_id: str) -> Entry | None:
+        row = self.db.execute("SELECT data FROM entries WHERE id = ?", [entry_id]).fetchone()
+        return Entry.model_validate_json(row[0]) if row else None
+
+    def media_file(self, sha256: str, rendition: str = "screen") -> Path | None:
+        path = self.media.path(sha256, rendition)
+        return path if path.exists() else None
+
+    def open_state(self, entry: Entry | Card, now: dt.datetime | None = None) -> hours.OpenState | None:
+        if not entry.opening_hours:
+            return None
+        return hours.open_state(entry.opening_hours, self.now(now), self.tz)
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    def list_entries(self, *, kind: str | None = None, category: str | None = None, commune: str | None = None,
+                     now: dt.datetime | None = None, featured: bool = False) -> list[Card]:
+        where = [VISIBLE, NOT_PAST, COMMUNE]
+        if kind:
+            where.append("e.kind = :kind")
+        if category:
+            where.append("e.num IN (SELECT num FROM entry_categories WHERE category = :category)")
+        if featured:
+            where.append("e.featured = 1")
+        sql = f"SELECT {CARD_COLUMNS} FROM entries e WHERE {' AND '.join(where)} ORDER BY e.sort_title"
+        rows = self.db.execute(sql, self._params(now, commune, kind=kind, category=category)).fetchall()
+        cards = [_card(r) for r in rows]
+        if kind == "event" or kind is None:
+            self._attach_next(cards, now)
+        return cards
+
+    def featured(self, *, now: dt.datetime | None = None, commune: str | None = None) -> list[Card]:
+        return self.list_entries(featured=True, now=now, commune=commune)
+
+    def categories_in_use(self, kind: str, *, now: dt.datetime | None = None) -> list[str]:
+        sql = (f"SELECT c.category, COUNT(*) FROM entry_categories c JOIN entries e ON e.num = c.num "
+               f"WHERE e.kind = :kind AND {VISIBLE} AND {NOT_PAST} GROUP BY c.category ORDER BY COUNT(*) DESC")
+        return [r[0] for r in self.db.execute(sql, self._params(now, None, kind=kind))]
+
+    def _attach_next(self, cards: list[Card], now) -> None:
+        events = {c.id: c for c in cards if c.kind == "event"}
+        if not events:
+            return
+        sql = ("SELECT e.id, MIN(o.start), o.end FROM occurrences o JOIN entries e ON e.num = o.num "
+               "WHERE o.end > :now AND e.kind = 'event' GROUP BY e.id")
+        for entry_id, start, end in self.db.execute(sql, self._params(now, None)):
+            if card := events.get(entry_id):
+                card.next_start, card.next_end = self._in_town(_parse_utc(start)), self._in_town(_parse_utc(end))
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def events(self, *, start: dt.datetime, end: dt.datetime, category: str | None = None,
+               commune: str | None = None, now: dt.datetime | None = None) -> list[Card]:
+        """Events with an occurrence between ``start`` and ``end`` that is not over, soonest first.
+
+        Each card carries the first such occurrence (``next_start``, ``next_end``).
+        """
+        now_ = self.now(now)
+        lower = max(start, now_)
+        where = [VISIBLE, COMMUNE, "e.kind = 'event'", "o.end > :lower", "o.start < :upper"]
+        if category:
+            where.append("e.num IN (SELECT num FROM entry_categories WHERE category = :category)")
+        sql = (f"SELECT {CARD_COLUMNS}, MIN(o.start), o.end FROM entries e JOIN occurrences o ON o.num = e.num "
+               f"WHERE {' AND '.join(where)} GROUP BY e.num ORDER BY MIN(o.start), e.sort_title")
+        params = self._params(now, commune, lower=_utc(lower), upper=_utc(end), category=category)
+        cards = []
+        for row in self.db.execute(sql, params):
+            card = _card(row)
+            card.next_start, card.next_end = self._in_town(_parse_utc(row[12])), self._in_town(_parse_utc(row[13]))
+            cards.append(card)
+        return cards
+
+    def events_in(self, period: str, *, now: dt.datetime | None = None, category: str | None = None,
+                  commune: str | None = None) -> list[Card]:
+        """Events ``today``, this ``weekend`` or this ``month`` (in the town's time zone)."""
+        start, end = timeutil.period_bounds(period, self.now(now))
+        return self.events(start=start, end=end, category=category, commune=commune, now=now)
+
+    # -- hours ----------------------------------------------------------------------------------
+
+    def open_now(self, *, kind: str | None = None, category: str | None = None, commune: str | None = None,
+                 now: dt.datetime | None = None) -> list[Card]:
+        """Entries open at ``now`` with their state (when they close) attached."""
+        now_ = self.now(now)
+        cards = []
+        for card in self.list_entries(kind=kind, category=category, commune=commune, now=now_):
+            if card.opening_hours:
+                card.open_state = hours.open_state(card.opening_hours, now_, self.tz)
+                if card.open_state.is_open:
+                    cards.append(card)
+        return cards
+
+    # -- alerts ---------------------------------------------------------------------------------
+
+    def active_alerts(self, *, now: dt.datetime | None = None, commune: str | None = None) -> list[Alert]:
+        """Alerts in force now, urgent first, for ``commune`` (an alert without communes is for all)."""
+        rows = self.db.execute(
+            "SELECT data, communes FROM alerts WHERE starts <= :now AND (until IS NULL OR until > :now) "
+            "ORDER BY CASE level WHEN 'urgent' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, starts DESC",
+            self._params(now, commune),
+        ).fetchall()
+        alerts = []
+        for data, communes in rows:
+            wanted = json.loads(communes)
+            if not commune or not wanted or commune in wanted:
+                alerts.append(Alert.model_validate_json(data))
+        return alerts
+
+    # -- places ---------------------------------------------------------------------------------
+
+    def near(self, lat: float, lon: float, *, radius_m: float = 1000, kind: str | None = None,
+             limit: int = 20, now: dt.datetime | None = None, commune: str | None = None) -> list[Card]:
+        """Entries within ``radius_m`` metres of a point, nearest first."""
+        dlat = radius_m / 111_320
+        dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        where = [VISIBLE, NOT_PAST, COMMUNE, "e.lat BETWEEN :lat0 AND :lat1", "e.lon BETWEEN :lon0 AND :lon1"]
+        if kind:
+            where.append("e.kind = :kind")
+        sql = f"SELECT {CARD_COLUMNS} FROM entries e WHERE {' AND '.join(where)}"
+        params = self._params(now, commune, kind=kind, lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon,
+                              lon1=lon + dlon)
+        cards = []
+        for row in self.db.execute(sql, params):
+            card = _card(row)
+            card.distance_m = haversine_m(lat, lon, card.lat, card.lon)
+            if card.distance_m <= radius_m:
+                cards.append(card)
+        cards.sort(key=lambda c: c.distance_m)
+        return cards[:limit]
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(self, text: str, *, lang: str = "fr", limit: int = 50, now: dt.datetime | None = None,
+               commune: str | None = None) -> list[Card]:
+        """Full-text search over every language, accent- and case-insensitive, each word a prefix.
+
+        Entries whose title matches come first, then by relevance (bm25: title, then keywords such
+        as category names, then summary, then body).
+        """
+        query = fts_query(text)
+        if not query:
+            return []
+        sql = (
+            f"SELECT {CARD_COLUMNS}, bm25(search, 10.0, 4.0, 2.0, 1.0) AS rank, "
+            "(SELECT COUNT(*) FROM search t WHERE t.rowid = e.num AND t.title MATCH :q) AS in_title "
+            f"FROM search JOIN entries e ON e.num = search.rowid "
+            f"WHERE search MATCH :q AND {VISIBLE} AND {NOT_PAST} AND {COMMUNE} "
+            "ORDER BY in_title DESC, rank LIMIT :limit"
+        )
+        rows = self.db.execute(sql, self._params(now, commune, q=query, limit=limit)).fetchall()
+        cards = [_card(r) for r in rows]
+        self._attach_next(cards, now)
+        return cards
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def state(self) -> dict:
+        """The cache's state, as ``main.py info --json`` prints it."""
+        counts = dict(self.db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
+        media_count, media_bytes = 0, 0
+        if self.media.root.is_dir():
+            for p in self.media.root.iterdir():
+                if p.is_file() and not p.name.startswith("."):
+                    media_bytes += p.stat().st_size
+                    media_count += len(p.name) == 64
+        return {
+            "entries": sum(counts.values()),
+            "counts": {kind: counts.get(kind, 0) for kind in ("place", "heritage", "event", "shop", "service")},
+            "alerts": self.db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0],
+            "active_alerts": len(self.active_alerts()),
+            "media": {"count": media_count, "bytes": media_bytes},
+            "schema_version": self.meta("schema_version"),
+            "content_version": self.meta("content_version", 0),
+            "cursor": self.meta("cursor", ""),
+            "last_import": self.meta("last_bundle"),
+            "last_sync": self.meta("last_sync"),
+            "last_sync_ok_at": self.meta("last_sync_ok_at"),
+            "time_zone": self.tz,
+        }
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))

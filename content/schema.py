@@ -1,0 +1,60 @@
+"""Numbered migrations of the content cache, applied by the writer at start."""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("borne-content")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE entries (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            commune TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            sort_title TEXT NOT NULL,
+            featured INTEGER NOT NULL DEFAULT 0,
+            visible_from TEXT,
+            visible_until TEXT,
+            opening_hours TEXT NOT NULL DEFAULT '',
+            lat REAL,
+            lon REAL,
+            thumb TEXT,
+            updated_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX entries_kind ON entries (kind, sort_title);
+        CREATE INDEX entries_featured ON entries (featured) WHERE featured = 1;
+        CREATE INDEX entries_geo ON entries (lat, lon);
+        CREATE TABLE occurrences (num INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL);
+        CREATE INDEX occurrences_end ON occurrences (end, start);
+        CREATE INDEX occurrences_num ON occurrences (num);
+        CREATE TABLE entry_categories (num INTEGER NOT NULL, category TEXT NOT NULL);
+        CREATE INDEX entry_categories_category ON entry_categories (category, num);
+        CREATE INDEX entry_categories_num ON entry_categories (num);
+        CREATE TABLE entry_media (
+            num INTEGER NOT NULL, sha256 TEXT NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (num, sha256)
+        );
+        CREATE INDEX entry_media_sha ON entry_media (sha256);
+        CREATE TABLE media (
+            sha256 TEXT PRIMARY KEY, mime TEXT NOT NULL, width INTEGER, height INTEGER, bytes INTEGER
+        );
+        CREATE TABLE alerts (
+            id TEXT PRIMARY KEY, level TEXT NOT NULL, starts TEXT NOT NULL, until TEXT,
+            communes TEXT NOT NULL, data TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, keywords, summary, body,
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '1 2 3'
+        );
+        """
+    )
