@@ -117,17 +117,9 @@ def test_switching_language_notifies_binders_of_the_translate_function(locale_di
 
 
 @pytest.fixture
-def app_with_translator(locale_dir):
-    from kivy.app import App
-    from kivy.properties import ObjectProperty
-
-    class _App(App):
-        tr = ObjectProperty(None)
-
-    app = _App()  # App() registers itself as the running app, which kv's ``app`` resolves to
-    app.tr = Translator(locale_dir=locale_dir, lang="fr")
-    yield app
-    App._running_app = None
+def app_with_translator(kv_app, locale_dir):
+    kv_app.tr = Translator(locale_dir=locale_dir, lang="fr")
+    return kv_app
 
 
 KV = """
