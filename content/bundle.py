@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,7 @@ def _read_member(zf: zipfile.ZipFile, name: str, expected: dict, limits: Limits,
                     raise BundleError(f"{path}: member {name} inflates too much: refused as a decompression bomb")
                 digest.update(chunk)
                 yield chunk
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:  # zlib errors surface as these
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
         raise BundleError(f"{path}: member {name} is corrupt or truncated ({exc})") from None
     if size != int(expected["bytes"]) or digest.hexdigest() != expected["sha256"]:
         raise BundleError(f"{path}: member {name} does not match the sha256 in the manifest")

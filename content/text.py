@@ -47,7 +47,7 @@ def escape_markup(value: str) -> str:
     return value.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
 
 
-_BLOCK_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article)\b[^>]*>", re.I)
+_BLOCK_RE = re.compile(r"</?(?:p|div|br|ul|ol|h[1-6]|tr|table|blockquote|section|article)\b[^>]*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^>]*>")
 _MD_RE = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep the alt text
@@ -65,6 +65,7 @@ def html_to_text(value: str) -> str:
     s = value.replace("\r\n", "\n")
     s = re.sub(r"<br\s*/?>", "\n", s, flags=re.I)
     s = re.sub(r"<li\b[^>]*>", "\n• ", s, flags=re.I)
+    s = re.sub(r"</li\s*>", "", s, flags=re.I)
     s = _BLOCK_RE.sub("\n\n", s)
     s = _ANY_TAG_RE.sub("", s)
     s = html.unescape(s)
