@@ -150,22 +150,26 @@ def merge_specs(specs: list[Spec]) -> str:
         length = (end - start).days if start and end else 10_000
         return (selector != "", -length, start or dt.date.min, end or dt.date.min)
 
-    by_selector: dict[str, list[str]] = {}
-    for n, key in enumerate(sorted(periods, key=order)):
+    by_selector: dict[str, tuple[str, list[str]]] = {}
+    for key in sorted(periods, key=order):
         selector = _date_selector(*key)
         by_schedule: dict[tuple | None, list[str]] = defaultdict(list)
         for day, intervals in periods[key].items():
             by_schedule[None if intervals is None else _merge_intervals(intervals)].append(day)
         unlisted = [d for d in DAYS if d not in periods[key]]
         prefix = f"{selector} " if selector else ""
-        rules = [f"{prefix}{_day_selector(unlisted)} off"] if n and unlisted else []
+        off = f"{prefix}{_day_selector(unlisted)} off" if unlisted else ""
+        rules = []
         for schedule, days in sorted(by_schedule.items(), key=lambda item: _first_day(item[1])):
             times = "unknown" if schedule is None else ",".join(f"{s}-{e}" for s, e in schedule)
             rules.append(f"{prefix}{_day_selector(days)} {times}")
         # The same dates in another year: the later period replaces the earlier one entirely.
         by_selector.pop(selector, None)
-        by_selector[selector] = rules
-    rules = [rule for group in by_selector.values() for rule in group]
+        by_selector[selector] = (off, rules)
+    # Days a later period does not list are closed during it, whatever an earlier rule said.
+    rules = [
+        rule for n, (off, group) in enumerate(by_selector.values()) for rule in ([off] if n and off else []) + group
+    ]
     value = "; ".join(rules)
     try:
         return check_opening_hours(value)
