@@ -1,0 +1,106 @@
+"""The heartbeat: the kiosk's status and its usage counters, posted to the back office.
+
+Usage counters travel in batches that the kiosk's usage store keeps until the back office
+acknowledges them by batch id: a failed post sends the same batch again (the back office stores a
+batch id once), so a counter is never lost and never counted twice, even across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sync.job import SyncJob
+
+log = logging.getLogger(__name__)
+
+#: Batches sent in one heartbeat run when the kiosk has a backlog (after days offline).
+MAX_BATCHES_PER_RUN = 20
+KNOWN_COMMANDS = frozenset({"sync_now"})
+
+
+def system_uptime() -> int | None:
+    try:
+        return int(float(Path("/proc/uptime").read_text().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def status(job: SyncJob) -> dict:
+    """Everything the fleet page shows about this kiosk (no personal data)."""
+    state = job.cache.state()
+    last = state.get("last_sync") or {}
+    errors: list[str] = []
+    for origin in ("sync", "bundle", "alerts"):
+        outcome = job.cache.meta(f"last_{origin}") or {}
+        errors += [str(e) for e in outcome.get("errors", [])]
+    errors += [f"{name}: {message}" for name, message in job.failures.items() if name != "heartbeat"]
+    disk = shutil.disk_usage(job.data_dir)
+    process_uptime = int(time.monotonic() - job.started)
+    return {
+        "version": job.version,
+        "cursor": state.get("cursor") or "",
+        "last_sync": state.get("last_sync_ok_at"),
+        "last_sync_attempt": last.get("at"),
+        "last_sync_ok": last.get("ok"),
+        "errors": list(dict.fromkeys(errors))[:50],
+        "disk_free": disk.free,
+        "disk_total": disk.total,
+        "uptime": system_uptime() or process_uptime,
+        "process_uptime": process_uptime,
+        "entries": state.get("entries"),
+        "content_version": state.get("content_version"),
+        "kiosk_time": job.clock().isoformat(timespec="seconds"),
+    }
+
+
+def _batch_payload(batch: Any) -> tuple[str, dict] | None:
+    """``(batch_id, {"batch_id", "rows"})`` from whatever the usage store hands out."""
+    if batch is None:
+        return None
+    if isinstance(batch, dict):
+        batch_id, rows = batch.get("batch_id"), batch.get("rows", [])
+    else:
+        batch_id, rows = getattr(batch, "batch_id", None), getattr(batch, "rows", [])
+    if not batch_id:
+        return None
+    return str(batch_id), {"batch_id": str(batch_id), "rows": [dict(r) for r in rows]}
+
+
+def _pending(usage) -> tuple[str, dict] | None:
+    if usage is None:
+        return None
+    batch = usage.pending()
+    if isinstance(batch, list | tuple):
+        batch = batch[0] if batch else None
+    return _batch_payload(batch)
+
+
+def send(job: SyncJob) -> list[str]:
+    """Post status (and one usage batch at a time); acknowledge what the server stored.
+
+    Returns the server's commands that this kiosk knows (``sync_now``). Raises SyncError when the
+    post fails: nothing is acknowledged, the same batch goes again next time.
+    """
+    commands: list[str] = []
+    for _ in range(MAX_BATCHES_PER_RUN):
+        payload = status(job)
+        pending = _pending(job.usage)
+        if pending:
+            payload["usage"] = pending[1]
+        answer = job.client.heartbeat(payload)
+        acknowledged = [str(i) for i in answer.get("acknowledged", []) if isinstance(i, str | int)]
+        if pending and pending[0] in acknowledged:
+            job.usage.acknowledge(pending[0])
+        for command in answer.get("commands", []) or []:
+            if command in KNOWN_COMMANDS and command not in commands:
+                commands.append(command)
+            elif command not in KNOWN_COMMANDS:
+                log.warning("heartbeat: unknown command %r from the back office ignored", command)
+        if not pending or pending[0] not in acknowledged:
+            break
+    return commands

@@ -1,0 +1,459 @@
+"""One kiosk's sync work: content sync, alert poll, heartbeat, offline bundles, housekeeping.
+
+Every write to the content cache goes through :meth:`SyncJob.apply`, which holds the job's write
+lock and calls the cache's one atomic apply path (``ContentCache.apply``): media verified and put in
+place first, then entries, tombstones, alerts and the cursor in one transaction. A fault anywhere
+leaves the old content whole and is recorded in the cache's state for the maintenance panel and the
+heartbeat. The scheduler (:mod:`sync.service`) decides when each method runs; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
+from content.model import Alert, Entry
+from content.validation import EntryError, parse_alert, parse_entry
+from sync import heartbeat as hb
+from sync import offline
+from sync.client import FeedClient, NotModified, Page
+from sync.errors import FeedError, SyncCancelled, SyncError
+
+log = logging.getLogger(__name__)
+
+SYNC_NOW_FILE = "sync-now"
+INCOMING_DIR = "incoming"
+#: Pages walked by the alert poll before it leaves the rest to the content sync.
+ALERT_POLL_PAGES = 5
+#: Pages in one walk before the feed is considered broken (it keeps saying "more").
+MAX_PAGES = 10_000
+
+
+@dataclass
+class SyncResult:
+    """What one content sync did. ``problems`` are entries or images skipped (reported, not fatal)."""
+
+    not_modified: bool = False
+    pages: int = 0
+    upserted: int = 0
+    deleted: int = 0
+    alerts: int = 0
+    media_downloaded: int = 0
+    problems: list[str] = field(default_factory=list)
+    cursor: str = ""
+
+    def summary(self) -> str:
+        if self.not_modified:
+            return "content up to date"
+        text = (
+            f"{self.upserted} entries updated, {self.deleted} withdrawn, {self.alerts} alerts, "
+            f"{self.media_downloaded} images downloaded (cursor {self.cursor or '-'})"
+        )
+        if self.problems:
+            text += f"; {len(self.problems)} problem(s): " + "; ".join(self.problems[:5])
+        return text
+
+
+@dataclass
+class _Walk:
+    """Changes gathered over the pages of one feed walk (later pages win)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    deleted_alerts: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    cursor: str = ""
+    pages: int = 0
+    reset: bool = False
+    etag: str | None = None
+
+    def add_entries(self, raw: list) -> None:
+        for i, data in enumerate(raw):
+            try:
+                entry = parse_entry(data, i)
+            except EntryError as exc:
+                self.problems.append(f"{exc} (skipped)")
+                log.warning("feed: %s (skipped)", exc)
+                continue
+            self.entries[entry.id] = entry
+            self.deleted.discard(entry.id)
+
+    def add_alerts(self, raw: list, deleted: list[str]) -> None:
+        for i, data in enumerate(raw):
+            try:
+                alert = parse_alert(data, i)
+            except EntryError as exc:
+                self.problems.append(f"{exc} (skipped)")
+                log.warning("feed: %s (skipped)", exc)
+                continue
+            self.alerts[alert.id] = alert
+            self.deleted_alerts.discard(alert.id)
+        for alert_id in deleted:
+            self.alerts.pop(alert_id, None)
+            self.deleted_alerts.add(alert_id)
+
+    def add_page(self, page: Page) -> None:
+        self.pages += 1
+        self.reset = self.reset or page.reset
+        for entry_id in page.deleted:
+            self.entries.pop(entry_id, None)
+            self.deleted.add(entry_id)
+        self.add_entries(page.entries)
+        self.add_alerts(page.alerts, page.deleted_alerts)
+        self.cursor = page.cursor
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+    return False
+
+
+class SyncJob:
+    """The sync work of one kiosk. Built by :mod:`sync.service` (or a test) and driven by the scheduler."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: str | Path,
+        client: FeedClient | None,
+        usage=None,
+        cache: ContentCache | None = None,
+        tz: str = "Europe/Paris",
+        version: str = "0",
+        bundle_dir: str | Path | None = None,
+        bundle_key: bytes | None = None,
+        page_limit: int = 500,
+        media_workers: int = 4,
+        min_free_bytes: int = 200 * 1024**2,
+        clock: Callable[[], dt.datetime] | None = None,
+        bundle_settle_s: float = 2.0,
+    ):
+        self.data_dir = Path(data_dir)
+        self.client = client
+        self.usage = usage
+        self.cache = cache or ContentCache.open(self.data_dir, tz=tz)
+        self.version = version
+        self.bundle_dir = Path(bundle_dir) if bundle_dir else None
+        self.bundle_key = bundle_key
+        self.page_limit = page_limit
+        self.media_workers = media_workers
+        self.min_free_bytes = min_free_bytes
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.bundle_settle_s = bundle_settle_s
+        self.started = time.monotonic()
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        # (cursor, ETag) of the last "changes" answer that was applied whole (by a sync), and of
+        # the last one the alert poll saw (it applies alerts only, so its ETag must not stop a sync).
+        self._sync_etag: tuple[str, str] | None = None
+        self._poll_etag: tuple[str, str] | None = None
+        #: Monotonic time before which the server asked us not to come back (Retry-After).
+        self.not_before = 0.0
+        #: The current failure of each job ("sync", "alerts", "heartbeat", "bundle", ...), for the heartbeat.
+        self.failures: dict[str, str] = {}
+        self.bundles = offline.BundleWatcher(self)
+
+    @classmethod
+    def from_config(cls, config, *, client: FeedClient | None, usage=None, cache: ContentCache | None = None):
+        return cls(
+            data_dir=config.data_dir,
+            client=client,
+            usage=usage,
+            cache=cache,
+            tz=config.tz,
+            version=config.version,
+            bundle_dir=config.bundle_dir,
+            bundle_key=config.bundle_key,
+            page_limit=config.page_limit,
+            media_workers=config.media_workers,
+            min_free_bytes=config.min_free_bytes,
+        )
+
+    # -- life ------------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask a running sync to give up at its next step (nothing half-applied)."""
+        self._stop.set()
+
+    def close(self) -> None:
+        self.stop()
+        with self._lock:
+            self.cache.close()
+
+    def _check_stop(self) -> None:
+        if self._stop.is_set():
+            raise SyncCancelled("the sync process is stopping: sync abandoned, nothing applied")
+
+    @property
+    def incoming(self) -> Path:
+        return self.data_dir / INCOMING_DIR
+
+    # -- the one write path ----------------------------------------------------------------------
+
+    def apply(self, changes: ChangeSet) -> ApplyReport:
+        """Apply through the cache's atomic path; a full disk or cache fault becomes a SyncError."""
+        with self._lock:
+            try:
+                return self.cache.apply(changes)
+            except (sqlite3.Error, OSError, CacheError) as exc:
+                if is_disk_full(exc):
+                    message = f"disk full in {self.data_dir}: {changes.origin} not applied, the old content is kept"
+                else:
+                    message = f"cannot write the content cache in {self.data_dir} ({exc}): the old content is kept"
+                self.record(changes.origin, ok=False, errors=[message])
+                error = SyncError(message)
+                error.recorded = True
+                raise error from exc
+
+    def record(self, origin: str, *, ok: bool, errors: list[str] = ()) -> None:
+        """Record an outcome in the cache's state; never raises (the disk may be full)."""
+        try:
+            with self._lock:
+                self.cache.record_outcome(origin, ok=ok, errors=list(errors), at=self.clock())
+        except Exception as exc:  # noqa: BLE001 - reporting must not hide the fault it reports
+            log.debug("could not record the %s outcome: %s", origin, exc)
+
+    # -- content sync ----------------------------------------------------------------------------
+
+    def check_disk(self) -> None:
+        free = shutil.disk_usage(self.data_dir).free
+        if free < self.min_free_bytes:
+            raise SyncError(
+                f"only {free // 2**20} MB free in {self.data_dir} (at least {self.min_free_bytes // 2**20} MB "
+                "needed): sync not started, the old content is kept"
+            )
+
+    def sync_once(self, *, force: bool = False) -> SyncResult:
+        """Pull every change since the saved cursor and apply it whole. Raises SyncError on failure."""
+        if self.client is None:
+            raise SyncError("no back office configured (backoffice_url): nothing to sync from")
+        wait = self.not_before - time.monotonic()
+        if wait > 0 and not force:
+            raise SyncError(f"the back office asked to wait: next attempt in {wait:.0f} s", retry_after=wait)
+        with self._lock:
+            self._stop.clear()
+            try:
+                result = self._sync()
+            except SyncCancelled:
+                raise
+            except SyncError as exc:
+                if exc.retry_after:
+                    self.not_before = time.monotonic() + exc.retry_after
+                if not exc.recorded:
+                    self.record("sync", ok=False, errors=[str(exc)])
+                raise
+        return result
+
+    def _walk(self, since: str, *, max_pages: int = MAX_PAGES, first_etag: str | None = None) -> _Walk | None:
+        """Fetch pages from ``since`` while the feed says there are more. ``None``: 304, nothing new."""
+        walk = _Walk(cursor=since)
+        cursor, etag = since, first_etag
+        while walk.pages < max_pages:
+            self._check_stop()
+            page = self.client.changes(cursor, self.page_limit, etag=etag)
+            if isinstance(page, NotModified):
+                return None
+            if walk.pages == 0:
+                walk.etag = page.etag
+            walk.add_page(page)
+            etag = None
+            if not page.more:
+                return walk
+            if page.cursor == cursor:
+                raise FeedError(f"the feed says there is more after cursor {cursor!r} but does not move on")
+            cursor = page.cursor
+        if max_pages == MAX_PAGES:
+            raise FeedError(f"the feed did not end after {MAX_PAGES} pages")
+        return walk
+
+    def _sync(self) -> SyncResult:
+        self.check_disk()
+        since = self.cache.cursor
+        etag = self._sync_etag[1] if self._sync_etag and self._sync_etag[0] == since else None
+        walk = self._walk(since, first_etag=etag)
+        result = SyncResult(cursor=since)
+        if walk is None:
+            result.not_modified = True
+            walk = _Walk(cursor=since)
+        else:
+            result.pages = walk.pages
+        # Images: those the new entries need, and those a failed download left missing earlier.
+        entries = dict(walk.entries)
+        retry = self.cache.missing_media() - {m.sha256 for e in entries.values() for m in e.media}
+        if retry:
+            for entry in self._entries_using(retry):
+                entries.setdefault(entry.id, entry)
+        media, problems = self._download(entries.values())
+        result.media_downloaded = len(media)
+        result.problems = walk.problems + problems
+        if (
+            not entries
+            and not walk.deleted
+            and not walk.alerts
+            and not walk.deleted_alerts
+            and not problems
+            and walk.cursor == since
+        ):
+            self.record("sync", ok=True)
+            if walk.etag:
+                self._sync_etag = (since, walk.etag)
+            return result
+        changes = ChangeSet(
+            entries=list(entries.values()),
+            deleted=sorted(walk.deleted),
+            alerts=list(walk.alerts.values()),
+            deleted_alerts=sorted(walk.deleted_alerts),
+            cursor=walk.cursor if not result.not_modified else None,
+            media=media,
+            replace_all=walk.reset or (since == "" and not result.not_modified),
+            origin="sync",
+            problems=result.problems,
+        )
+        self._check_stop()
+        log.info(
+            "applying %d entries, %d withdrawn, %d alerts, %d images",
+            len(changes.entries),
+            len(changes.deleted),
+            len(changes.alerts),
+            len(media),
+        )
+        try:
+            report = self.apply(changes)
+        finally:
+            for path in media.values():
+                path.unlink(missing_ok=True)
+        result.upserted, result.deleted, result.alerts = report.upserted, report.deleted, report.alerts
+        result.problems = report.problems
+        result.cursor = self.cache.cursor
+        return result
+
+    def _entries_using(self, shas: set[str]) -> list[Entry]:
+        marks = ",".join("?" * len(shas))
+        rows = self.cache.db.execute(
+            f"SELECT DISTINCT e.id FROM entries e JOIN entry_media m ON m.num = e.num WHERE m.sha256 IN ({marks})",
+            sorted(shas),
+        ).fetchall()
+        return [e for (entry_id,) in rows if (e := self.cache.get(entry_id)) is not None]
+
+    def _download(self, entries) -> tuple[dict[str, Path], list[str]]:
+        """Download the images these entries need that the cache lacks, a few at a time."""
+        wanted: dict[str, int] = {}
+        for entry in entries:
+            for m in entry.media:
+                if not self.cache.media.has(m.sha256):
+                    wanted[m.sha256] = m.bytes
+        if not wanted:
+            return {}, []
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        got: dict[str, Path] = {}
+        problems: list[str] = []
+
+        def fetch(sha: str, size: int) -> Path:
+            self._check_stop()
+            return self.client.media(sha, self.incoming / sha, expected_bytes=size)
+
+        with ThreadPoolExecutor(max_workers=self.media_workers, thread_name_prefix="media") as pool:
+            futures = {pool.submit(fetch, sha, size): sha for sha, size in wanted.items()}
+            for future in as_completed(futures):
+                sha = futures[future]
+                try:
+                    got[sha] = future.result()
+                except SyncCancelled:
+                    for f in futures:
+                        f.cancel()
+                    for path in got.values():
+                        path.unlink(missing_ok=True)
+                    raise
+                except SyncError as exc:
+                    problems.append(f"image {sha[:12]}…: {exc} (will be retried)")
+                    log.warning("image %s not downloaded: %s", sha, exc)
+        return got, problems
+
+    # -- alerts ----------------------------------------------------------------------------------
+
+    def poll_alerts(self) -> int:
+        """The fast poll: ``changes`` from the cursor with ``If-None-Match`` (304 most of the time).
+
+        When something changed, alerts (and withdrawn alerts) are applied at once; entries wait for
+        the next content sync. Returns how many alerts were applied or withdrawn.
+        """
+        if self.client is None or not self._lock.acquire(blocking=False):
+            return 0  # a sync is running: it brings the alerts
+        try:
+            since = self.cache.cursor
+            if not since:
+                return 0  # no content yet: the content sync will bring everything
+            etag = None
+            for saved in (self._sync_etag, self._poll_etag):  # the poll's own, newer, wins
+                if saved and saved[0] == since:
+                    etag = saved[1]
+            walk = self._walk(since, max_pages=ALERT_POLL_PAGES, first_etag=etag)
+            if walk is None:
+                return 0
+            if walk.etag:
+                self._poll_etag = (since, walk.etag)
+            if not walk.alerts and not walk.deleted_alerts:
+                return 0
+            changes = ChangeSet(
+                alerts=list(walk.alerts.values()),
+                deleted_alerts=sorted(walk.deleted_alerts),
+                cursor=None,
+                origin="alerts",
+            )
+            self.apply(changes)
+            log.info("alerts: %d new or changed, %d withdrawn", len(changes.alerts), len(changes.deleted_alerts))
+            return len(changes.alerts) + len(changes.deleted_alerts)
+        finally:
+            self._lock.release()
+
+    # -- heartbeat, bundles, requests, housekeeping -----------------------------------------------
+
+    def heartbeat(self) -> list[str]:
+        """Send the status and usage counters; acknowledge what the server stored; return its commands."""
+        if self.client is None:
+            return []
+        return hb.send(self)
+
+    def status(self) -> dict:
+        return hb.status(self)
+
+    def watch_bundles(self) -> list[str]:
+        """Import new signed bundles from the watched folder; returns what happened to each."""
+        return self.bundles.scan()
+
+    def import_bundle(self, path: str | Path) -> ApplyReport:
+        return self.bundles.import_bundle(Path(path))
+
+    def take_sync_request(self) -> bool:
+        """True once when the maintenance panel asked for a sync (``<data>/sync-now``)."""
+        path = self.data_dir / SYNC_NOW_FILE
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def housekeeping(self) -> None:
+        """Nightly: refresh SQLite's statistics, merge the search index, drop leftovers."""
+        with self._lock:
+            self.cache.optimize()
+            self.cache.collect_media()
+            if self.incoming.is_dir():
+                for p in self.incoming.iterdir():
+                    if p.is_file():
+                        p.unlink(missing_ok=True)

@@ -1,0 +1,131 @@
+"""Offline bundles: a watched folder (a USB stick's mount point) and the import of a signed bundle.
+
+A bundle found there is imported once: read and checked whole by ``content.bundle.read_bundle``
+(structure, limits, hashes and the back office's signature), then applied through the job's one
+write path as a full snapshot. Unsigned, badly signed or broken bundles are refused and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from content.bundle import BundleError, read_bundle
+from content.cache import ApplyReport, ChangeSet
+from sync.errors import SyncError
+
+if TYPE_CHECKING:
+    from sync.job import SyncJob
+
+log = logging.getLogger(__name__)
+
+SEEN_FILE = "bundles-seen.json"
+PATTERNS = ("*.zip", "*.borne")
+MAX_FILES = 50
+
+
+class BundleWatcher:
+    """Looks in ``job.bundle_dir`` for bundles not imported yet."""
+
+    def __init__(self, job: SyncJob):
+        self.job = job
+
+    @property
+    def _seen_path(self) -> Path:
+        return self.job.data_dir / SEEN_FILE
+
+    def _load_seen(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._seen_path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save_seen(self, seen: dict[str, str]) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".seen-", dir=self.job.data_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(dict(list(seen.items())[-500:]), fh)
+        os.replace(tmp, self._seen_path)
+
+    def candidates(self) -> list[Path]:
+        folder = self.job.bundle_dir
+        if folder is None or not folder.is_dir():
+            return []
+        found: set[Path] = set()
+        try:
+            for pattern in PATTERNS:
+                found.update(folder.glob(pattern))
+                found.update(folder.glob(f"*/{pattern}"))
+        except OSError:  # the stick was pulled out while we looked
+            return []
+        files = [p for p in found if p.is_file() and not p.name.startswith(".")]
+        return sorted(files, key=lambda p: p.stat().st_mtime)[:MAX_FILES]
+
+    def scan(self) -> list[str]:
+        """Import each new bundle of the folder; return one line per bundle looked at."""
+        outcomes = []
+        seen = self._load_seen()
+        now = time.time()
+        for path in self.candidates():
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            key = f"{path.name}:{st.st_size}:{st.st_mtime_ns}"
+            if key in seen or now - st.st_mtime < self.job.bundle_settle_s:
+                continue  # imported or refused already, or still being copied
+            try:
+                report = self.import_bundle(path)
+            except SyncError as exc:
+                if not path.exists():
+                    continue  # pulled out mid-read: try again when it comes back
+                seen[key] = f"refused: {exc}"
+                outcomes.append(f"{path}: refused: {exc}")
+            else:
+                seen[key] = "imported"
+                outcomes.append(f"{path}: imported ({report.upserted} entries, {report.alerts} alerts)")
+            self._save_seen(seen)
+        return outcomes
+
+    def import_bundle(self, path: Path) -> ApplyReport:
+        """Verify and apply one bundle as a full snapshot. Raises SyncError (recorded) when refused."""
+        job = self.job
+        try:
+            if not job.bundle_key:
+                raise BundleError(f"{path}: no bundle key configured on this kiosk: cannot check the signature")
+            bundle = read_bundle(path, verify_key=job.bundle_key)
+            if not bundle.signed:
+                raise BundleError(f"{path}: bundle is not signed by the back office: refused")
+            entries, alerts = bundle.parsed()
+        except (BundleError, OSError) as exc:
+            message = str(exc) if isinstance(exc, BundleError) else f"{path}: cannot read ({exc})"
+            log.warning("bundle refused: %s", message)
+            job.record("bundle", ok=False, errors=[message])
+            raise SyncError(message) from None
+        job.incoming.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="bundle-", dir=job.incoming))
+        try:
+            try:
+                media = bundle.extract_media(tmp)
+            except (BundleError, OSError) as exc:
+                job.record("bundle", ok=False, errors=[str(exc)])
+                raise SyncError(str(exc)) from None
+            changes = ChangeSet(
+                entries=entries,
+                alerts=alerts,
+                cursor=bundle.cursor,  # "" when the bundle has none: the next online sync starts over
+                media=media,
+                replace_all=True,
+                origin="bundle",
+            )
+            report = job.apply(changes)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        log.info("bundle %s imported: %d entries, %d alerts", path, report.upserted, report.alerts)
+        return report
