@@ -290,7 +290,7 @@ def _instances(event: Component, tz, window, warn) -> list[tuple[dt.datetime, dt
     if end_prop is not None:
         end = date_or_datetime(end_prop, tz)
         if isinstance(end, dt.datetime) != (not all_day):
-            raise ICalError(f"line {end_prop.line}: DTEND and DTSTART are not both dates or both date-times")
+            raise ICalError(f"line {end_prop.line}: DTEND and DTSTART are not both dates or both date-times", "DTEND")
         length = end - start
     elif dur_prop is not None:
         length = duration(dur_prop.value)
@@ -353,7 +353,7 @@ def _expand(rule: Prop, start, tz, window, length, warn) -> list:
     try:
         rrule = rrulestr(value, dtstart=dtstart)
     except (ValueError, TypeError) as exc:
-        raise ICalError(f"line {rule.line}: RRULE {value!r}: {exc}") from None
+        raise ICalError(f"line {rule.line}: RRULE {value!r}: {exc}", "RRULE") from None
     lo, hi = window[0] - length, window[1]
     if all_day:
         lo, hi = lo.astimezone(tz).replace(tzinfo=None), hi.astimezone(tz).replace(tzinfo=None)

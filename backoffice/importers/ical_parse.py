@@ -26,7 +26,11 @@ _WINDOWS_ZONES = {
 
 
 class ICalError(ValueError):
-    """A value or line that cannot be read."""
+    """A value or line that cannot be read; ``field`` names the property when known."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -147,13 +151,13 @@ def date_or_datetime(prop: Prop, floating: ZoneInfo) -> dt.date | dt.datetime:
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     m = _DATETIME_RE.match(value)
     if not m or prop.params.get("VALUE", "DATE-TIME").upper() == "DATE":
-        raise ICalError(f"line {prop.line}: {prop.name} {value!r} is not a date or date-time")
+        raise ICalError(f"line {prop.line}: {prop.name} {value!r} is not a date or date-time", prop.name)
     naive = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), min(int(m[6]), 59))
     if m[7]:
         return naive.replace(tzinfo=dt.UTC)
     zone, known = tz_for(prop.params.get("TZID"), floating)
     if not known:
-        raise ICalError(f"line {prop.line}: unknown time zone {prop.params.get('TZID')!r}")
+        raise ICalError(f"line {prop.line}: unknown time zone {prop.params.get('TZID')!r}", prop.name)
     return naive.replace(tzinfo=zone)
 
 
@@ -169,7 +173,7 @@ def date_list(prop: Prop, floating: ZoneInfo) -> list[dt.date | dt.datetime]:
 def duration(value: str) -> dt.timedelta:
     m = _DURATION_RE.match(value.strip())
     if not m or not any(m.groups()[1:]):
-        raise ICalError(f"{value!r} is not a duration")
+        raise ICalError(f"{value!r} is not a duration", "DURATION")
     weeks, days, hours, minutes, seconds = (int(g or 0) for g in m.groups()[1:])
     delta = dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
     return -delta if m[1] == "-" else delta
