@@ -1,0 +1,173 @@
+"""Staff admin for content: entries (with dates, photos, kiosk preview), alerts, communes, audit log."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
+from backoffice.catalog.hours import describe_hours
+from backoffice.catalog.models import Alert, AuditEvent, Commune, Entry, EntryImage, MediaFile, Occurrence, audit
+
+admin.site.site_header = _("Borne: town kiosks")
+admin.site.site_title = _("Borne back office")
+admin.site.index_title = _("Kiosk content and fleet")
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every add, change and delete made in the admin also goes to the audit log."""
+
+    def log_addition(self, request, obj, message):
+        audit(request.user, "add", obj, str(message))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit(request.user, "change", obj, str(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit(request.user, "delete", obj)
+        return super().log_deletions(request, queryset)
+
+
+class OccurrenceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if getattr(self.instance, "kind", "") != "event":
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("An event needs at least one date."))
+
+
+class OccurrenceInline(admin.TabularInline):
+    model = Occurrence
+    formset = OccurrenceFormSet
+    extra = 1
+
+
+class EntryImageInline(admin.StackedInline):
+    model = EntryImage
+    form = EntryImageForm
+    extra = 1
+    readonly_fields = ["thumbnail"]
+
+    @admin.display(description=_("current photo"))
+    def thumbnail(self, obj):
+        if not obj or not obj.media_id:
+            return "—"
+        return format_html('<img src="/api/kiosk/v1/media/{}" style="max-height:120px">', obj.media_id)
+
+
+@admin.register(Commune)
+class CommuneAdmin(AuditedAdmin):
+    list_display = ["name", "insee"]
+    search_fields = ["name", "insee"]
+
+
+@admin.register(Entry)
+class EntryAdmin(AuditedAdmin):
+    form = EntryForm
+    inlines = [OccurrenceInline, EntryImageInline]
+    list_display = ["__str__", "kind", "commune", "status", "featured", "updated_at"]
+    list_filter = ["status", "kind", "commune", "featured"]
+    search_fields = ["title", "key", "city"]
+    readonly_fields = ["hours_readable", "preview", "wire_id_display", "updated_at"]
+    actions = ["publish", "withdraw"]
+    fieldsets = [
+        (None, {"fields": ["kind", "status", "categories", "commune", "featured", "wire_id_display"]}),
+        (_("Text (French required)"), {"fields": ["title_fr", "summary_fr", "body_fr"]}),
+        *[
+            (lang_name, {"fields": [f"title_{lang}", f"summary_{lang}", f"body_{lang}"], "classes": ["collapse"]})
+            for lang, lang_name in [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano"),
+                                    ("nl", "Nederlands")]
+        ],
+        (_("Place"), {"fields": ["place_name", "street", "postcode", "city", "lat", "lon"]}),
+        (_("Contact and hours"), {"fields": ["phone", "email", "website", "opening_hours", "hours_readable"]}),
+        (_("Publication"), {"fields": ["visible_from", "visible_until", "url", "updated_at"]}),
+        (_("Source"), {"fields": ["source_name", "source_producer", "source_licence", "source_url", "key"],
+                       "classes": ["collapse"]}),
+        (_("Preview on the kiosk"), {"fields": ["preview"]}),
+    ]
+
+    class Media:
+        js = ["catalog/hours_preview.js"]
+
+    @admin.display(description=_("identifier on the kiosks"))
+    def wire_id_display(self, obj):
+        return obj.wire_id if obj and obj.pk else "—"
+
+    @admin.display(description=_("opening hours, read aloud"))
+    def hours_readable(self, obj):
+        ok, text = describe_hours(obj.opening_hours if obj else "")
+        return format_html('<span id="hours-readable" class="{}">{}</span>', "" if ok else "errornote", text or "—")
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj or not obj.pk:
+            return _("Save the entry to see its preview.")
+        return render_to_string("catalog/preview.html", {"e": obj.to_contract(), "entry": obj})
+
+    @admin.action(description=_("Publish the selected entries"), permissions=["change"])
+    def publish(self, request, queryset):
+        for entry in queryset:
+            entry.status = "published"
+            entry.save()
+            audit(request.user, "publish", entry)
+
+    @admin.action(description=_("Withdraw the selected entries from the kiosks"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        for entry in queryset:
+            entry.status = "withdrawn"
+            entry.save()
+            audit(request.user, "withdraw", entry)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.touch()
+
+
+@admin.register(Alert)
+class AlertAdmin(AuditedAdmin):
+    form = AlertForm
+    list_display = ["__str__", "level", "starts", "until", "active"]
+    list_filter = ["level", "active"]
+    filter_horizontal = ["communes"]
+    fields = ["level", "message_fr", "message_en", "message_de", "message_es", "message_it", "message_nl",
+              "starts", "until", "communes", "active"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.touch()
+
+
+@admin.register(MediaFile)
+class MediaFileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mime", "size", "created_at"]
+    readonly_fields = ["sha256", "mime", "width", "height", "size", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_repr", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,49 @@
+"""The three staff roles, kept in step with the models after every migrate."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+#: group name -> {app_label.model: actions}
+ROLES = {
+    "editor": {
+        "catalog.entry": "add change delete view",
+        "catalog.occurrence": "add change delete view",
+        "catalog.entryimage": "add change delete view",
+        "catalog.alert": "add change delete view",
+        "catalog.commune": "view",
+        "catalog.mediafile": "add view",
+        "portal.submission": "view",
+    },
+    "moderator": {
+        "catalog.entry": "view change",
+        "catalog.commune": "view",
+        "portal.submission": "view change moderate",
+        "portal.invitation": "add change view",
+    },
+    "administrator": "*",
+}
+ROLE_NAMES = {"editor": _("editor"), "moderator": _("moderator"), "administrator": _("administrator")}
+
+
+def ensure_groups(sender=None, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    for name, perms in ROLES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        if perms == "*":
+            wanted = Permission.objects.using(using).filter(
+                content_type__app_label__in=["catalog", "fleet", "portal", "auth"]
+            )
+        else:
+            wanted = []
+            for label, actions in perms.items():
+                app_label, model = label.split(".")
+                for action in actions.split():
+                    codename = action if action == "moderate" else f"{action}_{model}"
+                    perm = Permission.objects.using(using).filter(
+                        content_type__app_label=app_label, codename=codename
+                    ).first()
+                    if perm is not None:
+                        wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,36 @@
+"""Opening hours for people: validation and a readable rendering, via content.hours."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+
+def describe_hours(value: str, lang: str = "fr") -> tuple[bool, str]:
+    """``(valid, text)``: the readable form of valid hours, or the error message."""
+    from content import hours
+
+    value = (value or "").strip()
+    if not value:
+        return True, ""
+    try:
+        hours.check_opening_hours(value)
+    except ValueError as exc:
+        return False, str(exc)
+    describe = getattr(hours, "describe", None)
+    if describe is None:
+        return True, value
+    try:
+        return True, describe(value, lang)
+    except TypeError:
+        return True, describe(value)
+    except Exception:  # a rendering problem must not hide that the value is valid
+        return True, value
+
+
+@require_GET
+def hours_preview(request):
+    """``GET ?value=…`` -> ``{ok, text}``: live check used by the admin and the portal editor."""
+    lang = (getattr(request, "LANGUAGE_CODE", "fr") or "fr")[:2]
+    ok, text = describe_hours(request.GET.get("value", "")[:500], lang)
+    return JsonResponse({"ok": ok, "text": text})

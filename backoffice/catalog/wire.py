@@ -1,0 +1,167 @@
+"""The one translation between database rows and the content contract's wire dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from content.validation import EntryError, parse_alert, parse_entry
+
+log = logging.getLogger(__name__)
+
+#: Contract field (first part of an error path) -> model form field that shows the error.
+_FIELD_OF = {
+    "title": "title", "summary": "summary", "body": "body", "categories": "categories",
+    "commune": "commune", "opening_hours": "opening_hours", "url": "url", "kind": "kind",
+    "visible_until": "visible_until", "visible_from": "visible_from",
+    "place.lat": "lat", "place.lon": "lon", "place": "lat",
+    "contact.phone": "phone", "contact.email": "email", "contact.website": "website",
+}
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in the town's time zone, with its offset."""
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _texts(value) -> dict[str, str]:
+    return {lang: text for lang, text in (value or {}).items() if isinstance(text, str) and text.strip()}
+
+
+def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
+    """The wire form of an entry; ``parse_entry`` accepts it (see :func:`check_entry`)."""
+    if occurrences is None:
+        occurrences = list(entry.occurrences.all()) if entry.pk else []
+    if images is None:
+        images = list(entry.images.select_related("media").all()) if entry.pk else []
+    has_place = any([entry.place_name, entry.street, entry.postcode, entry.city, entry.lat is not None])
+    return {
+        "id": entry.wire_id,
+        "kind": entry.kind,
+        "categories": list(entry.categories or []),
+        "commune": entry.commune_id or "",
+        "title": _texts(entry.title),
+        "summary": _texts(entry.summary),
+        "body": _texts(entry.body),
+        "place": {
+            "name": entry.place_name, "street": entry.street, "postcode": entry.postcode, "city": entry.city,
+            "lat": entry.lat, "lon": entry.lon,
+        } if has_place else None,
+        "contact": {"phone": entry.phone, "email": entry.email, "website": entry.website},
+        "opening_hours": entry.opening_hours.strip(),
+        "occurrences": [{"start": _iso(o.start), "end": _iso(o.end)} for o in occurrences],
+        "media": [
+            {
+                "sha256": img.media.sha256, "mime": img.media.mime, "width": img.media.width,
+                "height": img.media.height, "bytes": img.media.size, "alt": _texts(img.alt), "credit": img.credit,
+            }
+            for img in images
+        ],
+        "featured": entry.featured,
+        "visible_from": _iso(entry.visible_from),
+        "visible_until": _iso(entry.visible_until),
+        "url": entry.url,
+        "source": {
+            "name": entry.source_name, "producer": entry.source_producer,
+            "licence": entry.source_licence, "url": entry.source_url,
+        },
+        "updated_at": _iso(entry.updated_at or timezone.now()),
+    }
+
+
+def check_entry(entry, *, occurrences=None, images=None) -> None:
+    """Raise Django's ValidationError, field by field, when the entry breaks the contract."""
+    try:
+        parse_entry(entry_to_contract(entry, occurrences=occurrences, images=images))
+    except EntryError as exc:
+        errors: dict[str, list[str]] = {}
+        for path, message in exc.problems:
+            field = _FIELD_OF.get(path) or _FIELD_OF.get(path.split(".")[0]) or "__all__"
+            if path.startswith("occurrences") or (not path and "occurrence" in message):
+                field = "__all__"
+            errors.setdefault(field, []).append(f"{path}: {message}" if field == "__all__" and path else message)
+        raise ValidationError(errors) from None
+
+
+def alert_to_contract(alert) -> dict:
+    communes = sorted(c.insee for c in alert.communes.all()) if alert.pk else []
+    return {
+        "id": alert.wire_id,
+        "level": alert.level,
+        "message": _texts(alert.message),
+        "from": _iso(alert.starts),
+        "until": _iso(alert.until),
+        "communes": communes,
+    }
+
+
+def _parse_dt(value: str | None):
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def save_contract_entry(data: dict, *, media: dict[str, bytes] | None = None, status: str = "published"):
+    """Create or update the entry whose id is ``data['id']`` from a wire dict (demo, importers).
+
+    The dict is validated first; images are stored by hash from ``media``.
+    """
+    from backoffice.catalog.images import store_image_bytes
+    from backoffice.catalog.models import Commune, Entry, EntryImage, Occurrence
+
+    e = parse_entry(data)
+    entry = Entry.objects.filter(key=e.id).first() or Entry(key=e.id)
+    if e.commune:
+        Commune.objects.get_or_create(insee=e.commune, defaults={"name": (e.place.city if e.place else "") or e.commune})
+    place = e.place
+    entry.kind = e.kind
+    entry.categories = list(e.categories)
+    entry.commune_id = e.commune or None
+    entry.title, entry.summary, entry.body = dict(e.title), dict(e.summary), dict(e.body)
+    entry.place_name = place.name if place else ""
+    entry.street = place.street if place else ""
+    entry.postcode = place.postcode if place else ""
+    entry.city = place.city if place else ""
+    entry.lat = place.lat if place else None
+    entry.lon = place.lon if place else None
+    entry.phone, entry.email, entry.website = e.contact.phone, e.contact.email, e.contact.website
+    entry.opening_hours = e.opening_hours
+    entry.featured = e.featured
+    entry.visible_from, entry.visible_until = e.visible_from, e.visible_until
+    entry.url = e.url
+    entry.source_name, entry.source_producer = e.source.name, e.source.producer
+    entry.source_licence, entry.source_url = e.source.licence, e.source.url
+    entry.status = status
+    entry.save()
+    entry.occurrences.all().delete()
+    Occurrence.objects.bulk_create(Occurrence(entry=entry, start=o.start, end=o.end) for o in e.occurrences)
+    entry.images.all().delete()
+    for position, m in enumerate(e.media):
+        data_bytes = (media or {}).get(m.sha256)
+        if data_bytes is None:
+            log.warning("entry %s: image %s not given, skipped", e.id, m.sha256)
+            continue
+        stored = store_image_bytes(data_bytes, where=f"{e.id} image {position + 1}", reencode=False)
+        EntryImage.objects.create(entry=entry, media=stored, alt=dict(m.alt), credit=m.credit, position=position)
+    entry.touch()
+    return entry
+
+
+@transaction.atomic
+def save_contract_alert(data: dict):
+    from backoffice.catalog.models import Alert, Commune
+
+    a = parse_alert(data)
+    alert = Alert.objects.filter(key=a.id).first() or Alert(key=a.id)
+    alert.level, alert.message, alert.starts, alert.until = a.level, dict(a.message), a.starts, a.until
+    alert.active = True
+    alert.save()
+    alert.communes.clear()
+    for insee in a.communes:
+        commune, _ = Commune.objects.get_or_create(insee=insee, defaults={"name": insee})
+        alert.communes.add(commune)
+    alert.touch()
+    return alert

@@ -1,0 +1,108 @@
+"""What a kiosk receives: the changes since its cursor, in change-sequence order.
+
+Every entry, alert and tombstone row carries the change number it got when last written
+(``seq``); a page holds the ``limit`` lowest numbers above the cursor and the new cursor is the
+last number in it. A row edited while a kiosk walks the pages gets a new, higher number: it is
+sent once, in its newest form, when the walk reaches it (or again, as a change, if the walk had
+already passed it). Nothing is skipped: numbers become visible in the order they were given
+(see ``catalog.models.next_seq``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from heapq import merge
+
+from django.db.models import Prefetch, Q
+
+from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq
+from content.model import SCHEMA_VERSION
+
+DEFAULT_LIMIT = 200
+MAX_LIMIT = 1000
+
+
+class CursorError(ValueError):
+    """A ``since`` or ``limit`` that is not what the feed understands."""
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    since: int
+    limit: int
+
+
+def parse_request(since: str | None, limit: str | None) -> FeedRequest:
+    since = (since or "").strip()
+    if since and not since.isdigit():
+        raise CursorError(f"since={since!r} is not a cursor this back office gave (digits expected)")
+    if limit in (None, ""):
+        n = DEFAULT_LIMIT
+    elif not str(limit).isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        raise CursorError(f"limit={limit!r} must be a whole number from 1 to {MAX_LIMIT}")
+    else:
+        n = int(limit)
+    return FeedRequest(int(since or 0), n)
+
+
+def etag_for(commune: str, req: FeedRequest) -> str:
+    """Changes only when something was written since: the answer for the same question is the same."""
+    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}"'
+
+
+def _entry_visible_to(entry: Entry, commune: str) -> bool:
+    return entry.status == "published" and (entry.commune_id in (None, "", commune))
+
+
+def _alert_visible_to(alert: Alert, commune: str) -> bool:
+    communes = [c.insee for c in alert.communes.all()]
+    return alert.active and (not communes or commune in communes)
+
+
+def changes(commune: str, req: FeedRequest) -> dict:
+    """The feed page for a kiosk of ``commune``: ``{schema, entries, alerts, deleted, deleted_alerts, cursor, more}``."""
+    since, limit = req.since, req.limit
+    reset = since > current_seq()
+    if reset:  # the back office was restored from an older backup: start the kiosk over
+        since = 0
+    entries = Entry.objects.filter(seq__gt=since).order_by("seq").select_related("commune").prefetch_related(
+        "occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media"))
+    )[: limit + 1]
+    alerts = Alert.objects.filter(seq__gt=since).order_by("seq").prefetch_related("communes")[: limit + 1]
+    tombs = Tombstone.objects.filter(seq__gt=since).order_by("seq")[: limit + 1]
+    rows = list(merge(
+        (("entry", e) for e in entries), (("alert", a) for a in alerts), (("tomb", t) for t in tombs),
+        key=lambda pair: pair[1].seq,
+    ))
+    page, more = rows[:limit], len(rows) > limit
+    out = {"schema": SCHEMA_VERSION, "entries": [], "alerts": [], "deleted": [], "deleted_alerts": []}
+    for what, row in page:
+        if what == "entry":
+            if _entry_visible_to(row, commune):
+                out["entries"].append(row.to_contract())
+            elif since:
+                out["deleted"].append(row.wire_id)
+        elif what == "alert":
+            if _alert_visible_to(row, commune):
+                out["alerts"].append(row.to_contract())
+            elif since:
+                out["deleted_alerts"].append(row.wire_id)
+        elif since:
+            (out["deleted"] if row.what == Tombstone.ENTRY else out["deleted_alerts"]).append(row.wire_id)
+    out["cursor"] = str(page[-1][1].seq if page else since)
+    out["more"] = more
+    if reset:
+        out["reset"] = True
+    return out
+
+
+def visible_snapshot(commune: str | None = None) -> tuple[list[Entry], list[Alert]]:
+    """Every published entry and active alert for one commune (or all): what a bundle carries."""
+    entries = Entry.objects.filter(status="published").prefetch_related(
+        "occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media"))
+    ).order_by("pk")
+    alerts = Alert.objects.filter(active=True).prefetch_related("communes").order_by("pk")
+    if commune:
+        entries = entries.filter(Q(commune__isnull=True) | Q(commune_id=commune))
+        alerts = [a for a in alerts if _alert_visible_to(a, commune)]
+    return list(entries), list(alerts)

@@ -1,0 +1,126 @@
+"""Kiosks, their tokens (stored hashed), heartbeats and usage counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.catalog.models import Commune
+
+TOKEN_PREFIX = "bk_"
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough, a slow one would only cost every request.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Kiosk(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, verbose_name=_("commune"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    token_hint = models.CharField(_("token starts with"), max_length=12, blank=True, editable=False)
+    revoked = models.BooleanField(_("token revoked"), default=False)
+    sync_requested = models.BooleanField(_("sync requested"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_heartbeat = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    version = models.CharField(_("software version"), max_length=40, blank=True)
+    cursor = models.CharField(_("content cursor"), max_length=40, blank=True)
+    last_sync = models.DateTimeField(_("last sync"), null=True, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    disk_free = models.BigIntegerField(_("free disk (bytes)"), null=True, blank=True)
+    uptime = models.BigIntegerField(_("uptime (s)"), null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kiosk")
+        verbose_name_plural = _("kiosks")
+
+    def __str__(self):
+        return self.name
+
+    def issue_token(self) -> str:
+        """A new token (returned once, stored hashed); the previous one stops working."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.token_hint = token[:8]
+        self.revoked = False
+        self.save(update_fields=["token_hash", "token_hint", "revoked"])
+        return token
+
+    def revoke(self) -> None:
+        self.revoked = True
+        self.save(update_fields=["revoked"])
+
+    @property
+    def is_online(self) -> bool:
+        if self.last_heartbeat is None:
+            return False
+        limit = dt.timedelta(minutes=settings.BORNE_OFFLINE_AFTER_MINUTES)
+        return timezone.now() - self.last_heartbeat < limit
+
+    @classmethod
+    def by_token(cls, token: str) -> Kiosk | None:
+        if not token or not token.startswith(TOKEN_PREFIX):
+            return None
+        kiosk = cls.objects.select_related("commune").filter(token_hash=hash_token(token)).first()
+        if kiosk is None or kiosk.revoked or not secrets.compare_digest(kiosk.token_hash, hash_token(token)):
+            return None
+        return kiosk
+
+
+class Heartbeat(models.Model):
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="heartbeats")
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    version = models.CharField(max_length=40, blank=True)
+    cursor = models.CharField(max_length=40, blank=True)
+    last_sync = models.DateTimeField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    disk_free = models.BigIntegerField(null=True, blank=True)
+    uptime = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+
+class UsageBatch(models.Model):
+    """A batch of usage counters already stored: a batch sent twice is counted once."""
+
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE)
+    batch_id = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kiosk", "batch_id"], name="usage_batch_once")]
+
+
+class UsageCounter(models.Model):
+    """Aggregated use of a kiosk: how many times a screen/entry/category was shown in one hour."""
+
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="usage")
+    hour = models.DateTimeField(db_index=True)
+    screen = models.CharField(max_length=40)
+    entry_id = models.CharField(max_length=220, blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    lang = models.CharField(max_length=8, blank=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("usage counter")
+        verbose_name_plural = _("usage counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kiosk", "hour", "screen", "entry_id", "category", "lang"], name="usage_counter_key"
+            )
+        ]

@@ -1,0 +1,152 @@
+"""Shopkeepers' forms: joining with an invitation code, and the listing with its hours table."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from content.categories import CATEGORIES
+
+from backoffice.catalog.hours import describe_hours
+from backoffice.portal.hours_table import DAYS, HoursTableError, osm_to_table, table_to_osm
+from backoffice.portal.models import Invitation, normalise_code
+
+OPTIONAL_LANGS = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano"), ("nl", "Nederlands")]
+DAY_NAMES = {"Mo": _("Monday"), "Tu": _("Tuesday"), "We": _("Wednesday"), "Th": _("Thursday"), "Fr": _("Friday"),
+             "Sa": _("Saturday"), "Su": _("Sunday")}
+MAX_PHOTOS = 6
+
+
+class JoinForm(UserCreationForm):
+    code = forms.CharField(label=_("Invitation code"), max_length=20,
+                           help_text=_("The code on the paper the town hall gave you, e.g. ABCDE-FGH23."))
+    email = forms.EmailField(label=_("E-mail"), required=True)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ["code", "username", "email"]
+
+    def clean_code(self):
+        code = normalise_code(self.cleaned_data["code"])
+        invitation = Invitation.objects.filter(code=code).first()
+        if invitation is None or not invitation.usable:
+            raise forms.ValidationError(_("This invitation code is unknown, already used or expired."))
+        self.invitation = invitation
+        return code
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def _category_choices():
+    groups = {"shop": _("Shops, food, lodging"), "service": _("Services")}
+    return [("", "—")] + [
+        (label, [(slug, c.name("fr")) for slug, c in CATEGORIES.items() if c.group == group])
+        for group, label in groups.items()
+    ]
+
+
+class ListingForm(forms.Form):
+    name = forms.CharField(label=_("Name of the shop"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=_category_choices)
+    summary_fr = forms.CharField(label=_("In one sentence (French)"), max_length=300)
+    body_fr = forms.CharField(label=_("Description (French)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    city = forms.CharField(label=_("Town"), max_length=120)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
+    opening_hours = forms.CharField(
+        label=_("Opening hours (OSM format)"), max_length=500, required=False,
+        help_text=_("Filled in from the table above; people used to the OSM format may write it directly."),
+    )
+    photos = MultipleFileField(label=_("Photos"), required=False,
+                               help_text=_("Up to 6 photos, JPEG or PNG, at most 15 MB each."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for lang, name in OPTIONAL_LANGS:
+            self.fields[f"summary_{lang}"] = forms.CharField(label=_("In one sentence") + f" ({name})",
+                                                             max_length=300, required=False)
+            self.fields[f"body_{lang}"] = forms.CharField(label=_("Description") + f" ({name})", required=False,
+                                                          widget=forms.Textarea(attrs={"rows": 4}))
+        for day in DAYS:
+            for i in (1, 2):
+                for edge in ("open", "close"):
+                    self.fields[f"h_{day}_{i}_{edge}"] = forms.TimeField(
+                        required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                    )
+
+    def hours_rows(self):
+        return [
+            {"day": day, "name": DAY_NAMES[day],
+             "fields": [self[f"h_{day}_{i}_{edge}"] for i in (1, 2) for edge in ("open", "close")]}
+            for day in DAYS
+        ]
+
+    def lang_rows(self):
+        return [(name, self[f"summary_{lang}"], self[f"body_{lang}"]) for lang, name in OPTIONAL_LANGS]
+
+    def clean(self):
+        data = super().clean()
+        table, used = {}, False
+        for day in DAYS:
+            ranges = []
+            for i in (1, 2):
+                a, b = data.get(f"h_{day}_{i}_open"), data.get(f"h_{day}_{i}_close")
+                if a and b:
+                    ranges.append((a.strftime("%H:%M"), b.strftime("%H:%M")))
+                elif a or b:
+                    self.add_error(f"h_{day}_{i}_open", _("%(day)s: give both the opening and the closing time.")
+                                   % {"day": DAY_NAMES[day]})
+            used = used or bool(ranges)
+            table[day] = ranges
+        if used:
+            try:
+                data["opening_hours"] = table_to_osm(table)
+            except HoursTableError as exc:
+                self.add_error("opening_hours", str(exc))
+        ok, text = describe_hours(data.get("opening_hours", ""))
+        if not ok:
+            self.add_error("opening_hours", text)
+        photos = data.get("photos") or []
+        if len(photos) > MAX_PHOTOS:
+            self.add_error("photos", _("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        return data
+
+    def listing_data(self) -> dict:
+        d = self.cleaned_data
+        langs = ["fr"] + [lang for lang, _n in OPTIONAL_LANGS]
+        return {
+            "name": d["name"].strip(), "category": d["category"],
+            "summary": {lang: d.get(f"summary_{lang}", "").strip() for lang in langs if d.get(f"summary_{lang}")},
+            "body": {lang: d.get(f"body_{lang}", "").strip() for lang in langs if d.get(f"body_{lang}")},
+            "street": d["street"].strip(), "postcode": d["postcode"].strip(), "city": d["city"].strip(),
+            "phone": d.get("phone", "").strip(), "email": d.get("email", ""), "website": d.get("website", ""),
+            "opening_hours": d.get("opening_hours", "").strip(),
+        }
+
+    @classmethod
+    def initial_from(cls, data: dict) -> dict:
+        initial = {k: data.get(k, "") for k in ("name", "category", "street", "postcode", "city", "phone", "email",
+                                               "website", "opening_hours")}
+        for key in ("summary", "body"):
+            for lang, text in (data.get(key) or {}).items():
+                initial[f"{key}_{lang}"] = text
+        for day, ranges in (osm_to_table(data.get("opening_hours", "")) or {}).items():
+            for i, (a, b) in enumerate(ranges[:2], start=1):
+                initial[f"h_{day}_{i}_open"], initial[f"h_{day}_{i}_close"] = a, b
+        return initial

@@ -1,0 +1,90 @@
+"""Approving and rejecting shopkeepers' listings: the only way a submission reaches the kiosks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.catalog.models import Entry, EntryImage, audit
+from backoffice.catalog.wire import check_entry
+from backoffice.portal.models import State, Submission
+
+TEXT_KEYS = ("summary", "body")
+
+
+def _apply(submission: Submission, entry: Entry) -> None:
+    d = submission.data
+    entry.kind = "shop" if d.get("category", "") in _shop_slugs() else "service"
+    entry.categories = [d["category"]] if d.get("category") else []
+    entry.commune = submission.commune
+    entry.title = {"fr": d.get("name", "")}
+    for key in TEXT_KEYS:
+        setattr(entry, key, {lang: text for lang, text in (d.get(key) or {}).items() if text})
+    entry.place_name = d.get("name", "")
+    entry.street, entry.postcode, entry.city = d.get("street", ""), d.get("postcode", ""), d.get("city", "")
+    entry.phone, entry.website, entry.email = d.get("phone", ""), d.get("website", ""), d.get("email", "")
+    entry.opening_hours = d.get("opening_hours", "")
+    entry.source_name = _("Listing written by the shop")
+
+
+def _shop_slugs() -> set[str]:
+    from content.categories import CATEGORIES
+
+    return {slug for slug, cat in CATEGORIES.items() if cat.group == "shop"}
+
+
+@transaction.atomic
+def approve(submission: Submission, moderator) -> Entry:
+    """Publish the proposed listing (creating or updating its entry); ValidationError if it breaks the contract."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    entry = submission.entry or Entry(status="published")
+    _apply(submission, entry)
+    photos = list(submission.photos.all().order_by("created_at"))
+    images = [EntryImage(media=p, position=i) for i, p in enumerate(photos)]
+    check_entry(entry, occurrences=[], images=images)
+    entry.status = "published"
+    entry.save()
+    if entry.key is None:
+        entry.key = f"shop:{submission.pk}"
+        entry.save(update_fields=["key"])
+    entry.images.all().delete()
+    for image in images:
+        image.entry = entry
+        image.save()
+    submission.entry = entry
+    submission.state = State.PUBLISHED
+    submission.reason = ""
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = moderator
+    submission.save()
+    entry.touch()
+    audit(moderator, "approve", submission, f"entry {entry.wire_id}")
+    return entry
+
+
+@transaction.atomic
+def reject(submission: Submission, moderator, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the listing is rejected: the shopkeeper reads it."))
+    submission.state = State.REJECTED
+    submission.reason = reason
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = moderator
+    submission.save()
+    audit(moderator, "reject", submission, reason)
+
+
+def resubmit(submission: Submission, owner, data: dict, photos) -> Submission:
+    """A shopkeeper's new or edited listing: pending again; a published entry stays as it is."""
+    with transaction.atomic():
+        submission.data = data
+        submission.state = State.PENDING
+        submission.submitted_at = timezone.now()
+        submission.save()
+        if photos is not None:
+            submission.photos.set(photos)
+        audit(owner, "submit", submission)
+    return submission

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from backoffice.portal import views
+from backoffice.throttle import ThrottledAuthenticationForm
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("join/", views.join, name="join"),
+    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html",
+                                                authentication_form=ThrottledAuthenticationForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("listings/new/", views.edit, name="new"),
+    path("listings/<int:pk>/", views.edit, name="edit"),
+    path("invitations/<int:pk>/print/", views.invitation_print, name="invitation_print"),
+]

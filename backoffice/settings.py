@@ -1,0 +1,173 @@
+"""Django settings of the back office, read from the environment.
+
+- ``BORNE_DATA_DIR``: the data folder; the SQLite database is ``<data>/backoffice/db.sqlite3`` and
+  uploaded media live in ``<data>/backoffice/media/`` (``backoffice.cli`` sets it from ``--data-dir``).
+- ``DATABASE_URL``: PostgreSQL (``postgresql://user:pass@host/name``) instead of SQLite.
+- ``BORNE_ENV=production``: ``BORNE_SECRET_KEY`` and ``BORNE_ALLOWED_HOSTS`` (comma-separated) are
+  required; debug is off, cookies are secure, HTTPS is enforced with HSTS.
+- ``BORNE_BUNDLE_KEY``: the key that signs exported bundles (hex or text); without it a key file
+  ``<data>/backoffice/bundle.key`` is generated on first export.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.dburl import parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir() -> Path:
+    if value := os.environ.get("BORNE_DATA_DIR"):
+        return Path(value).expanduser().resolve()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("borne", appauthor=False))
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when BORNE_ENV=production")
+    return value
+
+
+PRODUCTION = os.environ.get("BORNE_ENV", "").strip().lower() == "production"
+DATA_DIR = _data_dir()
+BACKOFFICE_DIR = DATA_DIR / "backoffice"
+
+if PRODUCTION:
+    SECRET_KEY = _required("BORNE_SECRET_KEY")
+    ALLOWED_HOSTS = [h.strip() for h in _required("BORNE_ALLOWED_HOSTS").split(",") if h.strip()]
+    DEBUG = False
+else:
+    SECRET_KEY = os.environ.get("BORNE_SECRET_KEY") or "django-insecure-borne-development-only-key-0123456789"
+    ALLOWED_HOSTS = [h.strip() for h in os.environ.get("BORNE_ALLOWED_HOSTS", "").split(",") if h.strip()] or [
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "testserver",
+    ]
+    DEBUG = os.environ.get("BORNE_DEBUG", "1") != "0"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "backoffice.catalog",
+    "backoffice.fleet",
+    "backoffice.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "backoffice.urls"
+WSGI_APPLICATION = "backoffice.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": parse_database_url(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BACKOFFICE_DIR / "db.sqlite3",
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("BORNE_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BACKOFFICE_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = BACKOFFICE_DIR / "media"
+
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
+
+# Uploads: photos are checked and re-encoded by backoffice.catalog.images; this caps what reaches it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+BORNE_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+BORNE_MAX_IMAGE_PIXELS = 40_000_000
+#: A kiosk without heartbeat for this long is shown offline.
+BORNE_OFFLINE_AFTER_MINUTES = 15
+#: Failed logins allowed per user name and address within the window before refusal.
+BORNE_LOGIN_ATTEMPTS = 5
+BORNE_LOGIN_WINDOW_SECONDS = 15 * 60
+BORNE_BUNDLE_KEY = os.environ.get("BORNE_BUNDLE_KEY", "")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if PRODUCTION or os.environ.get("DATABASE_URL"):
+    # Several workers must share login throttling: keep it in the database.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "borne_cache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"backoffice": {"handlers": ["console"], "level": os.environ.get("BORNE_LOG_LEVEL", "INFO")}},
+}
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("BORNE_SSL_REDIRECT", "1") != "0"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("BORNE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("BORNE_HSTS_SUBDOMAINS", "1") != "0"
+    SECURE_HSTS_PRELOAD = os.environ.get("BORNE_HSTS_PRELOAD", "1") != "0"
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+    SESSION_COOKIE_HTTPONLY = True
+    if trusted := os.environ.get("BORNE_CSRF_TRUSTED_ORIGINS"):
+        CSRF_TRUSTED_ORIGINS = [o.strip() for o in trusted.split(",") if o.strip()]
