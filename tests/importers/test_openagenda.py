@@ -192,10 +192,17 @@ def test_client_pages_through_the_agenda(http_server, oa_dir):
     assert queries[1]["after[]"] == ["1", "123"]
 
 
-def test_client_http_error_is_a_fetch_error(http_server):
+def test_client_http_error_is_a_fetch_error_and_the_session_is_injectable(http_server):
+    import requests
+
     http_server.routes["/v2/agendas/42/events"] = (403, b'{"message": "forbidden"}')
-    with pytest.raises(FetchError, match="HTTP 403"):
-        list(openagenda.fetch_pages(42, key="k", base_url=http_server.url + "/v2"))
+    with requests.Session() as session, pytest.raises(FetchError, match="HTTP 403"):
+        list(openagenda.fetch_pages(42, key="k", session=session, base_url=http_server.url + "/v2"))
+
+
+def test_client_network_error_is_a_fetch_error():
+    with pytest.raises(FetchError, match="127.0.0.1:9"):
+        list(openagenda.fetch_pages(42, key="k", base_url="http://127.0.0.1:9/v2", timeout=2))
 
 
 def test_client_non_json_answer_is_a_fetch_error(http_server):
