@@ -1,10 +1,369 @@
-"""PLACEHOLDER being completed: OSM opening hours."""
-from opening_hours import OpeningHours, ParserError
+"""OSM opening_hours: validation, "open now and until when", and a readable week in six languages.
+
+Built on ``opening-hours-py`` (the Rust ``opening-hours`` crate), which knows French public
+holidays (``PH off`` closes on 14 July, Easter Monday, 25 December, ...). Every computation is
+done in the town's time zone; what is shown goes through Babel in the visitor's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.dates import format_skeleton, get_day_names
+from opening_hours import OpeningHours, ParserError, State
+
+from content.timeutil import DEFAULT_TZ, format_time, format_time_range, zone
+
+log = logging.getLogger(__name__)
+
+COUNTRY = "FR"
+#: How far ahead :func:`open_state` looks for the next opening.
+HORIZON = dt.timedelta(days=400)
+#: How many weeks :func:`describe` compares before it calls a week "the" week.
+WEEKS = 53
+
+# -- validation --------------------------------------------------------------------------------------
+
+_RULE_WORDS = {
+    "EOI": "the end of the text",
+    "any_rule_separator": "';' or ','",
+    "normal_rule_separator": "';'",
+    "rules_modifier": "open, closed, off or unknown",
+    "timespan": "a time span such as 09:00-12:00",
+    "holiday": "PH (public holidays)",
+    "always_open": "24/7",
+    "small_range_selectors": "days such as Mo-Fr",
+    "week_selector": "week numbers",
+    "monthday_range": "dates such as Jul 14",
+    "year": "a year",
+    "comment": 'a "comment"',
+    "wday": "a weekday (Mo Tu We Th Fr Sa Su)",
+    "month": "a month (Jan ... Dec)",
+    "hour_minutes": "a time such as 09:00",
+    "extended_hour_minutes": "a time such as 09:00",
+}
+_POSITION_RE = re.compile(r"-->\s*\d+:(\d+)")
+_EXPECTED_RE = re.compile(r"=\s*(expected|unexpected)\s+(.+)$", re.MULTILINE)
+
+
+def _readable_parser_error(value: str, exc: Exception) -> str:
+    text = str(exc)
+    position = _POSITION_RE.search(text)
+    expected = _EXPECTED_RE.search(text)
+    if not position or not expected:
+        return f"{value!r} is not valid OSM opening_hours ({text.strip().splitlines()[-1].strip(' =')})"
+    column = int(position.group(1))
+    names = [n.strip() for n in re.split(r",\s*(?:or\s+)?|\s+or\s+", expected.group(2)) if n.strip()]
+    words = ", ".join(dict.fromkeys(_RULE_WORDS.get(n, n.replace("_", " ")) for n in names))
+    return (
+        f"{value!r} is not valid OSM opening_hours: at character {column} ({value[column - 1 :][:12]!r}) "
+        f"{expected.group(1)} {words}"
+    )
 
 
 def check_opening_hours(value: str) -> str:
+    """``value`` if it is a valid OSM opening_hours expression, else a ValueError that says where and why."""
+    if not isinstance(value, str):
+        raise ValueError(f"opening hours must be text, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError("opening hours are empty (leave the field out instead)")
     try:
-        OpeningHours(value)
+        OpeningHours(value, auto_country=False, auto_timezone=False)
     except (ParserError, SyntaxError) as exc:
-        raise ValueError(f"{value!r} is not valid OSM opening_hours: {exc}") from None
+        raise ValueError(_readable_parser_error(value, exc)) from None
     return value
+
+
+@lru_cache(maxsize=2048)
+def _parsed(expr: str, tz: str | None, country: str | None) -> OpeningHours:
+    """The parsed expression (a kiosk evaluates the same few hundred expressions again and again)."""
+    check_opening_hours(expr)
+    return OpeningHours(
+        expr, timezone=zone(tz) if tz else None, country=country, auto_country=False, auto_timezone=False
+    )
+
+
+# -- open now ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenState:
+    """Whether a place is open at a moment, and when that changes (aware, in the town's zone)."""
+
+    is_open: bool
+    unknown: bool
+    changes_at: dt.datetime | None  # None: never changes (24/7, or closed for good)
+    next_open: dt.datetime | None = None  # when closed or unknown: the next opening (None if none in a year)
+    comment: str = ""  # the expression's comment for this moment, e.g. "sur rendez-vous"
+
+
+def open_state(hours: str, at: dt.datetime, tz: str = DEFAULT_TZ, *, country: str = COUNTRY) -> OpenState:
+    """The state of ``hours`` at ``at`` (aware), with public holidays of ``country``, in zone ``tz``."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"open_state needs an aware datetime, got {at.isoformat()}")
+    oh = _parsed(hours, tz, country)
+    tzinfo = zone(tz)
+    local = at.astimezone(tzinfo)
+    state, comment = oh.state(local)
+    change = oh.next_change(local)
+    changes_at = change.astimezone(tzinfo) if change is not None else None
+    next_open = None
+    if state != State.OPEN and changes_at is not None:
+        next_open = _next_open(oh, changes_at, local + HORIZON, tzinfo)
+    return OpenState(
+        is_open=state == State.OPEN,
+        unknown=state == State.UNKNOWN,
+        changes_at=changes_at,
+        next_open=next_open,
+        comment=comment or "",
+    )
+
+
+def _next_open(oh: OpeningHours, start: dt.datetime, limit: dt.datetime, tzinfo) -> dt.datetime | None:
+    if oh.is_open(start):
+        return start
+    for begin, _end, state, _comment in oh.intervals(start, limit):
+        if state == State.OPEN:
+            return max(begin, start).astimezone(tzinfo)
+    return None
+
+
+# -- words -------------------------------------------------------------------------------------------
+
+# The few words Babel does not have, per UI language (French when the language is not one of these).
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "open": "Ouvert", "closed": "Fermé", "unknown": "Horaires à confirmer", "open_always": "Ouvert 24 h/24",
+        "opens": "ouvre", "closes": "ferme", "tomorrow": "demain", "weekday": "{day}", "date": "le {date}",
+        "at": "à {time}", "midnight": "à minuit",
+        "week_closed": "fermé", "week_always": "Ouvert 24 h/24, 7 j/7", "week_all_day": "24 h/24",
+        "week_holidays": "jours fériés", "week_to_confirm": "à confirmer", "week_unknown": "horaires à confirmer",
+        "colon": "\u00a0: ",
+    },
+    "en": {
+        "open": "Open", "closed": "Closed", "unknown": "Hours to be confirmed", "open_always": "Open 24/7",
+        "opens": "opens", "closes": "closes", "tomorrow": "tomorrow", "weekday": "{day}", "date": "on {date}",
+        "at": "at {time}", "midnight": "at midnight",
+        "week_closed": "closed", "week_always": "Open 24/7", "week_all_day": "24 hours",
+        "week_holidays": "Public holidays", "week_to_confirm": "to be confirmed", "week_unknown": "to be confirmed",
+        "colon": ": ",
+    },
+    "de": {
+        "open": "Geöffnet", "closed": "Geschlossen", "unknown": "Öffnungszeiten unbestätigt",
+        "open_always": "Rund um die Uhr geöffnet",
+        "opens": "öffnet", "closes": "schließt", "tomorrow": "morgen", "weekday": "am {day}", "date": "am {date}",
+        "at": "um {time}", "midnight": "um Mitternacht",
+        "week_closed": "geschlossen", "week_always": "Rund um die Uhr geöffnet", "week_all_day": "24 Stunden",
+        "week_holidays": "Feiertage", "week_to_confirm": "unbestätigt", "week_unknown": "unbestätigt",
+        "colon": ": ",
+    },
+    "es": {
+        "open": "Abierto", "closed": "Cerrado", "unknown": "Horario por confirmar", "open_always": "Abierto 24 horas",
+        "opens": "abre", "closes": "cierra", "tomorrow": "mañana", "weekday": "el {day}", "date": "el {date}",
+        "at": "a las {time}", "at_one": "a la {time}", "midnight": "a medianoche",
+        "week_closed": "cerrado", "week_always": "Abierto 24 horas, todos los días", "week_all_day": "24 horas",
+        "week_holidays": "festivos", "week_to_confirm": "por confirmar", "week_unknown": "horario por confirmar",
+        "colon": ": ",
+    },
+    "it": {
+        "open": "Aperto", "closed": "Chiuso", "unknown": "Orari da confermare", "open_always": "Aperto 24 ore su 24",
+        "opens": "apre", "closes": "chiude", "tomorrow": "domani", "weekday": "{day}", "date": "il {date}",
+        "date_elided": "l'{date}", "at": "alle {time}", "at_one": "all'{time}", "midnight": "a mezzanotte",
+        "week_closed": "chiuso", "week_always": "Aperto 24 ore su 24, tutti i giorni", "week_all_day": "24 ore su 24",
+        "week_holidays": "festivi", "week_to_confirm": "da confermare", "week_unknown": "orari da confermare",
+        "colon": ": ",
+    },
+    "nl": {
+        "open": "Open", "closed": "Gesloten", "unknown": "Openingstijden onbevestigd", "open_always": "Altijd open",
+        "opens": "opent", "closes": "sluit", "tomorrow": "morgen", "weekday": "{day}", "date": "op {date}",
+        "at": "om {time}", "midnight": "om middernacht",
+        "week_closed": "gesloten", "week_always": "Dag en nacht open", "week_all_day": "24 uur",
+        "week_holidays": "feestdagen", "week_to_confirm": "onbevestigd", "week_unknown": "openingstijden onbevestigd",
+        "colon": ": ",
+    },
+}  # fmt: skip
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in WORDS else "fr"
+
+
+# -- status line -------------------------------------------------------------------------------------
+
+
+def status_text(state: OpenState, lang: str, now: dt.datetime) -> str:
+    """``Ouvert · ferme à 19:00``, ``Closed · opens Monday at 9:00 AM``, ``Horaires à confirmer``."""
+    lang = _lang(lang)
+    w = WORDS[lang]
+    if state.unknown:
+        parts = [w["unknown"]]
+    elif state.is_open:
+        if state.changes_at is None:
+            parts = [w["open_always"]]
+        else:
+            parts = [w["open"], f"{w['closes']} {_when(state.changes_at, now, lang, closing=True)}"]
+    else:
+        parts = [w["closed"]]
+        if state.next_open is not None:
+            parts.append(f"{w['opens']} {_when(state.next_open, now, lang, closing=False)}")
+    if state.comment:
+        parts.append(state.comment)
+    return " · ".join(parts)
+
+
+def _when(moment: dt.datetime, now: dt.datetime, lang: str, *, closing: bool) -> str:
+    """``demain à 9:00``, ``am Montag um 09:00``, ``à minuit`` relative to ``now`` in ``moment``'s zone."""
+    w = WORDS[lang]
+    now = now.astimezone(moment.tzinfo)
+    if moment.time() == dt.time(0):  # midnight ends the day before: "closes at midnight", not "tomorrow at 0:00"
+        day, at = moment.date() - dt.timedelta(days=1), w["midnight"]
+    else:
+        day = moment.date()
+        at = w["at_one" if moment.hour in (1, 13) and "at_one" in w and _is_one(moment, lang) else "at"]
+        at = at.format(time=format_time(moment, lang))
+    days = (day - now.date()).days
+    if days <= 0 or (closing and moment - now < dt.timedelta(hours=12)):
+        return at
+    if days == 1:
+        return f"{w['tomorrow']} {at}"
+    if days < 7:
+        weekday = get_day_names("wide", locale=lang)[day.weekday()]
+        return f"{w['weekday'].format(day=weekday)} {at}"
+    date = format_skeleton("MMMMd", day, locale=lang)
+    template = w["date_elided"] if "date_elided" in w and day.day in (8, 11) else w["date"]
+    return f"{template.format(date=date)} {at}"
+
+
+def _is_one(moment: dt.datetime, lang: str) -> bool:
+    """Spanish "a la 1:00" and Italian "all'1:00": the hour as written is one."""
+    shown = format_time(moment, lang)
+    return shown.lstrip("0").startswith("1:") or shown.startswith("1.")
+
+
+# -- the week ----------------------------------------------------------------------------------------
+
+Piece = tuple[int, int, str, str]  # start minute, end minute (may be < start: past midnight), state, comment
+Day = tuple[Piece, ...]
+WHOLE_DAY: Day = ((0, 1440, "open", ""),)
+
+
+def describe(hours: str, lang: str, *, on: dt.date | None = None, country: str = COUNTRY) -> list[str]:
+    """The opening hours as lines a visitor reads, in ``lang``.
+
+    ``["lundi–vendredi : 09:00 – 12:00, 14:00 – 19:00", "samedi : 09:00 – 12:00", "dimanche : fermé",
+    "jours fériés : fermé"]``. The week is the one of ``on`` (default: today), and must be the same
+    for a year ahead: seasonal hours, dated exceptions and the like come back as the raw
+    expression, in one line. Raises ValueError for an invalid expression.
+    """
+    hours = hours.strip()
+    if not hours:
+        return []
+    check_opening_hours(hours)
+    on = on or dt.date.today()
+    monday = on - dt.timedelta(days=on.weekday())
+    return list(_describe(hours, _lang(lang), monday, country))
+
+
+@lru_cache(maxsize=512)
+def _describe(hours: str, lang: str, monday: dt.date, country: str) -> tuple[str, ...]:
+    start = dt.datetime.combine(monday - dt.timedelta(days=1), dt.time(0))
+    ndays = WEEKS * 7 + 2  # the Sunday before (for what runs past its midnight) ... the Monday after
+    plain = _day_pieces(_parsed(hours, None, None), start, ndays)
+    weeks = {tuple(plain[1 + 7 * k : 8 + 7 * k]) for k in range(WEEKS)}
+    if len(weeks) != 1:
+        log.debug("hours %r change over the year: shown as written", hours)
+        return (hours,)
+    (week,) = weeks
+    with_holidays = _day_pieces(_parsed(hours, None, country), start, ndays) if "PH" in hours else plain
+    holidays = {with_holidays[i] for i in range(1, ndays - 1) if with_holidays[i] != plain[i]}
+    if len(holidays) > 1:
+        log.debug("hours %r differ between public holidays: shown as written", hours)
+        return (hours,)
+    w = WORDS[lang]
+    lines = [w["week_always"]] if all(day == WHOLE_DAY for day in week) else _week_lines(week, lang)
+    if holidays:
+        (holiday,) = holidays
+        lines.append(f"{w['week_holidays']}{w['colon']}{_day_text(holiday, lang)}")
+    return tuple(lines)
+
+
+def _minutes(moment: dt.datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _day_pieces(oh: OpeningHours, start: dt.datetime, ndays: int) -> list[Day]:
+    """What is not closed on each of ``ndays`` days from ``start`` (naive wall-clock time).
+
+    A span that runs past midnight is kept whole on the day it started (``18:00-02:00``), unless
+    it covers a whole day.
+    """
+    end = start + dt.timedelta(days=ndays)
+    days: list[list[Piece]] = [[] for _ in range(ndays)]
+    for begin, stop, state, comment in oh.intervals(start, end):
+        if state == State.CLOSED:
+            continue
+        key = "open" if state == State.OPEN else "unknown"
+        cursor, stop = max(begin, start), min(stop or end, end)
+        while cursor < stop:
+            midnight = dt.datetime.combine(cursor.date() + dt.timedelta(days=1), dt.time(0))
+            piece_end = min(stop, midnight)
+            index = (cursor.date() - start.date()).days
+            days[index].append((_minutes(cursor), 1440 if piece_end == midnight else _minutes(piece_end), key, comment))
+            cursor = piece_end
+    for i in range(1, ndays):
+        today, before = days[i], days[i - 1]
+        if not (today and before):
+            continue
+        first, last = today[0], before[-1]
+        runs_on = first[0] == 0 and first[1] < 1440 and last[1] == 1440 and last[0] > 0
+        if runs_on and first[2:] == last[2:]:
+            before[-1] = (last[0], first[1], *last[2:])
+            del today[0]
+    return [tuple(day) for day in days]
+
+
+def _piece_text(piece: Piece, lang: str) -> str:
+    w = WORDS[lang]
+    begin, end, state, comment = piece
+    if (begin, end) == (0, 1440):
+        text = w["week_all_day"] if state == "open" else w["week_unknown"]
+    else:
+        text = format_time_range(dt.time(begin // 60, begin % 60), dt.time(end // 60 % 24, end % 60), lang)
+        if state != "open" and not comment:
+            comment = w["week_to_confirm"]
+    return f"{text} ({comment})" if comment else text
+
+
+def _day_text(day: Day, lang: str) -> str:
+    return ", ".join(_piece_text(p, lang) for p in day) if day else WORDS[lang]["week_closed"]
+
+
+def _days_text(days: list[int], lang: str) -> str:
+    """``lundi–vendredi``, ``samedi, dimanche``, ``lundi, mercredi–vendredi`` (0 is Monday)."""
+    names = get_day_names("wide", locale=lang)
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[d] for d in run)
+    return ", ".join(parts)
+
+
+def _week_lines(week: tuple[Day, ...], lang: str) -> list[str]:
+    groups: dict[Day, list[int]] = {}
+    for weekday, day in enumerate(week):
+        groups.setdefault(day, []).append(weekday)
+    ordered = sorted(groups.items(), key=lambda item: (not item[0], item[1][0]))  # closed days last
+    colon = WORDS[lang]["colon"]
+    return [f"{_days_text(days, lang)}{colon}{_day_text(day, lang)}" for day, days in ordered]
