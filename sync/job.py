@@ -324,15 +324,15 @@ class SyncJob:
             origin="sync",
             problems=result.problems,
         )
-        self._check_stop()
-        log.info(
-            "applying %d entries, %d withdrawn, %d alerts, %d images",
-            len(changes.entries),
-            len(changes.deleted),
-            len(changes.alerts),
-            len(media),
-        )
         try:
+            self._check_stop()
+            log.info(
+                "applying %d entries, %d withdrawn, %d alerts, %d images",
+                len(changes.entries),
+                len(changes.deleted),
+                len(changes.alerts),
+                len(media),
+            )
             report = self.apply(changes)
         finally:
             for path in media.values():
