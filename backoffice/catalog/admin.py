@@ -85,14 +85,24 @@ class EntryAdmin(AuditedAdmin):
         (_("Text (French required)"), {"fields": ["title_fr", "summary_fr", "body_fr"]}),
         *[
             (lang_name, {"fields": [f"title_{lang}", f"summary_{lang}", f"body_{lang}"], "classes": ["collapse"]})
-            for lang, lang_name in [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano"),
-                                    ("nl", "Nederlands")]
+            for lang, lang_name in [
+                ("en", "English"),
+                ("de", "Deutsch"),
+                ("es", "Español"),
+                ("it", "Italiano"),
+                ("nl", "Nederlands"),
+            ]
         ],
         (_("Place"), {"fields": ["place_name", "street", "postcode", "city", "lat", "lon"]}),
         (_("Contact and hours"), {"fields": ["phone", "email", "website", "opening_hours", "hours_readable"]}),
         (_("Publication"), {"fields": ["visible_from", "visible_until", "url", "updated_at"]}),
-        (_("Source"), {"fields": ["source_name", "source_producer", "source_licence", "source_url", "key"],
-                       "classes": ["collapse"]}),
+        (
+            _("Source"),
+            {
+                "fields": ["source_name", "source_producer", "source_licence", "source_url", "key"],
+                "classes": ["collapse"],
+            },
+        ),
         (_("Preview on the kiosk"), {"fields": ["preview"]}),
     ]
 
@@ -139,8 +149,19 @@ class AlertAdmin(AuditedAdmin):
     list_display = ["__str__", "level", "starts", "until", "active"]
     list_filter = ["level", "active"]
     filter_horizontal = ["communes"]
-    fields = ["level", "message_fr", "message_en", "message_de", "message_es", "message_it", "message_nl",
-              "starts", "until", "communes", "active"]
+    fields = [
+        "level",
+        "message_fr",
+        "message_en",
+        "message_de",
+        "message_es",
+        "message_it",
+        "message_nl",
+        "starts",
+        "until",
+        "communes",
+        "active",
+    ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

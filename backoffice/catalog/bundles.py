@@ -32,9 +32,8 @@ def bundle_key() -> bytes:
 
 def export_bundle(out: str | Path, *, commune: str | None = None, signing_key: bytes | None = None) -> dict:
     """Write every published entry and active alert (of one commune and the shared ones, or all)."""
-    from content.bundle import write_bundle
-
     from backoffice.fleet.feed import visible_snapshot
+    from content.bundle import write_bundle
 
     cursor = str(current_seq())
     entries, alerts = visible_snapshot(commune)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.catalog.models import Alert, Entry, EntryImage
 from content.categories import CATEGORIES
 from content.model import UI_LANGUAGES
 
-from backoffice.catalog.models import Alert, Entry, EntryImage
-
 LANG_NAMES = {"fr": "français", "en": "English", "de": "Deutsch", "es": "español", "it": "italiano", "nl": "Nederlands"}
-TEXT_FIELDS = {"title": (forms.CharField, {"max_length": 200}), "summary": (forms.CharField, {"max_length": 400}),
-               "body": (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 6})})}
+TEXT_FIELDS = {
+    "title": (forms.CharField, {"max_length": 200}),
+    "summary": (forms.CharField, {"max_length": 400}),
+    "body": (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 6})}),
+}
 
 
 def category_choices():
@@ -22,8 +24,19 @@ def category_choices():
     return [(group, choices) for group, choices in groups.items()]
 
 
-def lang_field_names(field: str) -> list[str]:
-    return [f"{field}_{lang}" for lang in UI_LANGUAGES]
+def _lang_fields(model, fields: tuple[str, ...]) -> dict:
+    """One form field per UI language for each JSON language-map field (declared, so the admin knows them)."""
+    declared = {}
+    for field in fields:
+        verbose = model._meta.get_field(field).verbose_name
+        for lang in UI_LANGUAGES:
+            cls, kwargs = TEXT_FIELDS.get(field, (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 2})}))
+            declared[f"{field}_{lang}"] = cls(
+                label=f"{verbose} ({LANG_NAMES[lang]})",
+                required=(lang == "fr" and field in ("title", "message")),
+                **kwargs,
+            )
+    return declared
 
 
 class LangTextMixin:
@@ -31,28 +44,23 @@ class LangTextMixin:
 
     lang_fields: tuple[str, ...] = ()
 
-    def _init_lang_fields(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for field in self.lang_fields:
-            model_field = self._meta.model._meta.get_field(field)
             current = getattr(self.instance, field, None) or {}
             for lang in UI_LANGUAGES:
-                cls, kwargs = TEXT_FIELDS.get(field, (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 2})}))
-                self.fields[f"{field}_{lang}"] = cls(
-                    label=f"{model_field.verbose_name} ({LANG_NAMES[lang]})",
-                    required=(lang == "fr" and field in ("title", "message")),
-                    initial=current.get(lang, ""),
-                    **kwargs,
-                )
+                self.initial.setdefault(f"{field}_{lang}", current.get(lang, ""))
 
-    def _gather_lang_fields(self, instance):
+    def _post_clean(self):
         for field in self.lang_fields:
             values = {lang: (self.cleaned_data.get(f"{field}_{lang}") or "").strip() for lang in UI_LANGUAGES}
-            old = getattr(instance, field) or {}
+            old = getattr(self.instance, field) or {}
             extra = {k: v for k, v in old.items() if k not in UI_LANGUAGES}  # languages beyond the UI's
-            setattr(instance, field, {**extra, **{k: v for k, v in values.items() if v}})
+            setattr(self.instance, field, {**extra, **{k: v for k, v in values.items() if v}})
+        super()._post_clean()
 
 
-class EntryForm(LangTextMixin, forms.ModelForm):
+class _EntryFormBase(LangTextMixin, forms.ModelForm):
     lang_fields = ("title", "summary", "body")
     categories = forms.MultipleChoiceField(
         label=_("categories"), required=False, choices=category_choices, widget=forms.SelectMultiple(attrs={"size": 12})
@@ -62,29 +70,21 @@ class EntryForm(LangTextMixin, forms.ModelForm):
         model = Entry
         exclude = ["title", "summary", "body"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_lang_fields()
 
-    def _post_clean(self):
-        self._gather_lang_fields(self.instance)
-        super()._post_clean()
-
-
-class AlertForm(LangTextMixin, forms.ModelForm):
+class _AlertFormBase(LangTextMixin, forms.ModelForm):
     lang_fields = ("message",)
 
     class Meta:
         model = Alert
         exclude = ["message"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_lang_fields()
 
-    def _post_clean(self):
-        self._gather_lang_fields(self.instance)
-        super()._post_clean()
+EntryForm = type(
+    "EntryForm", (_EntryFormBase,), {"__module__": __name__, **_lang_fields(Entry, _EntryFormBase.lang_fields)}
+)
+AlertForm = type(
+    "AlertForm", (_AlertFormBase,), {"__module__": __name__, **_lang_fields(Alert, _AlertFormBase.lang_fields)}
+)
 
 
 class EntryImageForm(forms.ModelForm):

@@ -41,9 +41,11 @@ def ensure_groups(sender=None, using="default", **kwargs):
                 app_label, model = label.split(".")
                 for action in actions.split():
                     codename = action if action == "moderate" else f"{action}_{model}"
-                    perm = Permission.objects.using(using).filter(
-                        content_type__app_label=app_label, codename=codename
-                    ).first()
+                    perm = (
+                        Permission.objects.using(using)
+                        .filter(content_type__app_label=app_label, codename=codename)
+                        .first()
+                    )
                     if perm is not None:
                         wanted.append(perm)
         group.permissions.set(wanted)

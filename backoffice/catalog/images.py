@@ -60,7 +60,9 @@ def _reencode(img: Image.Image, where: str) -> tuple[bytes, str]:
             img.load()
             img = ImageOps.exif_transpose(img)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ValidationError(_("%(where)s: the photo is damaged and cannot be read."), params={"where": where}) from None
+        raise ValidationError(
+            _("%(where)s: the photo is damaged and cannot be read."), params={"where": where}
+        ) from None
     img.thumbnail((MAX_SIDE, MAX_SIDE))
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
     out = io.BytesIO()
@@ -97,8 +99,9 @@ def store_image_bytes(data: bytes, *, where: str = "photo", reencode: bool = Tru
         try:
             img.verify()
         except Exception:
-            raise ValidationError(_("%(where)s: the photo is damaged and cannot be read."),
-                                  params={"where": where}) from None
+            raise ValidationError(
+                _("%(where)s: the photo is damaged and cannot be read."), params={"where": where}
+            ) from None
         return _store(data, ACCEPTED[img.format], img.width, img.height)
 
 

@@ -38,8 +38,9 @@ def current_seq() -> int:
 
 def validate_insee(value: str) -> None:
     if not INSEE_RE.match(value or ""):
-        raise ValidationError(_("%(value)s is not an INSEE commune code (five characters, e.g. 15187)"),
-                              params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not an INSEE commune code (five characters, e.g. 15187)"), params={"value": value}
+        )
 
 
 class Commune(models.Model):
@@ -94,13 +95,21 @@ KIND_LABELS = {
 
 class Entry(models.Model):
     key = models.CharField(
-        _("identifier"), max_length=220, unique=True, blank=True, null=True,
-        help_text=_("Stable id for imported entries (datatourisme:…); empty for entries made here (bo:<number>)."),
+        _("identifier"),
+        max_length=220,
+        unique=True,
+        blank=True,
+        null=True,
+        help_text=_("Stable id of imported entries (datatourisme:…); empty here: bo:<number>."),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=[(k, KIND_LABELS[k]) for k in KINDS])
     categories = models.JSONField(_("categories"), default=list, blank=True)
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("commune"),
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("commune"),
         help_text=_("Empty: shown on the kiosks of every commune."),
     )
     title = models.JSONField(_("title"), default=dict)
@@ -116,7 +125,9 @@ class Entry(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("web site"), blank=True)
     opening_hours = models.CharField(
-        _("opening hours"), max_length=500, blank=True,
+        _("opening hours"),
+        max_length=500,
+        blank=True,
         help_text=_("OSM opening_hours syntax, e.g. Mo-Fr 09:00-12:00,14:00-19:00; Sa 09:00-12:00"),
     )
     featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown in the attract loop."))

@@ -15,11 +15,22 @@ log = logging.getLogger(__name__)
 
 #: Contract field (first part of an error path) -> model form field that shows the error.
 _FIELD_OF = {
-    "title": "title", "summary": "summary", "body": "body", "categories": "categories",
-    "commune": "commune", "opening_hours": "opening_hours", "url": "url", "kind": "kind",
-    "visible_until": "visible_until", "visible_from": "visible_from",
-    "place.lat": "lat", "place.lon": "lon", "place": "lat",
-    "contact.phone": "phone", "contact.email": "email", "contact.website": "website",
+    "title": "title",
+    "summary": "summary",
+    "body": "body",
+    "categories": "categories",
+    "commune": "commune",
+    "opening_hours": "opening_hours",
+    "url": "url",
+    "kind": "kind",
+    "visible_until": "visible_until",
+    "visible_from": "visible_from",
+    "place.lat": "lat",
+    "place.lon": "lon",
+    "place": "lat",
+    "contact.phone": "phone",
+    "contact.email": "email",
+    "contact.website": "website",
 }
 
 
@@ -48,16 +59,27 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
         "summary": _texts(entry.summary),
         "body": _texts(entry.body),
         "place": {
-            "name": entry.place_name, "street": entry.street, "postcode": entry.postcode, "city": entry.city,
-            "lat": entry.lat, "lon": entry.lon,
-        } if has_place else None,
+            "name": entry.place_name,
+            "street": entry.street,
+            "postcode": entry.postcode,
+            "city": entry.city,
+            "lat": entry.lat,
+            "lon": entry.lon,
+        }
+        if has_place
+        else None,
         "contact": {"phone": entry.phone, "email": entry.email, "website": entry.website},
         "opening_hours": entry.opening_hours.strip(),
         "occurrences": [{"start": _iso(o.start), "end": _iso(o.end)} for o in occurrences],
         "media": [
             {
-                "sha256": img.media.sha256, "mime": img.media.mime, "width": img.media.width,
-                "height": img.media.height, "bytes": img.media.size, "alt": _texts(img.alt), "credit": img.credit,
+                "sha256": img.media.sha256,
+                "mime": img.media.mime,
+                "width": img.media.width,
+                "height": img.media.height,
+                "bytes": img.media.size,
+                "alt": _texts(img.alt),
+                "credit": img.credit,
             }
             for img in images
         ],
@@ -66,8 +88,10 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
         "visible_until": _iso(entry.visible_until),
         "url": entry.url,
         "source": {
-            "name": entry.source_name, "producer": entry.source_producer,
-            "licence": entry.source_licence, "url": entry.source_url,
+            "name": entry.source_name,
+            "producer": entry.source_producer,
+            "licence": entry.source_licence,
+            "url": entry.source_url,
         },
         "updated_at": _iso(entry.updated_at or timezone.now()),
     }
@@ -115,7 +139,9 @@ def save_contract_entry(data: dict, *, media: dict[str, bytes] | None = None, st
     e = parse_entry(data)
     entry = Entry.objects.filter(key=e.id).first() or Entry(key=e.id)
     if e.commune:
-        Commune.objects.get_or_create(insee=e.commune, defaults={"name": (e.place.city if e.place else "") or e.commune})
+        Commune.objects.get_or_create(
+            insee=e.commune, defaults={"name": (e.place.city if e.place else "") or e.commune}
+        )
     place = e.place
     entry.kind = e.kind
     entry.categories = list(e.categories)

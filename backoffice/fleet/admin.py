@@ -15,14 +15,47 @@ from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter
 
 @admin.register(Kiosk)
 class KioskAdmin(AuditedAdmin):
-    list_display = ["name", "commune", "location", "state", "last_heartbeat", "version", "cursor", "last_sync",
-                    "error_count", "revoked"]
+    list_display = [
+        "name",
+        "commune",
+        "location",
+        "state",
+        "last_heartbeat",
+        "version",
+        "cursor",
+        "last_sync",
+        "error_count",
+        "revoked",
+    ]
     list_filter = ["commune", "revoked"]
     search_fields = ["name", "location"]
-    fields = ["name", "commune", "location", "token_hint", "revoked", "sync_requested", "last_heartbeat", "version",
-              "cursor", "last_sync", "errors", "disk_free", "uptime", "remote_addr"]
-    readonly_fields = ["token_hint", "last_heartbeat", "version", "cursor", "last_sync", "errors", "disk_free",
-                       "uptime", "remote_addr"]
+    fields = [
+        "name",
+        "commune",
+        "location",
+        "token_hint",
+        "revoked",
+        "sync_requested",
+        "last_heartbeat",
+        "version",
+        "cursor",
+        "last_sync",
+        "errors",
+        "disk_free",
+        "uptime",
+        "remote_addr",
+    ]
+    readonly_fields = [
+        "token_hint",
+        "last_heartbeat",
+        "version",
+        "cursor",
+        "last_sync",
+        "errors",
+        "disk_free",
+        "uptime",
+        "remote_addr",
+    ]
     actions = ["issue_token", "revoke_token", "request_sync"]
 
     @admin.display(description=_("state"))
@@ -43,8 +76,9 @@ class KioskAdmin(AuditedAdmin):
             token = kiosk.issue_token()
             audit(request.user, "issue_token", kiosk)
             self.message_user(
-                request, _("Token of %(kiosk)s (copy it now, it is not stored): %(token)s")
-                % {"kiosk": kiosk, "token": token}, messages.WARNING,
+                request,
+                _("Token of %(kiosk)s (copy it now, it is not stored): %(token)s") % {"kiosk": kiosk, "token": token},
+                messages.WARNING,
             )
 
     @admin.action(description=_("Revoke the token"))

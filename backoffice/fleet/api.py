@@ -134,14 +134,16 @@ def _usage_rows(usage: dict) -> list[dict]:
         n = _int(row.get("n"), f"{where}.n")
         if hour is None or n is None or n < 0:
             raise HeartbeatError(f"{where}: hour and a non-negative n are required")
-        clean.append({
-            "hour": hour.replace(minute=0, second=0, microsecond=0),
-            "screen": _str(row.get("screen"), f"{where}.screen", 40),
-            "entry_id": _str(row.get("entry_id"), f"{where}.entry_id", 220),
-            "category": _str(row.get("category"), f"{where}.category", 60),
-            "lang": _str(row.get("lang"), f"{where}.lang", 8),
-            "n": n,
-        })
+        clean.append(
+            {
+                "hour": hour.replace(minute=0, second=0, microsecond=0),
+                "screen": _str(row.get("screen"), f"{where}.screen", 40),
+                "entry_id": _str(row.get("entry_id"), f"{where}.entry_id", 220),
+                "category": _str(row.get("category"), f"{where}.category", 60),
+                "lang": _str(row.get("lang"), f"{where}.lang", 8),
+                "n": n,
+            }
+        )
     return clean
 
 

@@ -60,20 +60,31 @@ def _alert_visible_to(alert: Alert, commune: str) -> bool:
 
 
 def changes(commune: str, req: FeedRequest) -> dict:
-    """The feed page for a kiosk of ``commune``: ``{schema, entries, alerts, deleted, deleted_alerts, cursor, more}``."""
+    """The feed page for a kiosk of ``commune``.
+
+    ``{schema, entries, alerts, deleted, deleted_alerts, cursor, more}`` (and ``reset`` when restarted)."""
     since, limit = req.since, req.limit
     reset = since > current_seq()
     if reset:  # the back office was restored from an older backup: start the kiosk over
         since = 0
-    entries = Entry.objects.filter(seq__gt=since).order_by("seq").select_related("commune").prefetch_related(
-        "occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media"))
-    )[: limit + 1]
+    entries = (
+        Entry.objects.filter(seq__gt=since)
+        .order_by("seq")
+        .select_related("commune")
+        .prefetch_related("occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media")))[
+            : limit + 1
+        ]
+    )
     alerts = Alert.objects.filter(seq__gt=since).order_by("seq").prefetch_related("communes")[: limit + 1]
     tombs = Tombstone.objects.filter(seq__gt=since).order_by("seq")[: limit + 1]
-    rows = list(merge(
-        (("entry", e) for e in entries), (("alert", a) for a in alerts), (("tomb", t) for t in tombs),
-        key=lambda pair: pair[1].seq,
-    ))
+    rows = list(
+        merge(
+            (("entry", e) for e in entries),
+            (("alert", a) for a in alerts),
+            (("tomb", t) for t in tombs),
+            key=lambda pair: pair[1].seq,
+        )
+    )
     page, more = rows[:limit], len(rows) > limit
     out = {"schema": SCHEMA_VERSION, "entries": [], "alerts": [], "deleted": [], "deleted_alerts": []}
     for what, row in page:
@@ -98,9 +109,11 @@ def changes(commune: str, req: FeedRequest) -> dict:
 
 def visible_snapshot(commune: str | None = None) -> tuple[list[Entry], list[Alert]]:
     """Every published entry and active alert for one commune (or all): what a bundle carries."""
-    entries = Entry.objects.filter(status="published").prefetch_related(
-        "occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media"))
-    ).order_by("pk")
+    entries = (
+        Entry.objects.filter(status="published")
+        .prefetch_related("occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media")))
+        .order_by("pk")
+    )
     alerts = Alert.objects.filter(active=True).prefetch_related("communes").order_by("pk")
     if commune:
         entries = entries.filter(Q(commune__isnull=True) | Q(commune_id=commune))

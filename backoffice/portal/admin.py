@@ -25,8 +25,11 @@ class InvitationAdmin(AuditedAdmin):
     def print_link(self, obj):
         if not obj or not obj.pk:
             return "—"
-        return format_html('<a href="{}" target="_blank">{}</a>', reverse("portal:invitation_print", args=[obj.pk]),
-                           _("Print with QR code"))
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("portal:invitation_print", args=[obj.pk]),
+            _("Print with QR code"),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -60,14 +63,18 @@ class SubmissionAdmin(AuditedAdmin):
 
     def get_queryset(self, request):
         # Pending first: this list is the moderation queue.
-        return super().get_queryset(request).select_related("owner", "commune", "entry").order_by(
-            "-state", "submitted_at")
+        return (
+            super().get_queryset(request).select_related("owner", "commune", "entry").order_by("-state", "submitted_at")
+        )
 
     @admin.display(description=_("on the kiosks"))
     def live_state(self, obj):
         if obj.live:
-            return format_html('<a href="{}">{}</a>', reverse("admin:catalog_entry_change", args=[obj.entry_id]),
-                               _("published version online"))
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:catalog_entry_change", args=[obj.entry_id]),
+                _("published version online"),
+            )
         return _("not online")
 
     @admin.display(description=_("proposed listing"))
@@ -76,10 +83,9 @@ class SubmissionAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         can_moderate = request.user.has_perm("portal.moderate")
-        if "_approve" in request.POST or "_reject" in request.POST:
-            if not can_moderate:
-                self.message_user(request, _("You may not moderate listings."), messages.ERROR)
-                return
+        if ("_approve" in request.POST or "_reject" in request.POST) and not can_moderate:
+            self.message_user(request, _("You may not moderate listings."), messages.ERROR)
+            return
         if "_approve" in request.POST:
             try:
                 moderation.approve(obj, request.user)

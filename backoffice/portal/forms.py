@@ -6,21 +6,30 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from content.categories import CATEGORIES
-
 from backoffice.catalog.hours import describe_hours
 from backoffice.portal.hours_table import DAYS, HoursTableError, osm_to_table, table_to_osm
 from backoffice.portal.models import Invitation, normalise_code
+from content.categories import CATEGORIES
 
 OPTIONAL_LANGS = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano"), ("nl", "Nederlands")]
-DAY_NAMES = {"Mo": _("Monday"), "Tu": _("Tuesday"), "We": _("Wednesday"), "Th": _("Thursday"), "Fr": _("Friday"),
-             "Sa": _("Saturday"), "Su": _("Sunday")}
+DAY_NAMES = {
+    "Mo": _("Monday"),
+    "Tu": _("Tuesday"),
+    "We": _("Wednesday"),
+    "Th": _("Thursday"),
+    "Fr": _("Friday"),
+    "Sa": _("Saturday"),
+    "Su": _("Sunday"),
+}
 MAX_PHOTOS = 6
 
 
 class JoinForm(UserCreationForm):
-    code = forms.CharField(label=_("Invitation code"), max_length=20,
-                           help_text=_("The code on the paper the town hall gave you, e.g. ABCDE-FGH23."))
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=20,
+        help_text=_("The code on the paper the town hall gave you, e.g. ABCDE-FGH23."),
+    )
     email = forms.EmailField(label=_("E-mail"), required=True)
 
     class Meta(UserCreationForm.Meta):
@@ -70,19 +79,24 @@ class ListingForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
     opening_hours = forms.CharField(
-        label=_("Opening hours (OSM format)"), max_length=500, required=False,
+        label=_("Opening hours (OSM format)"),
+        max_length=500,
+        required=False,
         help_text=_("Filled in from the table above; people used to the OSM format may write it directly."),
     )
-    photos = MultipleFileField(label=_("Photos"), required=False,
-                               help_text=_("Up to 6 photos, JPEG or PNG, at most 15 MB each."))
+    photos = MultipleFileField(
+        label=_("Photos"), required=False, help_text=_("Up to 6 photos, JPEG or PNG, at most 15 MB each.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for lang, name in OPTIONAL_LANGS:
-            self.fields[f"summary_{lang}"] = forms.CharField(label=_("In one sentence") + f" ({name})",
-                                                             max_length=300, required=False)
-            self.fields[f"body_{lang}"] = forms.CharField(label=_("Description") + f" ({name})", required=False,
-                                                          widget=forms.Textarea(attrs={"rows": 4}))
+            self.fields[f"summary_{lang}"] = forms.CharField(
+                label=_("In one sentence") + f" ({name})", max_length=300, required=False
+            )
+            self.fields[f"body_{lang}"] = forms.CharField(
+                label=_("Description") + f" ({name})", required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
         for day in DAYS:
             for i in (1, 2):
                 for edge in ("open", "close"):
@@ -92,8 +106,11 @@ class ListingForm(forms.Form):
 
     def hours_rows(self):
         return [
-            {"day": day, "name": DAY_NAMES[day],
-             "fields": [self[f"h_{day}_{i}_{edge}"] for i in (1, 2) for edge in ("open", "close")]}
+            {
+                "day": day,
+                "name": DAY_NAMES[day],
+                "fields": [self[f"h_{day}_{i}_{edge}"] for i in (1, 2) for edge in ("open", "close")],
+            }
             for day in DAYS
         ]
 
@@ -110,8 +127,10 @@ class ListingForm(forms.Form):
                 if a and b:
                     ranges.append((a.strftime("%H:%M"), b.strftime("%H:%M")))
                 elif a or b:
-                    self.add_error(f"h_{day}_{i}_open", _("%(day)s: give both the opening and the closing time.")
-                                   % {"day": DAY_NAMES[day]})
+                    self.add_error(
+                        f"h_{day}_{i}_open",
+                        _("%(day)s: give both the opening and the closing time.") % {"day": DAY_NAMES[day]},
+                    )
             used = used or bool(ranges)
             table[day] = ranges
         if used:
@@ -131,18 +150,25 @@ class ListingForm(forms.Form):
         d = self.cleaned_data
         langs = ["fr"] + [lang for lang, _n in OPTIONAL_LANGS]
         return {
-            "name": d["name"].strip(), "category": d["category"],
+            "name": d["name"].strip(),
+            "category": d["category"],
             "summary": {lang: d.get(f"summary_{lang}", "").strip() for lang in langs if d.get(f"summary_{lang}")},
             "body": {lang: d.get(f"body_{lang}", "").strip() for lang in langs if d.get(f"body_{lang}")},
-            "street": d["street"].strip(), "postcode": d["postcode"].strip(), "city": d["city"].strip(),
-            "phone": d.get("phone", "").strip(), "email": d.get("email", ""), "website": d.get("website", ""),
+            "street": d["street"].strip(),
+            "postcode": d["postcode"].strip(),
+            "city": d["city"].strip(),
+            "phone": d.get("phone", "").strip(),
+            "email": d.get("email", ""),
+            "website": d.get("website", ""),
             "opening_hours": d.get("opening_hours", "").strip(),
         }
 
     @classmethod
     def initial_from(cls, data: dict) -> dict:
-        initial = {k: data.get(k, "") for k in ("name", "category", "street", "postcode", "city", "phone", "email",
-                                               "website", "opening_hours")}
+        initial = {
+            k: data.get(k, "")
+            for k in ("name", "category", "street", "postcode", "city", "phone", "email", "website", "opening_hours")
+        }
         for key in ("summary", "body"):
             for lang, text in (data.get(key) or {}).items():
                 initial[f"{key}_{lang}"] = text

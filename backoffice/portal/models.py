@@ -40,7 +40,12 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("valid until"), default=_expiry)
     used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
         verbose_name=_("used by"),
     )
     used_at = models.DateTimeField(_("used on"), null=True, blank=True, editable=False)
@@ -68,20 +73,34 @@ class Submission(models.Model):
     """One shop's listing as its owner wrote it. ``entry`` is the live version once approved; a later
     edit goes back to ``pending`` while that entry stays as it was until a moderator approves."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("shopkeeper"),
-                              related_name="submissions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("shopkeeper"), related_name="submissions"
+    )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, verbose_name=_("commune"))
     data = models.JSONField(_("proposed listing"), default=dict)
     photos = models.ManyToManyField(MediaFile, blank=True, verbose_name=_("photos"))
-    entry = models.OneToOneField(Entry, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-                                 verbose_name=_("published entry"), related_name="submission")
+    entry = models.OneToOneField(
+        Entry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("published entry"),
+        related_name="submission",
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -8,8 +8,13 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("join/", views.join, name="join"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html",
-                                                authentication_form=ThrottledAuthenticationForm), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html", authentication_form=ThrottledAuthenticationForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("listings/new/", views.edit, name="new"),
     path("listings/<int:pk>/", views.edit, name="edit"),

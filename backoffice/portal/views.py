@@ -90,7 +90,9 @@ def edit(request, pk: int | None = None):
                 messages.success(request, _("Thank you! The town hall will review your listing soon."))
                 return redirect("portal:home")
     else:
-        initial = ListingForm.initial_from(submission.data) if submission else {"name": request.session.get("shop_name", "")}
+        initial = (
+            ListingForm.initial_from(submission.data) if submission else {"name": request.session.get("shop_name", "")}
+        )
         form = ListingForm(initial=initial)
     return render(request, "portal/listing_form.html", {"form": form, "submission": submission})
 
@@ -108,6 +110,7 @@ def invitation_print(request, pk: int):
     invitation = get_object_or_404(Invitation, pk=pk)
     url = request.build_absolute_uri(reverse("portal:join") + f"?code={invitation.code}")
     qr = segno.make(url, error="m")
-    buf = io.StringIO()
-    qr.save(buf, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
-    return render(request, "portal/invitation_print.html", {"invitation": invitation, "url": url, "qr_svg": buf.getvalue()})
+    buf = io.BytesIO()
+    qr.save(buf, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=invitation.code)
+    context = {"invitation": invitation, "url": url, "qr_svg": buf.getvalue().decode()}
+    return render(request, "portal/invitation_print.html", context)

@@ -25,7 +25,6 @@ def pytest_configure(config):
     django.setup()
 
 
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -178,9 +178,9 @@ def test_cursor_from_the_future_starts_over(kiosk_client, make_entry):
 
 
 def test_media_immutable_and_304(client, db):
-    from backoffice.catalog.images import store_image_bytes
-
     from bo_helpers import jpeg_bytes
+
+    from backoffice.catalog.images import store_image_bytes
 
     media = store_image_bytes(jpeg_bytes())
     response = client.get(f"/api/kiosk/v1/media/{media.sha256}")
@@ -196,10 +196,10 @@ def test_media_immutable_and_304(client, db):
 
 
 def test_entry_with_image_in_feed(kiosk_client, make_entry):
+    from bo_helpers import jpeg_bytes
+
     from backoffice.catalog.images import store_image_bytes
     from backoffice.catalog.models import EntryImage
-
-    from bo_helpers import jpeg_bytes
 
     entry = make_entry()
     media = store_image_bytes(jpeg_bytes())

@@ -1,19 +1,26 @@
 import datetime as dt
 
 import pytest
+from bo_helpers import PARIS
 from django.core.exceptions import ValidationError
 
 from backoffice.catalog.models import Alert, Entry, Occurrence, Tombstone, current_seq
 from content.validation import parse_alert, parse_entry
 
-from bo_helpers import PARIS
-
 
 def test_entry_contract_validates_with_parse_entry(make_entry):
     entry = make_entry(
-        title="Cathédrale Saint-Pierre", summary={"fr": "Gothique", "en": "Gothic"}, categories=["cathedral"],
-        street="Place d'Armes", postcode="15100", city="Saint-Flour", lat=45.03, lon=3.09,
-        opening_hours="Mo-Su 09:00-18:00", phone="04 71 60 00 00", website="https://example.org",
+        title="Cathédrale Saint-Pierre",
+        summary={"fr": "Gothique", "en": "Gothic"},
+        categories=["cathedral"],
+        street="Place d'Armes",
+        postcode="15100",
+        city="Saint-Flour",
+        lat=45.03,
+        lon=3.09,
+        opening_hours="Mo-Su 09:00-18:00",
+        phone="04 71 60 00 00",
+        website="https://example.org",
     )
     wire = entry.to_contract()
     parsed = parse_entry(wire)
