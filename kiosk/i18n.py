@@ -79,7 +79,9 @@ class Translator(EventDispatcher):
     """The current interface language and its catalogue; kv rebinds through ``_`` (see module doc).
 
     ``Translator(locale_dir=..., lang="fr")``. Unknown languages are refused with ValueError; a
-    language whose ``.mo`` is missing falls back to the English msgids (logged once).
+    language whose ``.mo`` is missing falls back to the English msgids (logged once). Unless
+    ``compile_missing=False``, catalogues whose ``.mo`` is missing or older than the ``.po`` are
+    compiled first (:func:`ensure_compiled`: a read-only install only logs a warning).
     """
 
     #: The current language code, one of LANGUAGE_CODES.
@@ -91,9 +93,11 @@ class Translator(EventDispatcher):
     #: ``pgettext(context, msgid, **fields)``, for a msgid that needs a context to be translated.
     pgettext = ObjectProperty(None, force_dispatch=True, allownone=True)
 
-    def __init__(self, *, locale_dir: Path | str | None = None, **kwargs):
+    def __init__(self, *, locale_dir: Path | str | None = None, compile_missing: bool = True, **kwargs):
         self.locale_dir = Path(locale_dir) if locale_dir is not None else LOCALE_DIR
         self._catalogues: dict[str, gettext.NullTranslations] = {}
+        if compile_missing:
+            ensure_compiled(self.locale_dir)
         lang = kwargs.pop("lang", DEFAULT_LANGUAGE)
         super().__init__(**kwargs)
         self._check_lang(lang)
@@ -224,6 +228,15 @@ def compile_catalogues(locale_dir: Path | str = LOCALE_DIR, *, force: bool = Fal
         written.append(mo)
         log.info("compiled %s", mo)
     return written
+
+
+def ensure_compiled(locale_dir: Path | str = LOCALE_DIR) -> list[Path]:
+    """Compile missing or stale catalogues, logging instead of raising (for the app's start)."""
+    try:
+        return compile_catalogues(locale_dir)
+    except (CatalogueError, OSError) as exc:
+        log.warning("interface catalogues not (re)compiled: %s", exc)
+        return []
 
 
 # --- extraction from .kv files --------------------------------------------------------------------

@@ -198,3 +198,15 @@ def test_check_catalogue_lets_a_singular_form_drop_the_count(tmp_path):
         'msgid "{n} result"\nmsgid_plural "{n} results"\nmsgstr[0] "ein Ergebnis"\nmsgstr[1] "{n} Ergebnisse"\n',
     )
     assert check_catalogue(po) == []
+
+
+def test_translator_compiles_a_catalogue_that_has_no_mo_yet(tmp_path):
+    write_po(tmp_path, "fr", PO.replace("{discover}", "Découvrir"))
+    tr = Translator(locale_dir=tmp_path, lang="fr")
+    assert tr._("Discover") == "Découvrir"
+
+
+def test_ensure_compiled_logs_a_broken_catalogue_instead_of_raising(tmp_path, caplog):
+    write_po(tmp_path, "fr", 'msgid "Discover"\nmsgstr "Découvrir"\ngarbage\n')
+    assert i18n.ensure_compiled(tmp_path) == []
+    assert "borne.po" in caplog.text
