@@ -23,20 +23,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from backoffice.importers import osm_hours
+from backoffice.importers import datatourisme_fields as fields
 from backoffice.importers.base import (
-    ImageRef,
     ImporterError,
     ImportResult,
     RecordProblem,
     SourceFormatError,
-    day_bounds,
-    lang_key,
     occurrences,
     one_line,
-    parse_date,
-    parse_datetime,
-    plain,
     zone,
 )
 from backoffice.importers.vocabulary import kind_and_categories
@@ -150,42 +144,6 @@ def map_records(
     return result.finish()
 
 
-# --- JSON-LD helpers ----------------------------------------------------------------------------
-
-
-def _list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _first(value: Any) -> Any:
-    items = _list(value)
-    return items[0] if items else None
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [v for v in _list(value) if isinstance(v, dict)]
-
-
-def _lang_map(value: Any, convert=plain) -> dict[str, str]:
-    """``{"fr": ["…"], "en": "…"}`` (or a bare string, taken as French) -> ``{"fr": "…"}``."""
-    if isinstance(value, str):
-        value = {"fr": value}
-    if isinstance(value, list):  # [{"@language": "fr", "@value": "…"}] (expanded JSON-LD)
-        value = {v.get("@language", "fr"): v.get("@value") for v in value if isinstance(v, dict)}
-    out: dict[str, str] = {}
-    if not isinstance(value, dict):
-        return out
-    for lang in sorted(value):
-        code = lang_key(lang)
-        texts = [convert(v) for v in _list(value[lang]) if isinstance(v, str)]
-        texts = [t for t in texts if t]
-        if code and texts and code not in out:
-            out[code] = texts[0]
-    return out
-
-
 def _clip(texts: dict[str, str], field: str, rid: str, problems: list[RecordProblem]) -> dict[str, str]:
     for lang, value in texts.items():
         if len(value) > MAX_TEXT:
@@ -246,36 +204,36 @@ def _entry(record: dict, rid: str, *, tz, commune, not_before, problems: list[Re
     def warn(field: str, message: str) -> None:
         problems.append(RecordProblem(rid, field, message))
 
-    types = [t for t in _list(record.get("@type")) if isinstance(t, str)]
+    types = [t for t in fields.as_list(record.get("@type")) if isinstance(t, str)]
     kind, categories, unknown = kind_and_categories(types)
     if unknown and not categories and kind == "place":
         warn("@type", f"no known class among {', '.join(unknown)}: mapped as a place")
 
-    title = _clip(_lang_map(record.get("rdfs:label"), one_line), "title", rid, problems)
+    title = _clip(fields.lang_map(record.get("rdfs:label"), one_line), "title", rid, problems)
     if not title:
         raise _Skip("rdfs:label", "no title (rdfs:label) in any language")
     if "fr" not in title:
         other = sorted(title)[0] if "en" not in title else "en"
         title["fr"] = title[other]
         warn("rdfs:label", f"no French title: the {other} title is used for fr")
-    descriptions = _dicts(record.get("hasDescription"))
-    summary = _lang_map(record.get("rdfs:comment"))
+    descriptions = fields.dicts(record.get("hasDescription"))
+    summary = fields.lang_map(record.get("rdfs:comment"))
     body: dict[str, str] = {}
     for desc in descriptions:
-        for lang, value in _lang_map(desc.get("shortDescription")).items():
+        for lang, value in fields.lang_map(desc.get("shortDescription")).items():
             summary.setdefault(lang, value)
-        for lang, value in _lang_map(desc.get("dc:description")).items():
+        for lang, value in fields.lang_map(desc.get("dc:description")).items():
             body.setdefault(lang, value)
     body = {lang: value for lang, value in body.items() if value != summary.get(lang)}
 
-    place, found_commune = _place(record, rid, warn)
-    hours = _hours(record, warn)
+    place, found_commune = fields.place(record, rid, warn)
+    hours = fields.hours(record, warn)
     occ: list[dict] = []
     if kind == "event":
-        occ, note = occurrences(_periods(record, tz, warn), not_before=not_before)
+        occ, note = occurrences(fields.periods(record, tz, warn), not_before=not_before)
         if note:
             warn("takesPlaceAt", note)
-    updated = _updated_at(record, tz)
+    updated = fields.updated_at(record, tz)
     if updated is None:
         raise _Skip("lastUpdateDatatourisme", "no lastUpdateDatatourisme, lastUpdate or creationDate")
     data = {
@@ -287,199 +245,20 @@ def _entry(record: dict, rid: str, *, tz, commune, not_before, problems: list[Re
         "summary": _clip(summary, "summary", rid, problems),
         "body": _clip(body, "body", rid, problems),
         "place": place,
-        "contact": _contact(record, warn),
+        "contact": fields.contact(record, warn),
         "opening_hours": hours,
         "occurrences": occ,
         "media": [],
         "url": "",
         "source": {
             "name": NAME,
-            "producer": _producer(record),
+            "producer": fields.producer(record),
             "licence": LICENCE,
             "url": record["@id"].strip() if record["@id"].startswith("http") else "",
         },
         "updated_at": updated.isoformat(),
     }
-    return data, _images(record)
-
-
-def _place(record: dict, rid: str, warn) -> tuple[dict | None, str]:
-    located = _dicts(record.get("isLocatedAt"))
-    if not located:
-        return None, ""
-    loc = located[0]
-    address = next(iter(_dicts(loc.get("schema:address"))), {})
-    city = address.get("hasAddressCity") if isinstance(address.get("hasAddressCity"), dict) else {}
-    insee = str(city.get("insee") or "").strip()
-    place = {
-        "name": one_line(_first(loc.get("schema:name")) or ""),
-        "street": ", ".join(one_line(s) for s in _list(address.get("schema:streetAddress")) if isinstance(s, str)),
-        "postcode": one_line(str(_first(address.get("schema:postalCode")) or "")),
-        "city": one_line(_first(address.get("schema:addressLocality")) or "")
-        or _lang_map(city.get("rdfs:label"), one_line).get("fr", ""),
-        "lat": None,
-        "lon": None,
-    }
-    geo = next(iter(_dicts(loc.get("schema:geo"))), None)
-    if geo:
-        try:
-            lat = float(_first(geo.get("schema:latitude")))
-            lon = float(_first(geo.get("schema:longitude")))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-            place["lat"], place["lon"] = lat, lon
-        except (TypeError, ValueError):
-            warn(
-                "isLocatedAt.schema:geo",
-                f"unusable coordinates {geo.get('schema:latitude')!r}, {geo.get('schema:longitude')!r}: left out",
-            )
-    if insee and not re.match(r"^\d[0-9AB]\d{3}$", insee):
-        warn("hasAddressCity.insee", f"{insee!r} is not an INSEE code: left out")
-        insee = ""
-    return place, insee
-
-
-def _contact(record: dict, warn) -> dict:
-    contact = {"phone": "", "email": "", "website": ""}
-    keys = {"phone": "schema:telephone", "email": "schema:email", "website": "foaf:homepage"}
-    for agent in _dicts(record.get("hasContact")):
-        for field, key in keys.items():
-            if contact[field]:
-                continue
-            value = one_line(_first(agent.get(key)) or "")
-            if field == "email" and value and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-                warn(f"hasContact.{key}", f"{value!r} is not an e-mail address: left out")
-                continue
-            if field == "website" and value and not re.match(r"^https?://\S+$", value):
-                if re.match(r"^www\.\S+$", value):
-                    value = f"https://{value}"
-                else:
-                    warn(f"hasContact.{key}", f"{value!r} is not a web address: left out")
-                    continue
-            contact[field] = value
-    return contact
-
-
-def _producer(record: dict) -> str:
-    for agent in _dicts(record.get("hasBeenCreatedBy")):
-        name = one_line(_first(agent.get("schema:legalName")) or "")
-        if name:
-            return name
-        label = _lang_map(agent.get("rdfs:label"), one_line)
-        if label:
-            return label.get("fr") or next(iter(label.values()))
-    return ""
-
-
-def _updated_at(record: dict, tz) -> dt.datetime | None:
-    for key in ("lastUpdateDatatourisme", "lastUpdate", "creationDate"):
-        value = _first(record.get(key))
-        try:
-            if isinstance(value, str) and len(value.strip()) == 10:
-                return dt.datetime.combine(parse_date(value), dt.time(0, 0), tz)
-            return parse_datetime(value, tz)
-        except ValueError:
-            continue
-    return None
-
-
-def _hours(record: dict, warn) -> str:
-    raw = []
-    for loc in _dicts(record.get("isLocatedAt")):
-        raw.extend(_dicts(loc.get("schema:openingHoursSpecification")))
-    raw.extend(_dicts(record.get("schema:openingHoursSpecification")))
-    if not raw:
-        return ""
-    specs = []
-    try:
-        for spec in raw:
-            days = frozenset(
-                osm_hours.day_code(d["@id"] if isinstance(d, dict) else d)
-                for d in _list(spec.get("schema:dayOfWeek"))
-                if isinstance(d, dict | str)
-            )
-            opens, closes = spec.get("schema:opens"), spec.get("schema:closes")
-            specs.append(
-                osm_hours.Spec(
-                    days=days,
-                    opens=osm_hours.hhmm(_first(opens)) if opens else None,
-                    closes=osm_hours.hhmm(_first(closes), closing=True) if closes else None,
-                    valid_from=_date_or_none(spec.get("schema:validFrom")),
-                    valid_through=_date_or_none(spec.get("schema:validThrough")),
-                )
-            )
-        return osm_hours.merge_specs(specs)
-    except (osm_hours.HoursError, ValueError) as exc:
-        warn("openingHoursSpecification", f"{exc}: opening hours left out")
-        return ""
-
-
-def _date_or_none(value: Any) -> dt.date | None:
-    value = _first(value)
-    if value in (None, ""):
-        return None
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise osm_hours.HoursError(f"{value!r} is not a date") from None
-
-
-def _periods(record: dict, tz, warn) -> list[tuple[dt.datetime, dt.datetime | None]]:
-    periods = _dicts(record.get("takesPlaceAt"))
-    if not periods:  # older exports: parallel schema:startDate / schema:endDate lists
-        starts, ends = _list(record.get("schema:startDate")), _list(record.get("schema:endDate"))
-        periods = [{"startDate": s, "endDate": e} for s, e in zip(sorted(starts), sorted(ends), strict=False)]
-    pairs = []
-    for n, period in enumerate(periods):
-        try:
-            pairs.append(_period(period, tz))
-        except (ValueError, TypeError) as exc:
-            warn(f"takesPlaceAt[{n}]", f"{exc}: period left out")
-    return pairs
-
-
-def _period(period: dict, tz) -> tuple[dt.datetime, dt.datetime]:
-    start_day = parse_date(_first(period.get("startDate")))
-    end_day = parse_date(_first(period.get("endDate")) or start_day.isoformat())
-    if end_day < start_day:
-        raise ValueError(f"ends ({end_day}) before it starts ({start_day})")
-    start_time, end_time = _first(period.get("startTime")), _first(period.get("endTime"))
-    start = dt.datetime.combine(start_day, _time(start_time), tz) if start_time else day_bounds(start_day, tz)[0]
-    if end_time:
-        end = dt.datetime.combine(end_day, _time(end_time), tz)
-        if end < start:  # 21:00 to 01:00: the next morning
-            end += dt.timedelta(days=1)
-    else:
-        end = day_bounds(end_day, tz)[1]
-    return start, end
-
-
-def _time(value: Any) -> dt.time:
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a time of day")
-    return dt.time.fromisoformat(value.strip()[:8])
-
-
-def _images(record: dict) -> list[ImageRef]:
-    images: list[ImageRef] = []
-    seen: set[str] = set()
-    for key in ("hasMainRepresentation", "hasRepresentation"):
-        for rep in _dicts(record.get(key)):
-            notes = _dicts(rep.get("ebucore:hasAnnotation"))
-            credit = ", ".join(
-                dict.fromkeys(one_line(c) for n in notes for c in _list(n.get("credits")) if isinstance(c, str))
-            )
-            licence = next((one_line(_first(n.get("ebucore:isCoveredBy")) or "") for n in notes), "")
-            alt: dict[str, str] = {}
-            for note in notes:
-                for lang, value in _lang_map(note.get("ebucore:title"), one_line).items():
-                    alt.setdefault(lang, value)
-            for resource in _dicts(rep.get("ebucore:hasRelatedResource")):
-                for url in _list(resource.get("ebucore:locator")):
-                    if isinstance(url, str) and re.match(r"^https?://\S+$", url.strip()) and url not in seen:
-                        seen.add(url)
-                        images.append(ImageRef(url.strip(), credit, licence, alt))
-    return images
+    return data, fields.images(record)
 
 
 __all__ = ["ImporterError", "SourceFormatError", "entry_id", "import_file", "map_records", "read_records"]
