@@ -78,15 +78,15 @@ def fetch_calendar(url: str, *, session=None, timeout: float = 30, max_bytes: in
         session = requests.Session()
         session.headers["User-Agent"] = "Borne back office (iCalendar importer)"
     try:
-        response = session.get(url, timeout=timeout, stream=True)
-        if response.status_code != 200:
-            raise FetchError(f"{url}: HTTP {response.status_code}")
-        chunks, size = [], 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(f"{url}: more than {max_bytes} bytes")
-            chunks.append(chunk)
+        with session.get(url, timeout=timeout, stream=True) as response:
+            if response.status_code != 200:
+                raise FetchError(f"{url}: HTTP {response.status_code}")
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"{url}: more than {max_bytes} bytes")
+                chunks.append(chunk)
     except FetchError:
         raise
     except Exception as exc:  # requests' errors, without importing requests at module level
