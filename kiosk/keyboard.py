@@ -146,6 +146,12 @@ class OnScreenKeyboard(BoxLayout):
         self.fbind("key_height", self._fit)
         self._rebuild()
 
+    def on_kv_post(self, base_widget) -> None:
+        # A keyboard written as a child in another kv rule gets its own rule (and ids) only now.
+        rows = self.ids.get("rows")
+        if rows is not None and not rows.children:
+            self._rebuild()
+
     # --- typing -----------------------------------------------------------------------------
 
     def press(self, key: str) -> None:
@@ -180,8 +186,7 @@ class OnScreenKeyboard(BoxLayout):
         self.layout = layout_for(self.lang)
         self.rows = keyboard_rows(self.lang, digits=self.digits)
         box = self.ids.get("rows")
-        if box is None:
-            log.warning("keyboard.kv did not apply: the keyboard has no rows box")
+        if box is None:  # keyboard.kv not applied yet: on_kv_post builds the keys
             return
         box.clear_widgets()
         for row in self.rows:

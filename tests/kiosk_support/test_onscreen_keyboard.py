@@ -193,3 +193,13 @@ def test_touches_on_the_keys_type_cath(window, kv_app, size, lang):
     _Touch(window, *keys[BACKSPACE].to_window(*keys[BACKSPACE].center)).tap(EventLoop)
     _frames(1)
     assert kb.text == "cat"
+
+
+def test_widget_written_as_a_child_in_another_kv_rule_has_its_keys(kv_app):
+    from kivy.lang import Builder
+
+    import kiosk.keyboard  # noqa: F401 - registers OnScreenKeyboard for kv
+
+    root = Builder.load_string("BoxLayout:\n    OnScreenKeyboard:\n        id: kb\n")
+    keys = root.ids.kb.key_widgets()
+    assert {"é", "a", "z", SPACE, BACKSPACE} <= set(keys)
