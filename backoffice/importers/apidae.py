@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,8 @@ def import_file(path: str | Path, *, snapshot: bool = False, **options: Any) -> 
         else:
             data = _json(path.read_bytes(), str(path))
             objects = data if isinstance(data, list) else [data]
-    except OSError as exc:
-        raise SourceFormatError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise SourceFormatError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
     result = map_objects(objects, communes=communes, snapshot=snapshot, **options)
     for raw in withdrawn:
         rid = f"{SOURCE}:{raw}"

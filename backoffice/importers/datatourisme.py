@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +94,7 @@ def import_file(
     records: list[tuple[str, Any]] = []
     if is_zip:
         is_flux = True
-        with zipfile.ZipFile(path) as archive:
-            members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")]
-            if len(members) > MAX_MEMBERS:
-                raise SourceFormatError(f"{len(members)} files in the zip, more than {MAX_MEMBERS}", file=str(path))
-            for info in sorted(members, key=lambda i: i.filename):
-                if Path(info.filename).name == "index.json":
-                    continue
-                where = f"{path}!{info.filename}"
-                if info.file_size > MAX_MEMBER_BYTES:
-                    raise SourceFormatError(f"{info.file_size} bytes, more than {MAX_MEMBER_BYTES}", file=where)
-                items, _ = read_records(_load_json(archive.read(info), file=where), file=where)
-                records.extend((where, item) for item in items)
-        if not records:
-            raise SourceFormatError("no DATAtourisme record (*.json) in the zip", file=str(path))
+        records = _read_zip(path)
     else:
         try:
             raw = path.read_bytes()
@@ -121,6 +109,28 @@ def import_file(
         commune=commune,
         not_before=not_before,
     )
+
+
+def _read_zip(path: Path) -> list[tuple[str, Any]]:
+    records: list[tuple[str, Any]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")]
+            if len(members) > MAX_MEMBERS:
+                raise SourceFormatError(f"{len(members)} files in the zip, more than {MAX_MEMBERS}", file=str(path))
+            for info in sorted(members, key=lambda i: i.filename):
+                if Path(info.filename).name == "index.json":
+                    continue
+                where = f"{path}!{info.filename}"
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise SourceFormatError(f"{info.file_size} bytes, more than {MAX_MEMBER_BYTES}", file=where)
+                items, _ = read_records(_load_json(archive.read(info), file=where), file=where)
+                records.extend((where, item) for item in items)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise SourceFormatError(f"broken zip: {exc}", file=str(path)) from None
+    if not records:
+        raise SourceFormatError("no DATAtourisme record (*.json) in the zip", file=str(path))
+    return records
 
 
 def map_records(

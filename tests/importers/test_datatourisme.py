@@ -398,3 +398,13 @@ def test_non_object_records_are_problems():
     result = datatourisme.map_records(["oops", MINIMAL])
     assert len(result.entries) == 1
     assert result.errors[0].record_id == "#0"
+
+
+def test_corrupt_zip_is_refused_naming_it(dt_dir, tmp_path):
+    with zipfile.ZipFile(tmp_path / "flux.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(dt_dir / ABBEY, "objects/a.json")
+    raw = bytearray((tmp_path / "flux.zip").read_bytes())
+    raw[60:400] = bytes(340)  # damage the compressed data, keep the directory
+    (tmp_path / "flux.zip").write_bytes(bytes(raw))
+    with pytest.raises(SourceFormatError, match="flux.zip"):
+        datatourisme.import_file(tmp_path / "flux.zip")
