@@ -40,8 +40,10 @@ def cmd_build_demo(args) -> int:
 
     manifest = build_demo_bundle(Path(args.out))
     counts = manifest["counts"]
-    print(f"demo bundle written to {args.out}: {counts['entries']} entries, {counts['alerts']} alerts, "
-          f"{counts['media']} images")
+    print(
+        f"demo bundle written to {args.out}: {counts['entries']} entries, {counts['alerts']} alerts, "
+        f"{counts['media']} images"
+    )
     return 0
 
 
@@ -57,8 +59,10 @@ def cmd_import_bundle(args) -> int:
         except BundleError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    print(f"imported {args.file}: {report.upserted} entries, {report.alerts} alerts, {report.media_added} new "
-          f"images, {report.deleted} withdrawn")
+    print(
+        f"imported {args.file}: {report.upserted} entries, {report.alerts} alerts, {report.media_added} new "
+        f"images, {report.deleted} withdrawn"
+    )
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
     return 0

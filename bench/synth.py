@@ -25,15 +25,117 @@ from PIL import Image, ImageDraw  # noqa: E402
 from content.categories import CATEGORIES  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
-WORDS_FR = ("vieux moulin pont tour jardin place fontaine chemin roche source halle porte maison église "
-            "chapelle belvédère lac forêt marché atelier fromagerie boulangerie café auberge volcan basalte "
-            "cathédrale remparts terrasse viaduc prairie buron gentiane myrtille châtaigne").split()
-WORDS_EN = ("old mill bridge tower garden square fountain path rock spring hall gate house church chapel "
-            "viewpoint lake forest market workshop cheese bakery cafe inn volcano basalt cathedral walls "
-            "terrace viaduct meadow hut gentian blueberry chestnut").split()
-WORDS_DE = ("alte Mühle Brücke Turm Garten Platz Brunnen Weg Felsen Quelle Halle Tor Haus Kirche Kapelle "
-            "Aussicht See Wald Markt Werkstatt Käse Bäckerei Café Gasthof Vulkan Basalt Kathedrale Mauern "
-            "Terrasse Viadukt Wiese Hütte Enzian Heidelbeere Kastanie").split()
+WORDS_FR = [
+    "vieux",
+    "moulin",
+    "pont",
+    "tour",
+    "jardin",
+    "place",
+    "fontaine",
+    "chemin",
+    "roche",
+    "source",
+    "halle",
+    "porte",
+    "maison",
+    "église",
+    "chapelle",
+    "belvédère",
+    "lac",
+    "forêt",
+    "marché",
+    "atelier",
+    "fromagerie",
+    "boulangerie",
+    "café",
+    "auberge",
+    "volcan",
+    "basalte",
+    "cathédrale",
+    "remparts",
+    "terrasse",
+    "viaduc",
+    "prairie",
+    "buron",
+    "gentiane",
+    "myrtille",
+    "châtaigne",
+]
+WORDS_EN = [
+    "old",
+    "mill",
+    "bridge",
+    "tower",
+    "garden",
+    "square",
+    "fountain",
+    "path",
+    "rock",
+    "spring",
+    "hall",
+    "gate",
+    "house",
+    "church",
+    "chapel",
+    "viewpoint",
+    "lake",
+    "forest",
+    "market",
+    "workshop",
+    "cheese",
+    "bakery",
+    "cafe",
+    "inn",
+    "volcano",
+    "basalt",
+    "cathedral",
+    "walls",
+    "terrace",
+    "viaduct",
+    "meadow",
+    "hut",
+    "gentian",
+    "blueberry",
+    "chestnut",
+]
+WORDS_DE = [
+    "alte",
+    "Mühle",
+    "Brücke",
+    "Turm",
+    "Garten",
+    "Platz",
+    "Brunnen",
+    "Weg",
+    "Felsen",
+    "Quelle",
+    "Halle",
+    "Tor",
+    "Haus",
+    "Kirche",
+    "Kapelle",
+    "Aussicht",
+    "See",
+    "Wald",
+    "Markt",
+    "Werkstatt",
+    "Käse",
+    "Bäckerei",
+    "Café",
+    "Gasthof",
+    "Vulkan",
+    "Basalt",
+    "Kathedrale",
+    "Mauern",
+    "Terrasse",
+    "Viadukt",
+    "Wiese",
+    "Hütte",
+    "Enzian",
+    "Heidelbeere",
+    "Kastanie",
+]
 HOURS = [
     "Mo-Fr 09:00-12:00,14:00-19:00; Sa 09:00-12:00; PH off",
     "Tu-Sa 07:00-12:30,14:30-19:00; Su 07:00-12:00",
@@ -73,8 +175,7 @@ def _text(rng: random.Random, words: list[str], n: int) -> str:
     return " ".join(rng.choice(words) for _ in range(n)).capitalize()
 
 
-def synthetic_town(entries: int = 10_000, images: int = 2_000, *, seed: int = 1,
-                   today: dt.date | None = None) -> Town:
+def synthetic_town(entries: int = 10_000, images: int = 2_000, *, seed: int = 1, today: dt.date | None = None) -> Town:
     rng = random.Random(seed)
     today = today or dt.date.today()
     base = dt.datetime.combine(today, dt.time(0, 0), PARIS)
@@ -84,8 +185,17 @@ def synthetic_town(entries: int = 10_000, images: int = 2_000, *, seed: int = 1,
         data = _image(rng, i)
         sha = hashlib.sha256(data).hexdigest()
         media[sha] = data
-        media_items.append({"sha256": sha, "mime": "image/jpeg", "width": 640, "height": 420, "bytes": len(data),
-                            "alt": {"fr": f"Image {i}"}, "credit": "Borne synthetic"})
+        media_items.append(
+            {
+                "sha256": sha,
+                "mime": "image/jpeg",
+                "width": 640,
+                "height": 420,
+                "bytes": len(data),
+                "alt": {"fr": f"Image {i}"},
+                "credit": "Borne synthetic",
+            }
+        )
     by_group: dict[str, list[str]] = {}
     for slug, cat in CATEGORIES.items():
         by_group.setdefault(cat.group, []).append(slug)
@@ -106,9 +216,14 @@ def synthetic_town(entries: int = 10_000, images: int = 2_000, *, seed: int = 1,
             "title": title,
             "summary": {"fr": _text(rng, WORDS_FR, 12), "en": _text(rng, WORDS_EN, 12)},
             "body": {"fr": _text(rng, WORDS_FR, 60), "en": _text(rng, WORDS_EN, 60), "de": _text(rng, WORDS_DE, 50)},
-            "place": {"name": title["fr"], "street": f"{rng.randrange(1, 80)} rue {rng.choice(WORDS_FR)}",
-                      "postcode": "15100", "city": "Saint-Flour",
-                      "lat": 45.0338 + rng.uniform(-0.05, 0.05), "lon": 3.0925 + rng.uniform(-0.07, 0.07)},
+            "place": {
+                "name": title["fr"],
+                "street": f"{rng.randrange(1, 80)} rue {rng.choice(WORDS_FR)}",
+                "postcode": "15100",
+                "city": "Saint-Flour",
+                "lat": 45.0338 + rng.uniform(-0.05, 0.05),
+                "lon": 3.0925 + rng.uniform(-0.07, 0.07),
+            },
             "featured": rng.random() < 0.02,
             "updated_at": base.isoformat(),
             "source": {"name": "Synthetic town", "licence": "CC0"},
@@ -118,15 +233,25 @@ def synthetic_town(entries: int = 10_000, images: int = 2_000, *, seed: int = 1,
         if kind == "event":
             start = base + dt.timedelta(days=rng.randrange(-30, 90), hours=rng.randrange(8, 22))
             e["occurrences"] = [
-                {"start": (start + dt.timedelta(days=7 * k)).isoformat(),
-                 "end": (start + dt.timedelta(days=7 * k, hours=rng.randrange(1, 5))).isoformat()}
+                {
+                    "start": (start + dt.timedelta(days=7 * k)).isoformat(),
+                    "end": (start + dt.timedelta(days=7 * k, hours=rng.randrange(1, 5))).isoformat(),
+                }
                 for k in range(rng.randrange(1, 4))
             ]
         if media_items and i % 5 == 0:
             e["media"] = [media_items[(i // 5) % len(media_items)]]
         out.append(e)
-    alerts = [{"id": "synth:alert", "level": "info", "message": {"fr": "Travaux rue de Belloy"},
-               "from": base.isoformat(), "until": (base + dt.timedelta(days=30)).isoformat(), "communes": []}]
+    alerts = [
+        {
+            "id": "synth:alert",
+            "level": "info",
+            "message": {"fr": "Travaux rue de Belloy"},
+            "from": base.isoformat(),
+            "until": (base + dt.timedelta(days=30)).isoformat(),
+            "communes": [],
+        }
+    ]
     used = {m["sha256"] for e in out for m in e.get("media", [])}
     return Town(out, alerts, {sha: data for sha, data in media.items() if sha in used})
 

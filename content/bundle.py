@@ -158,8 +158,9 @@ class Bundle:
             for sha in self.media:
                 target = dest_dir / sha
                 with open(target, "wb") as fh:
-                    for chunk in _read_member(zf, f"media/{sha}", self.manifest["members"][f"media/{sha}"],
-                                              self._limits, self.path):
+                    for chunk in _read_member(
+                        zf, f"media/{sha}", self.manifest["members"][f"media/{sha}"], self._limits, self.path
+                    ):
                         fh.write(chunk)
                 out[sha] = target
         return out

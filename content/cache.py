@@ -289,8 +289,14 @@ class ContentCache(queries.Queries):
         self.db.conn.executemany(
             "INSERT OR REPLACE INTO alerts (id, level, starts, until, communes, data) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (a.id, a.level, utc_text(a.starts), utc_text(a.until), json.dumps(a.communes),
-                 json.dumps(dump(a), ensure_ascii=False))
+                (
+                    a.id,
+                    a.level,
+                    utc_text(a.starts),
+                    utc_text(a.until),
+                    json.dumps(a.communes),
+                    json.dumps(dump(a), ensure_ascii=False),
+                )
                 for a in changes.alerts
             ],
         )

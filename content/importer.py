@@ -24,15 +24,27 @@ def import_bundle(cache: ContentCache, path: str | Path, *, verify_key: bytes | 
         with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=cache.media.root.parent) as staging:
             media = bundle.extract_media(Path(staging))
             report = cache.apply(
-                ChangeSet(entries=entries, alerts=alerts, media=media, cursor=bundle.cursor or None,
-                          replace_all=True, origin="bundle")
+                ChangeSet(
+                    entries=entries,
+                    alerts=alerts,
+                    media=media,
+                    cursor=bundle.cursor or None,
+                    replace_all=True,
+                    origin="bundle",
+                )
             )
     except BundleError as exc:
         log.error("bundle refused: %s", exc)
         cache.record_outcome("bundle", ok=False, errors=[str(exc)])
         raise
-    log.info("bundle %s applied: %d entries, %d alerts, %d new images, %d withdrawn", path, report.upserted,
-             report.alerts, report.media_added, report.deleted)
+    log.info(
+        "bundle %s applied: %d entries, %d alerts, %d new images, %d withdrawn",
+        path,
+        report.upserted,
+        report.alerts,
+        report.media_added,
+        report.deleted,
+    )
     return report
 
 
@@ -42,8 +54,14 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
     from content.demo import load_demo
 
     town = load_demo(today)
-    return write_bundle(out, entries=town.entries, alerts=town.alerts, media=town.media, cursor="demo",
-                        communes=sorted({e["commune"] for e in town.entries if e.get("commune")}))
+    return write_bundle(
+        out,
+        entries=town.entries,
+        alerts=town.alerts,
+        media=town.media,
+        cursor="demo",
+        communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
+    )
 
 
 def ensure_content(cache: ContentCache) -> ApplyReport | None:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from content import hours, timeutil
@@ -14,38 +13,84 @@ from content.categories import CATEGORIES
 from content.model import Alert, Entry
 from content.text import fold
 
-CARD_COLUMNS = "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, " \
+CARD_COLUMNS = (
+    "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, "
     "e.opening_hours, e.lat, e.lon, e.thumb"
+)
 VISIBLE = "(e.visible_from IS NULL OR e.visible_from <= :now) AND (e.visible_until IS NULL OR e.visible_until > :now)"
 NOT_PAST = "(e.kind != 'event' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.num = e.num AND o.end > :now))"
 COMMUNE = "(:commune IS NULL OR e.commune = '' OR e.commune = :commune)"
 WORD_RE = re.compile(r"\w+")
+SEARCH_TIERS = ("{title}", "{keywords summary}", "")
 
 
-@dataclass
 class Card:
-    """What a list row needs of an entry: light, built from columns, without parsing the entry."""
+    """What a list row needs of an entry: light, built from columns; its JSON is parsed on first use."""
 
-    id: str
-    kind: str
-    categories: list[str]
-    commune: str
-    title: dict[str, str]
-    summary: dict[str, str]
-    featured: bool
-    opening_hours: str
-    lat: float | None
-    lon: float | None
-    thumb: str | None
-    next_start: dt.datetime | None = None
-    next_end: dt.datetime | None = None
-    open_state: hours.OpenState | None = None
-    distance_m: float | None = None
-    extra: dict = field(default_factory=dict)
+    __slots__ = (
+        "id",
+        "kind",
+        "commune",
+        "_categories",
+        "_title",
+        "_summary",
+        "featured",
+        "opening_hours",
+        "lat",
+        "lon",
+        "thumb",
+        "next_start",
+        "next_end",
+        "open_state",
+        "distance_m",
+    )
+
+    def __init__(self, row):
+        (
+            _,
+            self.id,
+            self.kind,
+            self.commune,
+            self._categories,
+            self._title,
+            self._summary,
+            featured,
+            self.opening_hours,
+            self.lat,
+            self.lon,
+            self.thumb,
+        ) = row[:12]
+        self.featured = bool(featured)
+        self.next_start: dt.datetime | None = None
+        self.next_end: dt.datetime | None = None
+        self.open_state: hours.OpenState | None = None
+        self.distance_m: float | None = None
+
+    def _parsed(self, name: str):
+        value = getattr(self, name)
+        if isinstance(value, str):
+            value = json.loads(value)
+            setattr(self, name, value)
+        return value
+
+    @property
+    def title(self) -> dict[str, str]:
+        return self._parsed("_title")
+
+    @property
+    def summary(self) -> dict[str, str]:
+        return self._parsed("_summary")
+
+    @property
+    def categories(self) -> list[str]:
+        return self._parsed("_categories")
 
     def text(self, field_name: str, lang: str) -> str:
         values = getattr(self, field_name)
         return values.get(lang) or values.get("fr", "")
+
+    def __repr__(self) -> str:
+        return f"Card({self.id!r}, {self.kind!r})"
 
 
 def sort_key(title: str) -> str:
@@ -75,15 +120,10 @@ def _utc(value: dt.datetime) -> str:
 
 
 def _parse_utc(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(text)  # Python 3.11 reads the trailing Z
 
 
-def _card(row) -> Card:
-    return Card(
-        id=row[1], kind=row[2], commune=row[3], categories=json.loads(row[4]), title=json.loads(row[5]),
-        summary=json.loads(row[6]), featured=bool(row[7]), opening_hours=row[8], lat=row[9], lon=row[10],
-        thumb=row[11],
-    )
+_card = Card
 
 
 class Queries:
@@ -115,8 +155,15 @@ class Queries:
 
     # -- lists ----------------------------------------------------------------------------------
 
-    def list_entries(self, *, kind: str | None = None, category: str | None = None, commune: str | None = None,
-                     now: dt.datetime | None = None, featured: bool = False) -> list[Card]:
+    def list_entries(
+        self,
+        *,
+        kind: str | None = None,
+        category: str | None = None,
+        commune: str | None = None,
+        now: dt.datetime | None = None,
+        featured: bool = False,
+    ) -> list[Card]:
         where = [VISIBLE, NOT_PAST, COMMUNE]
         if kind:
             where.append("e.kind = :kind")
@@ -135,24 +182,39 @@ class Queries:
         return self.list_entries(featured=True, now=now, commune=commune)
 
     def categories_in_use(self, kind: str, *, now: dt.datetime | None = None) -> list[str]:
-        sql = (f"SELECT c.category, COUNT(*) FROM entry_categories c JOIN entries e ON e.num = c.num "
-               f"WHERE e.kind = :kind AND {VISIBLE} AND {NOT_PAST} GROUP BY c.category ORDER BY COUNT(*) DESC")
+        sql = (
+            f"SELECT c.category, COUNT(*) FROM entry_categories c JOIN entries e ON e.num = c.num "
+            f"WHERE e.kind = :kind AND {VISIBLE} AND {NOT_PAST} GROUP BY c.category ORDER BY COUNT(*) DESC"
+        )
         return [r[0] for r in self.db.execute(sql, self._params(now, None, kind=kind))]
 
     def _attach_next(self, cards: list[Card], now) -> None:
         events = {c.id: c for c in cards if c.kind == "event"}
         if not events:
             return
-        sql = ("SELECT e.id, MIN(o.start), o.end FROM occurrences o JOIN entries e ON e.num = o.num "
-               "WHERE o.end > :now AND e.kind = 'event' GROUP BY e.id")
-        for entry_id, start, end in self.db.execute(sql, self._params(now, None)):
+        only = ""
+        if len(events) <= 500:
+            only = f" AND e.id IN ({', '.join('?' * len(events))})"
+        sql = (
+            "SELECT e.id, MIN(o.start), o.end FROM occurrences o JOIN entries e ON e.num = o.num "
+            f"WHERE o.end > ? AND e.kind = 'event'{only} GROUP BY e.id"
+        )
+        params = [_utc(self.now(now))] + (list(events) if only else [])
+        for entry_id, start, end in self.db.execute(sql, params):
             if card := events.get(entry_id):
                 card.next_start, card.next_end = self._in_town(_parse_utc(start)), self._in_town(_parse_utc(end))
 
     # -- events ---------------------------------------------------------------------------------
 
-    def events(self, *, start: dt.datetime, end: dt.datetime, category: str | None = None,
-               commune: str | None = None, now: dt.datetime | None = None) -> list[Card]:
+    def events(
+        self,
+        *,
+        start: dt.datetime,
+        end: dt.datetime,
+        category: str | None = None,
+        commune: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Card]:
         """Events with an occurrence between ``start`` and ``end`` that is not over, soonest first.
 
         Each card carries the first such occurrence (``next_start``, ``next_end``).
@@ -162,8 +224,10 @@ class Queries:
         where = [VISIBLE, COMMUNE, "e.kind = 'event'", "o.end > :lower", "o.start < :upper"]
         if category:
             where.append("e.num IN (SELECT num FROM entry_categories WHERE category = :category)")
-        sql = (f"SELECT {CARD_COLUMNS}, MIN(o.start), o.end FROM entries e JOIN occurrences o ON o.num = e.num "
-               f"WHERE {' AND '.join(where)} GROUP BY e.num ORDER BY MIN(o.start), e.sort_title")
+        sql = (
+            f"SELECT {CARD_COLUMNS}, MIN(o.start), o.end FROM entries e JOIN occurrences o ON o.num = e.num "
+            f"WHERE {' AND '.join(where)} GROUP BY e.num ORDER BY MIN(o.start), e.sort_title"
+        )
         params = self._params(now, commune, lower=_utc(lower), upper=_utc(end), category=category)
         cards = []
         for row in self.db.execute(sql, params):
@@ -172,23 +236,36 @@ class Queries:
             cards.append(card)
         return cards
 
-    def events_in(self, period: str, *, now: dt.datetime | None = None, category: str | None = None,
-                  commune: str | None = None) -> list[Card]:
+    def events_in(
+        self, period: str, *, now: dt.datetime | None = None, category: str | None = None, commune: str | None = None
+    ) -> list[Card]:
         """Events ``today``, this ``weekend`` or this ``month`` (in the town's time zone)."""
         start, end = timeutil.period_bounds(period, self.now(now))
         return self.events(start=start, end=end, category=category, commune=commune, now=now)
 
     # -- hours ----------------------------------------------------------------------------------
 
-    def open_now(self, *, kind: str | None = None, category: str | None = None, commune: str | None = None,
-                 now: dt.datetime | None = None) -> list[Card]:
+    def open_now(
+        self,
+        *,
+        kind: str | None = None,
+        category: str | None = None,
+        commune: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Card]:
         """Entries open at ``now`` with their state (when they close) attached."""
         now_ = self.now(now)
+        # The state at one instant depends only on the hours' text: shops that share their hours
+        # (most of a street) are worked out once.
+        states: dict[str, hours.OpenState] = {}
         cards = []
         for card in self.list_entries(kind=kind, category=category, commune=commune, now=now_):
             if card.opening_hours:
-                card.open_state = hours.open_state(card.opening_hours, now_, self.tz)
-                if card.open_state.is_open:
+                state = states.get(card.opening_hours)
+                if state is None:
+                    state = states[card.opening_hours] = hours.open_state(card.opening_hours, now_, self.tz)
+                if state.is_open:
+                    card.open_state = state
                     cards.append(card)
         return cards
 
@@ -210,8 +287,17 @@ class Queries:
 
     # -- places ---------------------------------------------------------------------------------
 
-    def near(self, lat: float, lon: float, *, radius_m: float = 1000, kind: str | None = None,
-             limit: int = 20, now: dt.datetime | None = None, commune: str | None = None) -> list[Card]:
+    def near(
+        self,
+        lat: float,
+        lon: float,
+        *,
+        radius_m: float = 1000,
+        kind: str | None = None,
+        limit: int = 20,
+        now: dt.datetime | None = None,
+        commune: str | None = None,
+    ) -> list[Card]:
         """Entries within ``radius_m`` metres of a point, nearest first."""
         dlat = radius_m / 111_320
         dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
@@ -219,8 +305,9 @@ class Queries:
         if kind:
             where.append("e.kind = :kind")
         sql = f"SELECT {CARD_COLUMNS} FROM entries e WHERE {' AND '.join(where)}"
-        params = self._params(now, commune, kind=kind, lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon,
-                              lon1=lon + dlon)
+        params = self._params(
+            now, commune, kind=kind, lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon
+        )
         cards = []
         for row in self.db.execute(sql, params):
             card = _card(row)
@@ -232,24 +319,42 @@ class Queries:
 
     # -- search ---------------------------------------------------------------------------------
 
-    def search(self, text: str, *, lang: str = "fr", limit: int = 50, now: dt.datetime | None = None,
-               commune: str | None = None) -> list[Card]:
+    def search(
+        self,
+        text: str,
+        *,
+        lang: str = "fr",
+        limit: int = 50,
+        now: dt.datetime | None = None,
+        commune: str | None = None,
+    ) -> list[Card]:
         """Full-text search over every language, accent- and case-insensitive, each word a prefix.
 
-        Entries whose title matches come first, then by relevance (bm25: title, then keywords such
-        as category names, then summary, then body).
+        Entries whose title matches come first, then those matching a category name or summary, then
+        the rest; within each, by relevance (bm25 weighing title, keywords, summary, body).
         """
         query = fts_query(text)
         if not query:
             return []
-        sql = (
-            f"SELECT {CARD_COLUMNS}, bm25(search, 10.0, 4.0, 2.0, 1.0) AS rank, "
-            "(SELECT COUNT(*) FROM search t WHERE t.rowid = e.num AND t.title MATCH :q) AS in_title "
-            f"FROM search JOIN entries e ON e.num = search.rowid "
-            f"WHERE search MATCH :q AND {VISIBLE} AND {NOT_PAST} AND {COMMUNE} "
-            "ORDER BY in_title DESC, rank LIMIT :limit"
-        )
-        rows = self.db.execute(sql, self._params(now, commune, q=query, limit=limit)).fetchall()
+        # Tiers: matches in the title first, then in category names or summaries, then anywhere.
+        # Each tier is ranked by bm25 on its own and only as much is asked as the page still needs,
+        # so a short prefix matching half the town ranks a few hundred titles, not every entry.
+        params = self._params(now, commune)
+        found: dict[int, tuple] = {}
+        for tier in SEARCH_TIERS:
+            need = limit - len(found)
+            if need <= 0:
+                break
+            sql = (
+                f"SELECT {CARD_COLUMNS} FROM search JOIN entries e ON e.num = search.rowid "
+                f"WHERE search MATCH :q AND {VISIBLE} AND {NOT_PAST} AND {COMMUNE} "
+                "ORDER BY bm25(search, 10.0, 4.0, 2.0, 1.0), e.sort_title LIMIT :n"
+            )
+            match = f"{tier} : ({query})" if tier else query
+            for row in self.db.execute(sql, {**params, "q": match, "n": need + len(found)}):
+                if row[0] not in found and len(found) < limit:
+                    found[row[0]] = row
+        rows = found.values()
         cards = [_card(r) for r in rows]
         self._attach_next(cards, now)
         return cards

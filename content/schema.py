@@ -54,7 +54,7 @@ def m001_initial(db: Database) -> None:
         CREATE VIRTUAL TABLE search USING fts5(
             title, keywords, summary, body,
             tokenize = "unicode61 remove_diacritics 2",
-            prefix = '1 2 3'
+            prefix = '2 3'
         );
         """
     )

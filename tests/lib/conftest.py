@@ -33,8 +33,14 @@ def make_image(color=(30, 80, 160), size=(64, 48), fmt="JPEG", exif_orientation=
 def media_item(data: bytes, **extra) -> dict:
     with Image.open(io.BytesIO(data)) as img:
         w, h, fmt = img.width, img.height, img.format
-    return {"sha256": hashlib.sha256(data).hexdigest(), "mime": f"image/{fmt.lower()}", "width": w, "height": h,
-            "bytes": len(data), **extra}
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "mime": f"image/{fmt.lower()}",
+        "width": w,
+        "height": h,
+        "bytes": len(data),
+        **extra,
+    }
 
 
 def entry(id_, kind="place", **fields) -> dict:
@@ -52,8 +58,14 @@ def entry(id_, kind="place", **fields) -> dict:
 
 
 def alert(id_, level="info", start="2026-11-01T00:00:00+01:00", until=None, **fields) -> dict:
-    return {"id": f"test:{id_}", "level": level, "message": {"fr": f"Alerte {id_}"}, "from": start,
-            "until": until, **fields}
+    return {
+        "id": f"test:{id_}",
+        "level": level,
+        "message": {"fr": f"Alerte {id_}"},
+        "from": start,
+        "until": until,
+        **fields,
+    }
 
 
 def changes(entries=(), alerts=(), **kw) -> ChangeSet:

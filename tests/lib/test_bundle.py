@@ -22,9 +22,15 @@ def image():
 @pytest.fixture
 def bundle_path(tmp_path, image):
     path = tmp_path / "town.zip"
-    write_bundle(path, entries=[entry("musee", media=[media_item(image)]), entry("fete", kind="event")],
-                 alerts=[alert("route")], media={hashlib.sha256(image).hexdigest(): image}, cursor="c42",
-                 communes=["15187"], signing_key=KEY)
+    write_bundle(
+        path,
+        entries=[entry("musee", media=[media_item(image)]), entry("fete", kind="event")],
+        alerts=[alert("route")],
+        media={hashlib.sha256(image).hexdigest(): image},
+        cursor="c42",
+        communes=["15187"],
+        signing_key=KEY,
+    )
     return path
 
 
@@ -71,7 +77,9 @@ def test_writer_refuses_invalid_entries_and_missing_media(tmp_path, image):
 def test_signature_is_checked(bundle_path, tmp_path):
     with pytest.raises(BundleError, match="signature does not match"):
         read_bundle(bundle_path, verify_key=b"another key")
-    unsigned = rewrite(bundle_path, tmp_path / "u.zip", manifest=lambda m: {k: v for k, v in m.items() if k != "signature"})
+    unsigned = rewrite(
+        bundle_path, tmp_path / "u.zip", manifest=lambda m: {k: v for k, v in m.items() if k != "signature"}
+    )
     with pytest.raises(BundleError, match="not signed"):
         read_bundle(unsigned, verify_key=KEY)
     tampered = rewrite(bundle_path, tmp_path / "t.zip", manifest=lambda m: {**m, "cursor": "c99"})
@@ -117,7 +125,7 @@ def test_corrupt_member_is_refused(bundle_path, tmp_path):
     with zipfile.ZipFile(bundle_path) as zf:
         info = zf.getinfo("entries.jsonl")
     start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 2
-    data[start:start + 8] = b"\xff" * 8
+    data[start : start + 8] = b"\xff" * 8
     bad = tmp_path / "corrupt.zip"
     bad.write_bytes(bytes(data))
     with pytest.raises(BundleError, match="entries.jsonl"):
@@ -142,9 +150,13 @@ def test_unknown_schema_is_refused(bundle_path, tmp_path):
 def test_decompression_bomb_is_refused(tmp_path):
     bomb = b"\n" * (20 * 1024 * 1024)
     path = tmp_path / "bomb.zip"
-    manifest = {"schema": SCHEMA_VERSION, "members": {
-        "entries.jsonl": {"sha256": hashlib.sha256(bomb).hexdigest(), "bytes": len(bomb)},
-        "alerts.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "bytes": 0}}}
+    manifest = {
+        "schema": SCHEMA_VERSION,
+        "members": {
+            "entries.jsonl": {"sha256": hashlib.sha256(bomb).hexdigest(), "bytes": len(bomb)},
+            "alerts.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "bytes": 0},
+        },
+    }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest))
         zf.writestr("entries.jsonl", bomb)
@@ -155,9 +167,16 @@ def test_decompression_bomb_is_refused(tmp_path):
 
 def test_member_lying_about_its_size_is_refused(tmp_path, bundle_path):
     with pytest.raises(BundleError, match="larger than its manifest says"):
-        read_bundle(rewrite(bundle_path, tmp_path / "l.zip",
-                            manifest=lambda m: {**m, "members": {**m["members"], "entries.jsonl": {
-                                **m["members"]["entries.jsonl"], "bytes": 3}}}))
+        read_bundle(
+            rewrite(
+                bundle_path,
+                tmp_path / "l.zip",
+                manifest=lambda m: {
+                    **m,
+                    "members": {**m["members"], "entries.jsonl": {**m["members"]["entries.jsonl"], "bytes": 3}},
+                },
+            )
+        )
 
 
 def test_too_many_members_is_refused(bundle_path):
@@ -168,9 +187,13 @@ def test_too_many_members_is_refused(bundle_path):
 def test_invalid_entry_inside_is_named(tmp_path):
     bad_line = (json.dumps({**entry("x"), "kind": "castle"}) + "\n").encode()
     path = tmp_path / "b.zip"
-    manifest = {"schema": SCHEMA_VERSION, "members": {
-        "entries.jsonl": {"sha256": hashlib.sha256(bad_line).hexdigest(), "bytes": len(bad_line)},
-        "alerts.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "bytes": 0}}}
+    manifest = {
+        "schema": SCHEMA_VERSION,
+        "members": {
+            "entries.jsonl": {"sha256": hashlib.sha256(bad_line).hexdigest(), "bytes": len(bad_line)},
+            "alerts.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "bytes": 0},
+        },
+    }
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("manifest.json", json.dumps(manifest))
         zf.writestr("entries.jsonl", bad_line)
@@ -179,13 +202,18 @@ def test_invalid_entry_inside_is_named(tmp_path):
         read_bundle(path).parsed()
 
 
-titles = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf"), blacklist_characters="<>[]&"),
-                 min_size=1, max_size=30).filter(str.strip)
+titles = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf"), blacklist_characters="<>[]&"),
+    min_size=1,
+    max_size=30,
+).filter(str.strip)
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(["place", "heritage", "shop", "service"]), titles), max_size=8),
-       st.text(alphabet="abcdef0123456789", max_size=12))
+@given(
+    st.lists(st.tuples(st.sampled_from(["place", "heritage", "shop", "service"]), titles), max_size=8),
+    st.text(alphabet="abcdef0123456789", max_size=12),
+)
 def test_bundle_round_trip_law(tmp_path, records, cursor):
     entries = [entry(f"e{i}", kind=kind, title={"fr": title}) for i, (kind, title) in enumerate(records)]
     path = tmp_path / "law.zip"

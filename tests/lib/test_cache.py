@@ -88,8 +88,13 @@ def test_exif_orientation_is_applied_and_metadata_stripped(cache):
     ],
 )
 def test_bad_images_are_reported_and_not_stored(cache, data, message):
-    item = {"sha256": hashlib.sha256(data).hexdigest(), "mime": "image/jpeg", "width": 1, "height": 1,
-            "bytes": len(data)}
+    item = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "mime": "image/jpeg",
+        "width": 1,
+        "height": 1,
+        "bytes": len(data),
+    }
     report = cache.apply(changes([entry("m", media=[item])], media={item["sha256"]: data}))
     assert any(__import__("re").search(message, p) for p in report.problems), report.problems
     assert cache.media_file(item["sha256"]) is None
@@ -117,26 +122,36 @@ def test_wrong_hash_is_refused(cache):
 
 # -- queries ---------------------------------------------------------------------------------------
 
+
 def test_lists_by_kind_and_category_sorted_by_title(cache):
-    cache.apply(changes([
-        entry("eglise", kind="heritage", title={"fr": "Église Sainte-Christine"}, categories=["church"]),
-        entry("cathedrale", kind="heritage", title={"fr": "Cathédrale Saint-Pierre"}, categories=["cathedral"]),
-        entry("boulangerie", kind="shop", categories=["bakery"]),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry("eglise", kind="heritage", title={"fr": "Église Sainte-Christine"}, categories=["church"]),
+                entry("cathedrale", kind="heritage", title={"fr": "Cathédrale Saint-Pierre"}, categories=["cathedral"]),
+                entry("boulangerie", kind="shop", categories=["bakery"]),
+            ]
+        )
+    )
     assert ids(cache.list_entries(kind="heritage")) == ["test:cathedrale", "test:eglise"]
     assert ids(cache.list_entries(category="bakery")) == ["test:boulangerie"]
-    assert cache.categories_in_use("heritage") == ["cathedral", "church"] or \
-        sorted(cache.categories_in_use("heritage")) == ["cathedral", "church"]
+    assert cache.categories_in_use("heritage") == ["cathedral", "church"] or sorted(
+        cache.categories_in_use("heritage")
+    ) == ["cathedral", "church"]
 
 
 def test_publication_window_and_commune(cache):
-    cache.apply(changes([
-        entry("later", visible_from="2026-12-01T00:00:00+01:00"),
-        entry("gone", visible_until="2026-11-20T00:00:00+01:00"),
-        entry("here"),
-        entry("elsewhere", commune="15014"),
-        entry("shared", commune=""),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry("later", visible_from="2026-12-01T00:00:00+01:00"),
+                entry("gone", visible_until="2026-11-20T00:00:00+01:00"),
+                entry("here"),
+                entry("elsewhere", commune="15014"),
+                entry("shared", commune=""),
+            ]
+        )
+    )
     assert ids(cache.list_entries(now=NOW)) == ["test:elsewhere", "test:here", "test:shared"]
     assert ids(cache.list_entries(now=NOW, commune="15187")) == ["test:here", "test:shared"]
 
@@ -152,16 +167,40 @@ def occ(start, end):
 
 @pytest.fixture
 def agenda(cache):
-    cache.apply(changes([
-        entry("past", kind="event", occurrences=[occ("2026-11-25T20:00:00+01:00", "2026-11-25T22:00:00+01:00")]),
-        entry("tonight", kind="event", occurrences=[occ("2026-11-26T20:30:00+01:00", "2026-11-27T01:30:00+01:00")]),
-        entry("saturday", kind="event", occurrences=[occ("2026-11-28T09:00:00+01:00", "2026-11-28T12:30:00+01:00")]),
-        entry("market", kind="event", categories=["market"], occurrences=[
-            occ(f"2026-{m:02d}-{d:02d}T08:00:00+01:00", f"2026-{m:02d}-{d:02d}T12:00:00+01:00")
-            for m, d in [(11, 21), (11, 28), (12, 5), (12, 12)]]),
-        entry("december", kind="event", occurrences=[occ("2026-12-20T15:00:00+01:00", "2026-12-20T18:00:00+01:00")]),
-        entry("running", kind="event", occurrences=[occ("2026-11-01T10:00:00+01:00", "2026-11-30T18:00:00+01:00")]),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry(
+                    "past", kind="event", occurrences=[occ("2026-11-25T20:00:00+01:00", "2026-11-25T22:00:00+01:00")]
+                ),
+                entry(
+                    "tonight", kind="event", occurrences=[occ("2026-11-26T20:30:00+01:00", "2026-11-27T01:30:00+01:00")]
+                ),
+                entry(
+                    "saturday",
+                    kind="event",
+                    occurrences=[occ("2026-11-28T09:00:00+01:00", "2026-11-28T12:30:00+01:00")],
+                ),
+                entry(
+                    "market",
+                    kind="event",
+                    categories=["market"],
+                    occurrences=[
+                        occ(f"2026-{m:02d}-{d:02d}T08:00:00+01:00", f"2026-{m:02d}-{d:02d}T12:00:00+01:00")
+                        for m, d in [(11, 21), (11, 28), (12, 5), (12, 12)]
+                    ],
+                ),
+                entry(
+                    "december",
+                    kind="event",
+                    occurrences=[occ("2026-12-20T15:00:00+01:00", "2026-12-20T18:00:00+01:00")],
+                ),
+                entry(
+                    "running", kind="event", occurrences=[occ("2026-11-01T10:00:00+01:00", "2026-11-30T18:00:00+01:00")]
+                ),
+            ]
+        )
+    )
     return cache
 
 
@@ -195,12 +234,18 @@ def test_event_list_gives_the_next_occurrence(agenda):
 
 @pytest.fixture
 def shops(cache):
-    cache.apply(changes([
-        entry("boulangerie", kind="shop", opening_hours="Tu-Sa 07:00-12:30,14:00-19:00; Su 07:00-12:00; PH off"),
-        entry("bar", kind="shop", opening_hours="Th-Sa 18:00-02:00"),
-        entry("toilettes", kind="service", opening_hours="24/7"),
-        entry("nohours", kind="shop"),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry(
+                    "boulangerie", kind="shop", opening_hours="Tu-Sa 07:00-12:30,14:00-19:00; Su 07:00-12:00; PH off"
+                ),
+                entry("bar", kind="shop", opening_hours="Th-Sa 18:00-02:00"),
+                entry("toilettes", kind="service", opening_hours="24/7"),
+                entry("nohours", kind="shop"),
+            ]
+        )
+    )
     return cache
 
 
@@ -224,24 +269,32 @@ def test_shop_closed_on_a_public_holiday(shops):
 
 
 def test_alerts_active_now_urgent_first(cache):
-    cache.apply(changes(alerts=[
-        alert("old", until="2026-11-20T00:00:00+01:00"),
-        alert("info"),
-        alert("urgent", level="urgent", start="2026-11-25T00:00:00+01:00"),
-        alert("future", start="2026-12-01T00:00:00+01:00"),
-        alert("other-town", communes=["15014"]),
-    ]))
+    cache.apply(
+        changes(
+            alerts=[
+                alert("old", until="2026-11-20T00:00:00+01:00"),
+                alert("info"),
+                alert("urgent", level="urgent", start="2026-11-25T00:00:00+01:00"),
+                alert("future", start="2026-12-01T00:00:00+01:00"),
+                alert("other-town", communes=["15014"]),
+            ]
+        )
+    )
     assert [a.id for a in cache.active_alerts(now=NOW, commune="15187")] == ["test:urgent", "test:info"]
     cache.apply(changes(deleted_alerts=["test:urgent"]))
     assert [a.id for a in cache.active_alerts(now=NOW, commune="15187")] == ["test:info"]
 
 
 def test_entries_near_a_point(cache):
-    cache.apply(changes([
-        entry("cathedrale", place={"lat": 45.0336, "lon": 3.0930}),
-        entry("halle", place={"lat": 45.0340, "lon": 3.0920}),
-        entry("garabit", place={"lat": 44.976, "lon": 3.176}),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry("cathedrale", place={"lat": 45.0336, "lon": 3.0930}),
+                entry("halle", place={"lat": 45.0340, "lon": 3.0920}),
+                entry("garabit", place={"lat": 44.976, "lon": 3.176}),
+            ]
+        )
+    )
     cards = cache.near(45.0337, 3.0926, radius_m=500)
     assert ids(cards) == ["test:halle", "test:cathedrale"] or ids(cards) == ["test:cathedrale", "test:halle"]
     assert all(c.distance_m < 100 for c in cards)
@@ -250,25 +303,49 @@ def test_entries_near_a_point(cache):
 
 # -- search ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def town(cache):
-    cache.apply(changes([
-        entry("cathedrale", kind="heritage", title={"fr": "Cathédrale Saint-Pierre", "en": "Saint Peter's Cathedral",
-                                                     "de": "Kathedrale Sankt Peter"}, categories=["cathedral"]),
-        entry("musee", title={"fr": "Musée de la Haute-Auvergne"},
-              body={"fr": "Installé dans l'ancien palais épiscopal, à côté de la cathédrale."}),
-        entry("boulangerie", kind="shop", title={"fr": "Au Pain d'Épeautre"}, categories=["bakery"]),
-        entry("orgues", kind="heritage", title={"fr": "Les Orgues basaltiques"}, summary={"en": "Basalt columns"}),
-    ]))
+    cache.apply(
+        changes(
+            [
+                entry(
+                    "cathedrale",
+                    kind="heritage",
+                    title={
+                        "fr": "Cathédrale Saint-Pierre",
+                        "en": "Saint Peter's Cathedral",
+                        "de": "Kathedrale Sankt Peter",
+                    },
+                    categories=["cathedral"],
+                ),
+                entry(
+                    "musee",
+                    title={"fr": "Musée de la Haute-Auvergne"},
+                    body={"fr": "Installé dans l'ancien palais épiscopal, à côté de la cathédrale."},
+                ),
+                entry("boulangerie", kind="shop", title={"fr": "Au Pain d'Épeautre"}, categories=["bakery"]),
+                entry(
+                    "orgues", kind="heritage", title={"fr": "Les Orgues basaltiques"}, summary={"en": "Basalt columns"}
+                ),
+            ]
+        )
+    )
     return cache
 
 
 @pytest.mark.parametrize(
     ("query", "expected_first"),
     [
-        ("cath", "test:cathedrale"), ("CATHÉDRALE", "test:cathedrale"), ("cathedrale", "test:cathedrale"),
-        ("kathedrale", "test:cathedrale"), ("epeau", "test:boulangerie"), ("boulang", "test:boulangerie"),
-        ("bakery", "test:boulangerie"), ("Bäckerei", "test:boulangerie"), ("basalt col", "test:orgues"),
+        ("cath", "test:cathedrale"),
+        ("CATHÉDRALE", "test:cathedrale"),
+        ("cathedrale", "test:cathedrale"),
+        ("kathedrale", "test:cathedrale"),
+        ("epeau", "test:boulangerie"),
+        ("boulang", "test:boulangerie"),
+        ("bakery", "test:boulangerie"),
+        ("Bäckerei", "test:boulangerie"),
+        ("basalt col", "test:orgues"),
         ("haute auv", "test:musee"),
     ],
 )

@@ -35,8 +35,11 @@ def test_unknown_fields_of_a_known_schema_are_ignored():
         ({"title": {"fr": "<b>Musée</b>"}}, "title", "HTML is not allowed"),
         ({"summary": {"fr": "Un [color=ff0000]musée[/color]"}}, "summary", "markup is not allowed"),
         ({"body": {"fr": "Bonjour\x07"}}, "body", "control character"),
-        ({"media": [{"sha256": "abc", "mime": "image/jpeg", "width": 1, "height": 1, "bytes": 1}]},
-         "media.0.sha256", "should match pattern"),
+        (
+            {"media": [{"sha256": "abc", "mime": "image/jpeg", "width": 1, "height": 1, "bytes": 1}]},
+            "media.0.sha256",
+            "should match pattern",
+        ),
     ],
 )
 def test_invalid_entries_name_the_entry_and_the_field(fields, field, message):
@@ -89,12 +92,21 @@ def test_text_falls_back_to_french():
     assert e.text("summary", "nl") == ("Un musée", "fr")
 
 
-plain_text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf"), blacklist_characters="<>[]&"),
-                     min_size=1, max_size=60).filter(lambda s: s.strip())
+plain_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf"), blacklist_characters="<>[]&"),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip())
 
 
-@given(title=plain_text, lang=st.sampled_from(["en", "de", "es", "it", "nl"]), other=plain_text,
-       lat=st.floats(-90, 90), lon=st.floats(-180, 180), featured=st.booleans())
+@given(
+    title=plain_text,
+    lang=st.sampled_from(["en", "de", "es", "it", "nl"]),
+    other=plain_text,
+    lat=st.floats(-90, 90),
+    lon=st.floats(-180, 180),
+    featured=st.booleans(),
+)
 def test_validation_round_trip_law(title, lang, other, lat, lon, featured):
     data = entry("x", title={"fr": title, lang: other}, place={"lat": lat, "lon": lon}, featured=featured)
     e = parse_entry(data)
@@ -102,8 +114,12 @@ def test_validation_round_trip_law(title, lang, other, lat, lon, featured):
     assert e.title["fr"] == title.strip()
 
 
-@given(st.dictionaries(st.sampled_from(["id", "kind", "title", "updated_at", "occurrences", "media"]),
-                       st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "kind", "title", "updated_at", "occurrences", "media"]),
+        st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2)),
+    )
+)
 def test_validation_never_raises_anything_but_entry_error(data):
     try:
         parse_entry(data)

@@ -5,8 +5,16 @@ from content.text import MarkupError, check_plain, escape_markup, fold, html_to_
 
 @pytest.mark.parametrize(
     "value",
-    ["<script>alert(1)</script>", "Un <a href='x'>lien</a>", "&amp; co", "[b]gras[/b]", "[ref=x]clic[/ref]",
-     "[color=#ff0000]rouge", "[size=40]grand", "bip\x1b[0m"],
+    [
+        "<script>alert(1)</script>",
+        "Un <a href='x'>lien</a>",
+        "&amp; co",
+        "[b]gras[/b]",
+        "[ref=x]clic[/ref]",
+        "[color=#ff0000]rouge",
+        "[size=40]grand",
+        "bip\x1b[0m",
+    ],
 )
 def test_markup_and_control_characters_are_refused(value):
     with pytest.raises(MarkupError):
@@ -35,7 +43,10 @@ def test_escape_markup_shows_brackets_literally():
         ("<p>Un <b>musée</b>.</p><p>Deux&nbsp;salles</p>", "Un musée.\n\nDeux salles"),
         ("Ligne<br>suivante", "Ligne\nsuivante"),
         ("<ul><li>un</li><li>deux</li></ul>", "• un\n• deux"),
-        ("## Titre\n\n**Gras** et *italique*, [site](https://example.org)", "Titre\n\nGras et italique, site (https://example.org)"),
+        (
+            "## Titre\n\n**Gras** et *italique*, [site](https://example.org)",
+            "Titre\n\nGras et italique, site (https://example.org)",
+        ),
         ("[b]kivy[/b] <i>html</i>", "kivy html"),
     ],
 )
