@@ -301,8 +301,17 @@ def gate(c: Canvas, cx, base, color=BASALT):
 
 
 def ruined_castle(c: Canvas, cx, base):
-    c.poly([(cx - 360, H), (cx - 200, base + 40), (cx - 60, base), (cx + 120, base + 10), (cx + 300, base + 60),
-            (cx + 420, H)], (110, 98, 86))
+    c.poly(
+        [
+            (cx - 360, H),
+            (cx - 200, base + 40),
+            (cx - 60, base),
+            (cx + 120, base + 10),
+            (cx + 300, base + 60),
+            (cx + 420, H),
+        ],
+        (110, 98, 86),
+    )
     col = (150, 134, 116)
     c.rect(cx - 160, base - 220, cx - 40, base + 10, col)
     c.poly([(cx - 40, base - 120), (cx + 120, base - 160), (cx + 120, base + 10), (cx - 40, base + 10)], col)
@@ -320,8 +329,10 @@ def columns(c: Canvas, y_top, y_bottom, color=BASALT):
         top = y_top + c.rng.uniform(-30, 50)
         lit = mix(color, (160, 166, 178), c.rng.uniform(0.1, 0.45))
         c.poly([(x, top + 12), (x + w * 0.5, top), (x + w, top + 12), (x + w, y_bottom), (x, y_bottom)], lit)
-        c.poly([(x + w * 0.62, top + 8), (x + w, top + 12), (x + w, y_bottom), (x + w * 0.62, y_bottom)],
-               mix(color, (0, 0, 0), 0.25))
+        c.poly(
+            [(x + w * 0.62, top + 8), (x + w, top + 12), (x + w, y_bottom), (x + w * 0.62, y_bottom)],
+            mix(color, (0, 0, 0), 0.25),
+        )
         for yy in range(int(top + 60), int(y_bottom), int(c.rng.uniform(90, 160))):
             c.line([(x, yy), (x + w, yy + 6)], mix(color, (0, 0, 0), 0.4), 2)
         x += w + 3
@@ -341,8 +352,19 @@ def crucifix(c: Canvas, cx, top, color=(28, 22, 20)):
     c.rect(cx - 12, top, cx + 12, top + 520, (96, 66, 40))
     c.rect(cx - 190, top + 90, cx + 190, top + 114, (96, 66, 40))
     c.ellipse(cx - 26, top + 40, cx + 26, top + 96, color)
-    c.poly([(cx - 170, top + 100), (cx + 170, top + 100), (cx + 40, top + 130), (cx + 30, top + 300), (cx + 20, top + 470),
-            (cx - 20, top + 470), (cx - 30, top + 300), (cx - 40, top + 130)], color)
+    c.poly(
+        [
+            (cx - 170, top + 100),
+            (cx + 170, top + 100),
+            (cx + 40, top + 130),
+            (cx + 30, top + 300),
+            (cx + 20, top + 470),
+            (cx - 20, top + 470),
+            (cx - 30, top + 300),
+            (cx - 40, top + 130),
+        ],
+        color,
+    )
 
 
 def frames(c: Canvas, y, wall):
@@ -353,8 +375,10 @@ def frames(c: Canvas, y, wall):
         c.rect(x - 14, y - 14, x + w + 14, y + h + 14, (176, 140, 70))
         c.rect(x, y, x + w, y + h, c.rng.choice(cols))
         ridge_y = y + h * 0.6
-        c.poly([(x, y + h), (x, ridge_y), (x + w * 0.4, ridge_y - h * 0.25), (x + w, ridge_y), (x + w, y + h)],
-               mix(c.rng.choice(cols), (0, 0, 0), 0.3))
+        c.poly(
+            [(x, y + h), (x, ridge_y), (x + w * 0.4, ridge_y - h * 0.25), (x + w, ridge_y), (x + w, y + h)],
+            mix(c.rng.choice(cols), (0, 0, 0), 0.3),
+        )
         x += w + 90
     c.rect(0, y + 420, W, H, mix(wall, (110, 80, 60), 0.6))
 
@@ -374,8 +398,15 @@ def awning(c: Canvas, x0, y0, x1, colors=((196, 60, 60), (246, 240, 226))):
 def stall(c: Canvas, x0, base, produce):
     c.rect(x0, base - 300, x0 + 12, base, (120, 90, 60))
     c.rect(x0 + 488, base - 300, x0 + 500, base, (120, 90, 60))
-    awning(c, x0 - 20, base - 330, x0 + 520, c.rng.choice(
-        (((196, 60, 60), (246, 240, 226)), ((46, 110, 150), (246, 240, 226)), ((230, 160, 40), (250, 244, 226)))))
+    awning(
+        c,
+        x0 - 20,
+        base - 330,
+        x0 + 520,
+        c.rng.choice(
+            (((196, 60, 60), (246, 240, 226)), ((46, 110, 150), (246, 240, 226)), ((230, 160, 40), (250, 244, 226)))
+        ),
+    )
     c.rect(x0 - 10, base - 120, x0 + 510, base - 40, (150, 110, 70))
     for _ in range(60):
         px, py = c.rng.uniform(x0 + 10, x0 + 490), c.rng.uniform(base - 150, base - 120)
@@ -760,8 +791,9 @@ SCENES: dict[str, Callable[[Canvas], None]] = {
     "terrasse-cafe.jpg": table_scene,
     "restaurant-soir.jpg": lambda c: table_scene(c, "evening", (120, 30, 50)),
     "boutique-bleue.jpg": lambda c: storefront(c, (52, 92, 130), ((240, 236, 220), (52, 92, 130))),
-    "epicerie.jpg": lambda c: storefront(c, (150, 70, 50), ((230, 160, 40), (250, 244, 226)), "day",
-                                         [(220, 60, 50), (240, 170, 40), (110, 160, 60)]),
+    "epicerie.jpg": lambda c: storefront(
+        c, (150, 70, 50), ((230, 160, 40), (250, 244, 226)), "day", [(220, 60, 50), (240, 170, 40), (110, 160, 60)]
+    ),
     "chambre.jpg": bed_scene,
     "camping.jpg": tent_scene,
     "concert.jpg": concert,

@@ -73,7 +73,7 @@ class ImageStore:
 
 def _lang_map(value: Any, key: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise _Problem(f"{key} must be a table of texts per language, e.g. {key}.fr = \"…\"")
+        raise _Problem(f'{key} must be a table of texts per language, e.g. {key}.fr = "…"')
     return dict(value)
 
 
@@ -85,11 +85,11 @@ def _check_keys(raw: dict, allowed: set[str], what: str) -> None:
 
 def _media(raw_images: Any, store: ImageStore) -> list[dict]:
     if not isinstance(raw_images, list):
-        raise _Problem("images must be a list: [[entry.images]] with file = \"name.jpg\"")
+        raise _Problem('images must be a list: [[entry.images]] with file = "name.jpg"')
     items = []
     for image in raw_images:
         if not isinstance(image, dict) or "file" not in image:
-            raise _Problem("each image needs file = \"name.jpg\"")
+            raise _Problem('each image needs file = "name.jpg"')
         _check_keys(image, IMAGE_KEYS, "an image")
         item = store.item(image["file"])
         item["alt"] = _lang_map(image.get("alt", {}), "alt")
@@ -126,7 +126,7 @@ def build_entry(raw: dict, *, kind: str, commune: str, today: dt.date, tz: ZoneI
         occurrences = [occ for rule in rules for occ in when.occurrences(rule, today, tz)]
         data["occurrences"] = sorted(occurrences, key=lambda occ: dt.datetime.fromisoformat(occ["start"]))
     elif kind == "event":
-        raise _Problem("an event needs [entry.when] (e.g. days = 3 and start = \"20:30\")")
+        raise _Problem('an event needs [entry.when] (e.g. days = 3 and start = "20:30")')
     return dump(parse_entry(data))
 
 
@@ -173,7 +173,7 @@ def _records(doc: dict, key: str, where: str) -> list[dict]:
     for index, record in enumerate(records, 1):
         slug = record.get("slug")
         if not isinstance(slug, str) or not slug:
-            raise DemoError(f"{where}, {key} #{index}: slug = \"…\" is required (it makes the id demo:<slug>)")
+            raise DemoError(f'{where}, {key} #{index}: slug = "…" is required (it makes the id demo:<slug>)')
     return records
 
 

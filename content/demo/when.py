@@ -22,12 +22,12 @@ class WhenError(ValueError):
 
 def parse_time(value: Any, key: str) -> dt.time:
     if not isinstance(value, str):
-        raise WhenError(f"{key} must be a time written \"HH:MM\" in quotes, got {value!r}")
+        raise WhenError(f'{key} must be a time written "HH:MM" in quotes, got {value!r}')
     try:
         hour, minute = value.split(":")
         return dt.time(int(hour), int(minute))
     except ValueError:
-        raise WhenError(f"{key} = {value!r} is not a time written \"HH:MM\" (e.g. \"20:30\")") from None
+        raise WhenError(f'{key} = {value!r} is not a time written "HH:MM" (e.g. "20:30")') from None
 
 
 def _int(rule: dict, key: str, default: int) -> int:
@@ -58,7 +58,7 @@ def _days(rule: dict, today: dt.date) -> list[dt.date]:
             raise WhenError(f"weeks must be 1 or more, got {weeks}")
         span = (first + dt.timedelta(days=offset) for offset in range(7 * weeks))
         return [day for day in span if day.weekday() in wanted]
-    raise WhenError("say when: days = 3 (in three days) or weekly = \"Sa\" (every Saturday)")
+    raise WhenError('say when: days = 3 (in three days) or weekly = "Sa" (every Saturday)')
 
 
 def occurrences(rule: dict, today: dt.date, tz: ZoneInfo) -> list[dict[str, str]]:
@@ -76,7 +76,7 @@ def occurrences(rule: dict, today: dt.date, tz: ZoneInfo) -> list[dict[str, str]
     if unknown:
         raise WhenError(f"unknown key {unknown[0]!r} in when (known: {', '.join(sorted(RULE_KEYS))})")
     if "start" not in rule:
-        raise WhenError("when needs start = \"HH:MM\"")
+        raise WhenError('when needs start = "HH:MM"')
     start_time = parse_time(rule["start"], "start")
     end_time = parse_time(rule["end"], "end") if "end" in rule else None
     span = _int(rule, "span_days", 0)
