@@ -23,6 +23,9 @@ def pytest_configure(config):
     import django
 
     django.setup()
+    from backoffice.locale_build import compile_catalogs
+
+    compile_catalogs()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,14 @@ from PIL import Image
 from backoffice.catalog.images import read_media, store_image_bytes, store_upload
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_upload_is_reencoded_without_metadata_and_upright(db):
     media = store_image_bytes(jpeg_bytes(size=(80, 40), exif=True))
     data = read_media(media)

@@ -66,7 +66,7 @@ def test_invitation_code_creates_account_once(client, invitation):
     assert invitation.used_by.username == "martin"
     client.logout()
     again = join(client, invitation, username="other")
-    assert again.status_code == 200 and "already used" in again.content.decode()
+    assert again.status_code == 200 and "déjà utilisé" in again.content.decode()
     assert not User.objects.filter(username="other").exists()
 
 
@@ -200,3 +200,28 @@ def test_invitation_print_page_has_code_and_qr(client, invitation, staff):
 def test_hours_preview_endpoint(client, db):
     assert client.get("/hours/preview", {"value": "Mo-Fr 09:00-12:00"}).json()["ok"] is True
     assert client.get("/hours/preview", {"value": "whenever"}).json()["ok"] is False
+
+
+def test_portal_is_french_by_default_and_english_on_request(client, shopkeeper):
+    assert "Mes fiches" in client.get("/portal/").content.decode()
+    english = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My listings" in english and "Mes fiches" not in english
+
+
+def test_every_french_message_keeps_its_placeholders():
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from backoffice.locale_build import LOCALE_DIR
+
+    with open(LOCALE_DIR / "fr/LC_MESSAGES/django.po", "rb") as fh:
+        catalog = read_po(fh)
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(re.findall(r"%\(\w+\)", ids[0]))
+        for translated in strings:
+            assert set(re.findall(r"%\(\w+\)", translated)) == wanted, message.id
