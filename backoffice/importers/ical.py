@@ -22,6 +22,7 @@ from dateutil.rrule import rrulestr
 
 from backoffice.importers.base import (
     FetchError,
+    ImageRef,
     ImportResult,
     RecordProblem,
     SourceFormatError,
@@ -195,7 +196,7 @@ def map_calendar(
             result.seen_ids.add(rid)
             result.withdrawn.append(rid)
             continue
-        result.add(rid, built, [], problems)
+        result.add(rid, built, _images(groups[uid]), problems)
     result.withdrawn.sort()
     return result.finish()
 
@@ -393,3 +394,16 @@ def _updated(event: Component, tz) -> dt.datetime:
         except ICalError:
             continue
     raise _Skip("LAST-MODIFIED", f"no LAST-MODIFIED, DTSTAMP or CREATED (event on line {event.line})")
+
+
+def _images(events: list[Component]) -> list[ImageRef]:
+    """IMAGE (RFC 7986) and image ATTACH properties given by address."""
+    main = next((e for e in events if not e.get("RECURRENCE-ID")), events[0])
+    urls = []
+    for prop in main.all("IMAGE") + main.all("ATTACH"):
+        mime = prop.params.get("FMTTYPE", "").lower()
+        value = prop.value.strip()
+        is_image = prop.name == "IMAGE" or mime.startswith("image/")
+        if is_image and prop.params.get("VALUE", "URI").upper() == "URI" and re.match(r"^https?://\S+$", value):
+            urls.append(value)
+    return [ImageRef(url) for url in dict.fromkeys(urls)]

@@ -60,6 +60,8 @@ SUMMARY:Concert d'été
 LOCATION:Église Saint-Pierre\\, Cucugnan
 GEO:42.85;2.60
 URL:https://mairie.example/concert
+ATTACH;FMTTYPE=image/jpeg:https://mairie.example/affiche.jpg
+ATTACH;FMTTYPE=application/pdf:https://mairie.example/programme.pdf
 DTSTAMP:20251201T100000Z
 END:VEVENT
 BEGIN:VEVENT
@@ -149,6 +151,7 @@ def test_floating_time_is_the_towns_zone_and_place_is_read(feed):
     assert (entry["place"]["lat"], entry["place"]["lon"]) == (42.85, 2.6)
     assert entry["url"] == "https://mairie.example/concert"
     assert entry["categories"] == ["concert"]
+    assert [i.url for i in feed.images["ical:floating@mairie"]] == ["https://mairie.example/affiche.jpg"]
 
 
 def test_cancelled_event_is_withdrawn(feed):
@@ -159,7 +162,7 @@ def test_cancelled_event_is_withdrawn(feed):
 
 def test_broken_event_is_skipped_naming_uid_and_line(feed):
     [error] = [p for p in feed.errors if p.record_id == "ical:broken@mairie"]
-    assert "UID broken@mairie" in error.message and "line 54" in error.message
+    assert "UID broken@mairie" in error.message and "line 56" in error.message
     assert error.field == "DTSTART"
     assert "ical:broken@mairie" not in by_id(feed)
     assert "ical:broken@mairie" not in feed.withdrawn_since({"ical:broken@mairie"})  # present: not withdrawn
