@@ -262,15 +262,38 @@ def extract_kv(fileobj, keywords, comment_tags, options) -> Iterable[tuple]:
     yield from extract_python(source, keywords, comment_tags, options)
 
 
+def update_catalogues(repo_root: Path | str, locale_dir: Path | str = LOCALE_DIR) -> None:
+    """Re-extract ``borne.pot`` from the kiosk's .py and .kv (``babel.cfg`` at ``repo_root``) and merge
+    it into every language's .po (new msgids arrive untranslated: ``check`` lists them)."""
+    import contextlib
+
+    from babel.messages.frontend import CommandLineInterface
+
+    root, locale_dir = Path(repo_root).resolve(), Path(locale_dir).resolve()
+    pot = locale_dir / f"{DOMAIN}.pot"
+    with contextlib.chdir(root):  # source references in the catalogues are relative to the repo root
+        CommandLineInterface().run(
+            ["pybabel", "-q", "extract", "-F", "babel.cfg", "--no-wrap", "--sort-by-file"]
+            + ["--project", "Borne", "--copyright-holder", "Borne contributors", "-o", str(pot), "."]
+        )
+    for lang in LANGUAGE_CODES:
+        po = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        command = "update" if po.exists() else "init"
+        args = ["pybabel", "-q", command, "-i", str(pot), "-d", str(locale_dir), "-D", DOMAIN, "-l", lang, "--no-wrap"]
+        if command == "update":
+            args += ["--ignore-obsolete", "--no-fuzzy-matching"]
+        CommandLineInterface().run(args)
+
+
 # --- command line ---------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kiosk.i18n compile [--force] [DIR]`` | ``python -m kiosk.i18n check [DIR]``."""
+    """``python -m kiosk.i18n compile [--force] [DIR]`` | ``check [DIR]`` | ``update`` (from the repo root)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m kiosk.i18n", description=main.__doc__)
-    parser.add_argument("command", choices=["compile", "check"])
+    parser.add_argument("command", choices=["compile", "check", "update"])
     parser.add_argument("locale_dir", nargs="?", default=str(LOCALE_DIR))
     parser.add_argument("--force", action="store_true", help="compile even when the .mo is up to date")
     args = parser.parse_args(argv)
@@ -278,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         written = compile_catalogues(args.locale_dir, force=args.force)
         print(f"compiled {len(written)} catalogue(s) in {args.locale_dir}")
         return 0
+    if args.command == "update":
+        update_catalogues(Path(__file__).resolve().parents[1], args.locale_dir)
     problems = [p for _lang, po in _po_files(Path(args.locale_dir)) for p in check_catalogue(po)]
     for problem in problems:
         print(problem)
