@@ -21,7 +21,9 @@ VISIBLE = "(e.visible_from IS NULL OR e.visible_from <= :now) AND (e.visible_unt
 NOT_PAST = "(e.kind != 'event' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.num = e.num AND o.end > :now))"
 COMMUNE = "(:commune IS NULL OR e.commune = '' OR e.commune = :commune)"
 WORD_RE = re.compile(r"\w+")
-SEARCH_TIERS = ("{title}", "{keywords summary}", "")
+#: Where a match counts most, in order: the start of the (French) title, anywhere in a title, a
+#: category name or summary, anywhere at all.
+SEARCH_TIERS = ("{title} : (^%s)", "{title} : (%s)", "{keywords summary} : (%s)", "%s")
 
 
 class Card:
@@ -103,7 +105,8 @@ def search_columns(e: Entry) -> tuple[str, str, str, str]:
     if e.place:
         keywords += [e.place.name, e.place.city, e.place.street]
     return (
-        " · ".join(e.title.values()),
+        # French first: the title tier "starts with" looks at the start of the column.
+        " · ".join(dict.fromkeys([e.title["fr"], *e.title.values()])),
         " ".join(dict.fromkeys(k for k in keywords if k)),
         " ".join(e.summary.values()),
         " ".join(e.body.values()),
@@ -341,7 +344,8 @@ class Queries:
         # so a short prefix matching half the town ranks a few hundred titles, not every entry.
         params = self._params(now, commune)
         found: dict[int, tuple] = {}
-        for tier in SEARCH_TIERS:
+        tiers: dict[int, int] = {}
+        for rank, tier in enumerate(SEARCH_TIERS):
             need = limit - len(found)
             if need <= 0:
                 break
@@ -350,12 +354,21 @@ class Queries:
                 f"WHERE search MATCH :q AND {VISIBLE} AND {NOT_PAST} AND {COMMUNE} "
                 "ORDER BY bm25(search, 10.0, 4.0, 2.0, 1.0), e.sort_title LIMIT :n"
             )
-            match = f"{tier} : ({query})" if tier else query
+            match = tier % query
             for row in self.db.execute(sql, {**params, "q": match, "n": need + len(found)}):
                 if row[0] not in found and len(found) < limit:
                     found[row[0]] = row
-        rows = found.values()
-        cards = [_card(r) for r in rows]
+                    tiers[row[0]] = min(rank, 1)  # both title tiers count as one here
+        cards = [_card(r) for r in found.values()]
+        # Among title matches, a title that starts with the first word *in the visitor's language*
+        # comes first ("kath" in German: Kathedrale Saint-Pierre before Orgelkonzert in der Kathedrale).
+        first = WORD_RE.findall(fold(text))[0]
+        nums = list(found)
+        order = {
+            card.id: (tiers[num], tiers[num] > 1 or not fold(card.text("title", lang)).startswith(first))
+            for num, card in zip(nums, cards, strict=True)
+        }
+        cards.sort(key=lambda c: order[c.id])
         self._attach_next(cards, now)
         return cards
 

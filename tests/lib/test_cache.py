@@ -357,6 +357,12 @@ def test_search_puts_titles_first(town):
     assert ids(town.search("cathedrale")) == ["test:cathedrale", "test:musee"]
 
 
+def test_search_puts_titles_starting_with_the_word_first_in_the_visitors_language(town):
+    town.apply(changes([entry("visite", title={"fr": "Visite de la cathédrale", "de": "Kathedralenführung"})]))
+    assert ids(town.search("cath"))[:2] == ["test:cathedrale", "test:visite"]
+    assert ids(town.search("kath", lang="de"))[:2] == ["test:visite", "test:cathedrale"]
+
+
 def test_search_of_nothing_or_punctuation(town):
     assert town.search("") == []
     assert town.search('"*()') == []
