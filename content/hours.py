@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_day_names
 from opening_hours import OpeningHours, ParserError, State
@@ -29,10 +30,10 @@ WEEKS = 53
 # -- validation --------------------------------------------------------------------------------------
 
 _RULE_WORDS = {
-    "EOI": "the end of the text",
-    "any_rule_separator": "';' or ','",
-    "normal_rule_separator": "';'",
-    "rules_modifier": "open, closed, off or unknown",
+    "EOI": "the end",
+    "any_rule_separator": "';' between rules",
+    "normal_rule_separator": "';' between rules",
+    "rules_modifier": "open/off/unknown",
     "timespan": "a time span such as 09:00-12:00",
     "holiday": "PH (public holidays)",
     "always_open": "24/7",
@@ -58,9 +59,10 @@ def _readable_parser_error(value: str, exc: Exception) -> str:
         return f"{value!r} is not valid OSM opening_hours ({text.strip().splitlines()[-1].strip(' =')})"
     column = int(position.group(1))
     names = [n.strip() for n in re.split(r",\s*(?:or\s+)?|\s+or\s+", expected.group(2)) if n.strip()]
-    words = ", ".join(dict.fromkeys(_RULE_WORDS.get(n, n.replace("_", " ")) for n in names))
+    words = list(dict.fromkeys(_RULE_WORDS.get(n, n.replace("_", " ")) for n in sorted(names, key="EOI".__eq__)))
+    words = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
     return (
-        f"{value!r} is not valid OSM opening_hours: at character {column} ({value[column - 1 :][:12]!r}) "
+        f"{value!r} is not valid OSM opening_hours: at character {column} ({value[column - 1 :][:12]!r}): "
         f"{expected.group(1)} {words}"
     )
 
@@ -107,13 +109,19 @@ def open_state(hours: str, at: dt.datetime, tz: str = DEFAULT_TZ, *, country: st
         raise ValueError(f"open_state needs an aware datetime, got {at.isoformat()}")
     oh = _parsed(hours, tz, country)
     tzinfo = zone(tz)
-    local = at.astimezone(tzinfo)
+    local = _in_zone(at, tzinfo)
     state, comment = oh.state(local)
     change = oh.next_change(local)
-    changes_at = change.astimezone(tzinfo) if change is not None else None
+    changes_at = _in_zone(change, tzinfo) if change is not None else None
+    if changes_at is not None and changes_at.fold == 1:
+        # the night clocks go back, 02:00 happens twice; the library's state() already changes at the
+        # first one while next_change() names the second: take the first, so both agree.
+        first = changes_at.replace(fold=0)
+        if local.timestamp() < first.timestamp() < changes_at.timestamp() and oh.state(first)[0] != state:
+            changes_at = first
     next_open = None
     if state != State.OPEN and changes_at is not None:
-        next_open = _next_open(oh, changes_at, local + HORIZON, tzinfo)
+        next_open = _next_open(oh, changes_at, _in_zone(local + HORIZON, tzinfo), tzinfo)
     return OpenState(
         is_open=state == State.OPEN,
         unknown=state == State.UNKNOWN,
@@ -123,12 +131,20 @@ def open_state(hours: str, at: dt.datetime, tz: str = DEFAULT_TZ, *, country: st
     )
 
 
-def _next_open(oh: OpeningHours, start: dt.datetime, limit: dt.datetime, tzinfo) -> dt.datetime | None:
+def _in_zone(moment: dt.datetime, tzinfo: ZoneInfo) -> dt.datetime:
+    """``moment`` in ``tzinfo``, through UTC so that a wall time the clocks skip (02:30 on the night they
+    go forward, which the library may return for a rule that says 02:30) becomes the real instant."""
+    if moment.tzinfo is None:  # the library answers in the zone it was given; naive only without one
+        moment = moment.replace(tzinfo=tzinfo)
+    return moment.astimezone(dt.UTC).astimezone(tzinfo)
+
+
+def _next_open(oh: OpeningHours, start: dt.datetime, limit: dt.datetime, tzinfo: ZoneInfo) -> dt.datetime | None:
     if oh.is_open(start):
         return start
     for begin, _end, state, _comment in oh.intervals(start, limit):
         if state == State.OPEN:
-            return max(begin, start).astimezone(tzinfo)
+            return max(_in_zone(begin, tzinfo), start, key=dt.datetime.timestamp)
     return None
 
 
@@ -226,7 +242,7 @@ def _when(moment: dt.datetime, now: dt.datetime, lang: str, *, closing: bool) ->
         at = w["at_one" if moment.hour in (1, 13) and "at_one" in w and _is_one(moment, lang) else "at"]
         at = at.format(time=format_time(moment, lang))
     days = (day - now.date()).days
-    if days <= 0 or (closing and moment - now < dt.timedelta(hours=12)):
+    if days <= 0 or (closing and moment.timestamp() - now.timestamp() < 12 * 3600):
         return at
     if days == 1:
         return f"{w['tomorrow']} {at}"
