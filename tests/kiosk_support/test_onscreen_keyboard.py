@@ -1,6 +1,8 @@
 """The on-screen keyboard: layouts per language, accent rows, typing rules, and real touches."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.keyboard import (
     BACKSPACE,
@@ -77,6 +79,17 @@ def test_keyboard_rows_put_the_accents_above_the_layout():
 )
 def test_apply_key(text, key, expected):
     assert apply_key(text, key) == expected
+
+
+@given(st.lists(st.sampled_from(["a", "é", "ß", "'", "-", SPACE]), max_size=30))
+def test_backspace_undoes_typing(keys):
+    text = ""
+    for key in keys:
+        text = apply_key(text, key)
+    assert "  " not in text and not text.startswith(" ")
+    for _ in range(len(text)):
+        text = apply_key(text, BACKSPACE)
+    assert text == ""
 
 
 def test_apply_key_stops_at_max_length():

@@ -210,3 +210,9 @@ def test_ensure_compiled_logs_a_broken_catalogue_instead_of_raising(tmp_path, ca
     write_po(tmp_path, "fr", 'msgid "Discover"\nmsgstr "Découvrir"\ngarbage\n')
     assert i18n.ensure_compiled(tmp_path) == []
     assert "borne.po" in caplog.text
+
+
+def test_interface_languages_are_the_content_contracts():
+    from content.model import UI_LANGUAGES
+
+    assert tuple(code for code, _ in LANGUAGES) == UI_LANGUAGES
