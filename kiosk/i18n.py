@@ -146,6 +146,12 @@ class Translator(EventDispatcher):
         self.pgettext = translate_in_context
         self._ = translate  # last: kv rules bound to ``_`` see the other two already switched
 
+    def translate_in(self, lang: str, message: str, /, **fields) -> str:
+        """``message`` in another language than the current one (the attract loop's "Touch to start"
+        in every language in turn); not bound by kv: call it from Python."""
+        self._check_lang(lang)
+        return _format(self.catalogue(lang).gettext(message), fields)
+
     def gettext(self, message: str, /, **fields) -> str:
         """Same as ``_`` (for Python code that prefers the long name; kv must use ``_``)."""
         return self._(message, **fields)

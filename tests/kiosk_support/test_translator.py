@@ -216,3 +216,9 @@ def test_interface_languages_are_the_content_contracts():
     from content.model import UI_LANGUAGES
 
     assert tuple(code for code, _ in LANGUAGES) == UI_LANGUAGES
+
+
+def test_translate_in_another_language_leaves_the_current_one(locale_dir):
+    tr = Translator(locale_dir=locale_dir, lang="fr")
+    assert tr.translate_in("de", "Closes at {time}", time="9:00") == "Schließt um 9:00"
+    assert tr.lang == "fr" and tr._("Discover") == "Découvrir"
