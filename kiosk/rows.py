@@ -275,3 +275,25 @@ def detail_view(
 def clock_texts(now: dt.datetime, lang: str) -> tuple[str, str]:
     """Home screen's date and time in the visitor's language."""
     return format_date(now, "full", locale=lang), format_time(now, "short", locale=lang)
+
+
+def status_text(state: Any, *, now: dt.datetime, lang: str, _: Gettext) -> tuple[str, str]:
+    """An OpenState as a visitor reads it: ``("open", "Open · closes at 19:00")``; ``("", "")`` if unknown."""
+    if state is None or getattr(state, "unknown", False):
+        return "", ""
+    change = state.changes_at.astimezone(now.tzinfo) if state.changes_at else None
+    if state.is_open:
+        if change is None:
+            return "open", _("Open")
+        if change.date() == now.date() or change - now < dt.timedelta(hours=12):
+            return "open", _("Open · closes at {time}").format(time=format_time(change, "short", locale=lang))
+        return "open", _("Open until {day}").format(day=format_skeleton("MMMEd", change, locale=lang))
+    if change is None:
+        return "closed", _("Closed")
+    hour = format_time(change, "short", locale=lang)
+    if change.date() == now.date():
+        return "closed", _("Closed · opens at {time}").format(time=hour)
+    if change.date() == now.date() + dt.timedelta(days=1):
+        return "closed", _("Closed · opens tomorrow at {time}").format(time=hour)
+    day = format_skeleton("MMMEd", change, locale=lang)
+    return "closed", _("Closed · opens {day} at {time}").format(day=day, time=hour)

@@ -1,0 +1,316 @@
+"""BorneApp: the kiosk's state, navigation, idle reset and live refresh.
+
+Built with its dependencies passed in (``BorneApp(cache=..., usage=..., settings=...)``); the
+widget tree lives in ``kiosk/kv/*.kv`` (one file per screen, loaded once by path) and each
+screen's behaviour in ``kiosk/screens/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from kiosk import rows
+from kiosk.config import KioskSettings
+from kiosk.i18n import Translator
+from kiosk.theme import Theme
+
+log = logging.getLogger(__name__)
+
+KV_DIR = Path(__file__).resolve().parent / "kv"
+KV_FILES = (
+    "widgets.kv",
+    "attract.kv",
+    "home.kv",
+    "list.kv",
+    "detail.kv",
+    "search.kv",
+    "maintenance.kv",
+    "settings.kv",
+    "root.kv",
+)
+SCREENS = ("attract", "home", "list", "detail", "search", "maintenance")
+CORNER_TAPS = 5  # staff gesture: taps in the top-right corner ...
+CORNER_WINDOW = 3.0  # ... within this many seconds
+
+
+class BorneApp(App):
+    title = "Borne"
+    tr = ObjectProperty(None, rebind=True)
+    theme = ObjectProperty(None, rebind=True)
+    portrait = BooleanProperty(True)
+    low_reach = BooleanProperty(False)
+    reach_pad = NumericProperty(0)  # height kept free at the top in "low reach" mode
+    clock_date = StringProperty("")
+    clock_time = StringProperty("")
+    alert_text = StringProperty("")
+    alert_level = StringProperty("")
+    version = StringProperty("")
+
+    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, **kwargs):
+        self.cache = cache
+        self.settings = settings
+        self.usage = usage
+        self._clock = clock  # tests and the tour may pin "now"; None = the real time
+        self.tz = ZoneInfo(settings.tz)
+        self.tr = Translator(lang=settings.default_lang)
+        self.theme = Theme()
+        super().__init__(**kwargs)
+        self.version = settings.version
+        self.history: list[tuple[str, dict]] = []
+        self.last_touch = time.monotonic()
+        self._corner_taps: list[float] = []
+        self._seen_version = None
+        self._pending_refresh = False
+        self.tr.bind(lang=self._on_lang)
+        self.bind(low_reach=self._update_reach, portrait=self._update_reach)
+
+    # -- building --------------------------------------------------------------------------------
+
+    def build(self):
+        from kivy.factory import Factory
+
+        import kiosk.screens  # noqa: F401 - registers the screen classes for kv
+        import kiosk.widgets  # noqa: F401
+        from kiosk.keyboard import OnScreenKeyboard  # noqa: F401
+        from kiosk.root import KioskRoot
+        from kiosk.settings_panel import VisitorSettings  # noqa: F401
+
+        Factory.register("Pressable", cls=kiosk.widgets.Pressable)  # a mixin: kv's dynamic classes use it
+        for name in KV_FILES:
+            Builder.load_file(str(KV_DIR / name))
+        root = KioskRoot()
+        Window.clearcolor = self.theme.bg
+        self.theme.bind(bg=lambda _t, value: setattr(Window, "clearcolor", value))
+        Window.bind(size=self._on_window_size, on_touch_down=self._on_any_touch, on_keyboard=self._on_keyboard)
+        self._on_window_size(Window, Window.size)
+        return root
+
+    def on_start(self):
+        self._seen_version = self._data_version()
+        self.refresh_all()
+        self._tick_clock()
+        Clock.schedule_interval(self._tick_clock, 15)
+        Clock.schedule_interval(self._check_idle, 1.0)
+        Clock.schedule_interval(self._poll_content, self.settings.poll_seconds)
+        self.count(screen="attract")
+
+    def open_settings(self, *largs):
+        """Kivy's own settings panel (F1) is not for visitors: disabled."""
+        return False
+
+    @property
+    def sm(self):
+        return self.root.ids.sm
+
+    def screen(self, name: str):
+        return self.sm.get_screen(name)
+
+    # -- time ------------------------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        if self._clock is not None:
+            return self._clock().astimezone(self.tz)
+        return dt.datetime.now(self.tz)
+
+    def _tick_clock(self, *_args) -> None:
+        self.clock_date, self.clock_time = rows.clock_texts(self.now(), self.tr.lang)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def go(self, name: str, *, push: bool = True, direction: str = "left", **params) -> None:
+        """Show screen ``name`` set up with ``params``; remember where we were for Back."""
+        current = self.sm.current
+        if push and current not in ("attract", name) or (push and current == name and params):
+            self.history.append((current, self.screen(current).snapshot()))
+        target = self.screen(name)
+        target.setup(**params)
+        self.sm.transition.direction = direction
+        if current != name:
+            self.sm.current = name
+        self.count(screen=name, **target.usage_keys())
+
+    def go_home(self) -> None:
+        self.history.clear()
+        self.go("home", push=False, direction="right")
+
+    def back(self) -> None:
+        if not self.history:
+            self.go_home()
+            return
+        name, params = self.history.pop()
+        if name == "attract":
+            self.go_home()
+            return
+        self.go(name, push=False, direction="right", **params)
+
+    def open_list(self, kind: str) -> None:
+        self.go("list", kind=kind)
+
+    def open_entry(self, entry_id: str) -> None:
+        self.go("detail", entry_id=entry_id)
+
+    def open_search(self) -> None:
+        self.go("search")
+
+    def open_settings_panel(self) -> None:
+        from kiosk.settings_panel import VisitorSettings
+
+        VisitorSettings().open()
+
+    def open_maintenance(self) -> None:
+        self.go("maintenance")
+
+    # -- language, layout, visitor settings ------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        self.tr.lang = lang
+
+    def _on_lang(self, _tr, lang: str) -> None:
+        self._tick_clock()
+        self.refresh_all()
+        self.count(screen=self.sm.current if self.root else "attract")
+
+    def _on_window_size(self, _window, size) -> None:
+        width, height = size
+        self.theme.fit_window(width, height)
+        self.portrait = height >= width
+        self._update_reach()
+
+    def _update_reach(self, *_args) -> None:
+        self.reach_pad = Window.height * 0.33 if (self.low_reach and self.portrait) else 0
+
+    # -- touches, keys, idle ---------------------------------------------------------------------
+
+    def _on_any_touch(self, window, touch):
+        """Sees every touch before any widget: idle timer, and the hidden staff gesture."""
+        self.last_touch = time.monotonic()
+        corner = 90 * self.theme.u
+        if touch.x >= window.width - corner and touch.y >= window.height - corner:
+            now = time.monotonic()
+            self._corner_taps = [t for t in self._corner_taps if now - t < CORNER_WINDOW] + [now]
+            if len(self._corner_taps) >= CORNER_TAPS:
+                self._corner_taps.clear()
+                self.close_overlays()
+                self.open_maintenance()
+            return True  # the corner is the staff's: nothing else reacts to it
+        return None
+
+    def _on_keyboard(self, _window, key, *_args):
+        # Escape (27) and F1 (282) do nothing on a kiosk; in the developer's window Escape goes back.
+        if key in (27, 282):
+            if key == 27 and not self.settings.kiosk_mode:
+                self.back()
+            return True
+        return None
+
+    def idle_for(self) -> float:
+        return time.monotonic() - self.last_touch
+
+    def _check_idle(self, *_args) -> None:
+        if self.sm.current != "attract" and self.idle_for() >= self.settings.idle_seconds:
+            log.info("idle for %.0f s: back to the attract loop", self.idle_for())
+            self.reset_visit()
+
+    def reset_visit(self) -> None:
+        """Forget everything the last visitor did: screens, language, search, filters, settings."""
+        self.close_overlays()
+        self.history.clear()
+        for name in SCREENS:
+            self.screen(name).reset()
+        self.theme.reset()
+        self.low_reach = False
+        if self.tr.lang != self.settings.default_lang:
+            self.tr.lang = self.settings.default_lang
+        self.sm.transition.direction = "right"
+        self.sm.current = "attract"
+        self._refresh_if_pending(force=True)
+
+    def close_overlays(self) -> None:
+        from kivy.uix.modalview import ModalView
+
+        for child in list(Window.children):
+            if isinstance(child, ModalView):
+                child.dismiss(animation=False)
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def _data_version(self):
+        try:
+            return (self.cache.data_version(), self.cache.meta("content_version", 0))
+        except Exception:  # a cache being replaced must not take the screen down
+            log.exception("cannot read the content cache's version")
+            return self._seen_version
+
+    def _poll_content(self, *_args) -> None:
+        version = self._data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self._pending_refresh = True
+            log.info("new content in the cache")
+        self._refresh_if_pending()
+
+    def _refresh_if_pending(self, force: bool = False) -> None:
+        """Refresh only when nobody is using the screen (attract loop, or quiet for a while)."""
+        if not self._pending_refresh:
+            return
+        quiet = self.sm.current == "attract" or self.idle_for() >= self.settings.quiet_seconds
+        if force or quiet:
+            self._pending_refresh = False
+            self.refresh_all()
+
+    def refresh_all(self) -> None:
+        if not self.root:
+            return
+        self.alert = rows.alert_banner(
+            self.cache.active_alerts(now=self.now(), commune=self.commune), lang=self.tr.lang
+        )
+        for name in SCREENS:
+            self.screen(name).refresh()
+
+    @property
+    def commune(self) -> str | None:
+        return self.settings.commune or None
+
+    def thumb_path(self, sha: str | None, rendition: str = "thumb") -> str:
+        if not sha:
+            return ""
+        path = self.cache.media_file(sha, rendition)
+        return str(path) if path else ""
+
+    def hours_status(self, item) -> tuple[str, str]:
+        """``("open"|"closed"|"", text)`` for a card or entry with opening hours."""
+        try:
+            state = getattr(item, "open_state", None) or self.cache.open_state(item, self.now())
+        except Exception:  # one odd rule must not take the list down
+            log.warning("cannot compute the opening state of %s", getattr(item, "id", "?"), exc_info=True)
+            return "", ""
+        return rows.status_text(state, now=self.now(), lang=self.tr.lang, _=self.tr._)
+
+    def row_kwargs(self) -> dict:
+        return {
+            "lang": self.tr.lang,
+            "now": self.now(),
+            "_": self.tr._,
+            "hours_status": self.hours_status,
+            "thumb_path": self.thumb_path,
+        }
+
+    # -- usage -----------------------------------------------------------------------------------
+
+    def count(self, *, screen: str, entry_id: str | None = None, category: str | None = None) -> None:
+        if self.usage is None:
+            return
+        try:
+            self.usage.count(screen=screen, entry_id=entry_id, category=category, lang=self.tr.lang, at=self.now())
+        except Exception:  # counting must never disturb a visitor
+            log.exception("cannot record usage")

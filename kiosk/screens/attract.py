@@ -1,0 +1,70 @@
+"""The attract loop: featured entries and today's events in turn; any touch opens the home screen."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+
+from kiosk import rows
+from kiosk.screens.base import KioskScreen
+
+SLIDE_SECONDS = 7
+PROMPT_SECONDS = 2.5
+
+
+class AttractScreen(KioskScreen):
+    slides = ListProperty([])
+    index = NumericProperty(0)
+    slide_title = StringProperty("")
+    slide_line = StringProperty("")
+    slide_image = StringProperty("")
+    slide_icon = StringProperty("")
+    prompt = StringProperty(rows.TOUCH_PROMPTS[0])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._events = []
+        self._prompt_index = 0
+
+    def on_enter(self, *_args):
+        self._events = [
+            Clock.schedule_interval(self.next_slide, SLIDE_SECONDS),
+            Clock.schedule_interval(self.next_prompt, PROMPT_SECONDS),
+        ]
+
+    def on_leave(self, *_args):
+        for event in self._events:
+            event.cancel()
+        self._events = []
+
+    def refresh(self) -> None:
+        app = self.app
+        now = app.now()
+        kw = {"lang": app.tr.lang, "now": now, "_": app.tr._, "thumb_path": lambda sha: app.thumb_path(sha, "screen")}
+        today = app.cache.events_in("today", now=now, commune=app.commune)
+        featured = app.cache.featured(now=now, commune=app.commune)
+        self.slides = rows.attract_slides(featured, today, **kw)
+        self.show(0)
+
+    def show(self, index: int) -> None:
+        self.index = index % len(self.slides) if self.slides else 0
+        if self.slides:
+            slide = self.slides[self.index]
+        else:  # an empty cache still greets the visitor
+            slide = {"title": self.app.tr._("Welcome"), "line": "", "image": "", "icon": rows.KIND_ICONS["place"]}
+        self.slide_title, self.slide_line = slide["title"], slide["line"]
+        self.slide_image, self.slide_icon = slide["image"], slide["icon"]
+
+    def next_slide(self, *_args) -> None:
+        self.show(self.index + 1)
+
+    def next_prompt(self, *_args) -> None:
+        self._prompt_index = (self._prompt_index + 1) % len(rows.TOUCH_PROMPTS)
+        self.prompt = rows.TOUCH_PROMPTS[self._prompt_index]
+
+    def reset(self) -> None:
+        self.show(0)
+
+    def on_touch_down(self, touch):
+        self.app.go_home()
+        return True

@@ -1,0 +1,88 @@
+"""The staff's maintenance panel, behind a hidden gesture and a PIN from the configuration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+import logging
+from pathlib import Path
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.screens.base import KioskScreen
+
+log = logging.getLogger(__name__)
+
+SYNC_REQUEST = "sync-now"  # the sync process watches <data_dir>/sync-now
+
+
+def request_sync(data_dir: Path, now: dt.datetime) -> Path:
+    """Ask the sync process for a sync now: a small request file it watches (the kiosk has no network)."""
+    path = Path(data_dir) / SYNC_REQUEST
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"requested_at": now.isoformat(), "by": "kiosk"}) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+class MaintenanceScreen(KioskScreen):
+    unlocked = BooleanProperty(False)
+    pin = StringProperty("")
+    message = StringProperty("")
+    info = StringProperty("")
+
+    def setup(self, **_params) -> None:
+        self.unlocked = False
+        self.pin = ""
+        self.message = ""
+
+    def press_digit(self, digit: str) -> None:
+        if len(self.pin) < 8:
+            self.pin += digit
+        self.message = ""
+
+    def erase(self) -> None:
+        self.pin = self.pin[:-1]
+
+    def submit(self) -> None:
+        if hmac.compare_digest(self.pin.encode(), self.app.settings.pin.encode()):
+            self.unlocked = True
+            self.refresh()
+        else:
+            log.warning("wrong maintenance PIN")
+            self.message = self.app.tr._("Wrong PIN")
+        self.pin = ""
+
+    def refresh(self) -> None:
+        if not self.unlocked:
+            return
+        app = self.app
+        try:
+            state = app.cache.state()
+        except Exception as exc:  # the panel must open even when the cache is broken
+            state = {"error": str(exc)}
+        lines = [f"Borne {app.version or '(dev)'}", f"data: {app.settings.data_dir}"]
+        for key, value in state.items():
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}")
+        request = Path(app.settings.data_dir) / SYNC_REQUEST
+        if request.exists():
+            lines.append(f"{SYNC_REQUEST}: pending since {request.stat().st_mtime:.0f}")
+        self.info = "\n".join(lines)
+
+    def sync_now(self) -> None:
+        app = self.app
+        try:
+            request_sync(app.settings.data_dir, app.now())
+            self.message = app.tr._("Sync requested")
+        except OSError as exc:
+            log.error("cannot request a sync: %s", exc)
+            self.message = app.tr._("Cannot request a sync: {error}").format(error=exc)
+        self.refresh()
+
+    def exit_app(self) -> None:
+        log.info("kiosk closed from the maintenance panel")
+        self.app.stop()
+
+    def reset(self) -> None:
+        self.setup()

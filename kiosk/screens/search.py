@@ -1,0 +1,63 @@
+"""Search: the on-screen keyboard in the visitor's layout, results as you type, grouped by kind."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+
+from kiosk import rows
+from kiosk.screens.base import KioskScreen
+
+RESULTS = 80
+
+
+class SearchScreen(KioskScreen):
+    query = StringProperty("")
+    count = NumericProperty(0)
+    message = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._search_soon = Clock.create_trigger(self.refresh, 0.12)  # merges fast typing
+
+    def on_kv_post(self, base_widget):
+        kb = self.ids.kb
+        if not kb.key_widgets():  # built as a kv child before its own rule applied: build the keys now
+            kb._rebuild()
+
+    def setup(self, *, query: str | None = None, scroll: float = 1.0) -> None:
+        if query is not None and query != self.ids.kb.text:
+            self.ids.kb.text = query
+        self.refresh()
+        self.ids.rv.scroll_y = scroll
+
+    def snapshot(self) -> dict:
+        return {"query": self.ids.kb.text, "scroll": self.ids.rv.scroll_y}
+
+    def on_typed(self, *_args) -> None:
+        self.query = self.ids.kb.text
+        self._search_soon()
+
+    def refresh(self, *_args) -> None:
+        app = self.app
+        _ = app.tr._
+        self.query = self.ids.kb.text
+        text = self.query.strip()
+        cards = (
+            app.cache.search(text, lang=app.tr.lang, limit=RESULTS, now=app.now(), commune=app.commune) if text else []
+        )
+        self.count = len(cards)
+        self.ids.rv.data = rows.grouped_rows(cards, **app.row_kwargs())
+        self.ids.rv.scroll_y = 1.0
+        if not text:
+            self.message = _("Type a few letters: a place, a shop, an event…")
+        elif not cards:
+            self.message = _("No result for “{query}”.").format(query=text)
+        else:
+            self.message = ""
+
+    def reset(self) -> None:
+        self.ids.kb.text = ""
+        self.query = ""
+        self.ids.rv.data = []
+        self.count = 0

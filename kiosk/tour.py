@@ -1,0 +1,250 @@
+"""``python main.py tour --out DIR [--size WxH] [--lang fr,en]``: walk every screen with simulated touches.
+
+The real app starts on the real cache (the demo town is imported first into an empty data folder);
+a scripted "visitor" touches tiles, chips, rows, keys and buttons through the event loop (see
+kiosk.touch) and one PNG per step is written to DIR, then the app exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from kiosk.config import parse_size
+from kiosk.launch import build_app, settings_from_args
+
+log = logging.getLogger(__name__)
+
+KINDS = ("place", "heritage", "event", "shop", "service")
+
+
+def add_tour_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", dest="data_dir", type=Path, help="data folder (the demo town is imported if empty)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the screenshots")
+    parser.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT")
+    parser.add_argument("--lang", default="fr,en", help="languages to walk through, comma-separated")
+
+
+class TourError(RuntimeError):
+    """The tour could not reach a screen it expected (the message names the step)."""
+
+
+class Tour:
+    """A scripted visitor: each step touches something, waits for the screen, and takes a picture."""
+
+    def __init__(self, app, out: Path, langs: list[str], prefix: str):
+        self.app, self.out, self.langs, self.prefix = app, out, langs, prefix
+        self.count = 0
+        self.written: list[Path] = []
+        self.error: BaseException | None = None
+        self._steps = None
+
+    # -- driving -------------------------------------------------------------------------------
+
+    def start(self, *_args) -> None:
+        from kivy.clock import Clock
+
+        self._steps = self.script()
+        Clock.schedule_once(self._next, 1.0)
+
+    def _next(self, *_args) -> None:
+        from kivy.clock import Clock
+
+        try:
+            delay = next(self._steps)
+        except StopIteration:
+            self.app.stop()
+            return
+        except BaseException as exc:  # report it after the app has stopped
+            log.exception("tour failed")
+            self.error = exc
+            self.app.stop()
+            return
+        Clock.schedule_once(self._next, delay)
+
+    # -- actions (each yields the seconds to wait before the next step) ---------------------------
+
+    def shot(self, name: str):
+        from kivy.core.window import Window
+
+        self.count += 1
+        final = self.out / f"{self.prefix}-{self.count:02d}-{name}.png"
+        written = Window.screenshot(name=str(self.out / ".shot.png"))
+        os.replace(written, final)
+        self.written.append(final)
+        log.info("tour: %s", final.name)
+        yield 0.05
+
+    def tap(self, widget, settle: float = 0.6):
+        from kiosk.touch import center_of, press
+
+        if widget is None:
+            raise TourError(f"step {self.count}: nothing to touch")
+        touch = press(*center_of(widget))
+        yield 0.08
+        touch.up()
+        yield settle
+
+    def tap_at(self, x: float, y: float, settle: float = 0.6):
+        from kiosk.touch import press
+
+        touch = press(x, y)
+        yield 0.05
+        touch.up()
+        yield settle
+
+    def swipe(self, start, end, settle: float = 0.8):
+        from kiosk.touch import press, swipe_points
+
+        touch = press(*start)
+        yield 0.03
+        for point in swipe_points(start, end):
+            touch.move_to(*point)
+            yield 0.02
+        touch.up()
+        yield settle
+
+    def expect(self, screen: str) -> None:
+        if self.app.sm.current != screen:
+            raise TourError(f"step {self.count}: expected the {screen} screen, found {self.app.sm.current}")
+
+    # -- finding widgets -------------------------------------------------------------------------
+
+    def screen(self, name):
+        return self.app.screen(name)
+
+    def tile(self, target):
+        return next(t for t in self.screen("home").ids.tiles.children if t.target == target)
+
+    def first_row(self, screen="list"):
+        from kiosk.widgets import CardRow
+
+        rv = self.screen(screen).ids.rv
+        rows = [w for w in rv.children[0].children if isinstance(w, CardRow)]
+        return max(rows, key=lambda w: w.y) if rows else None
+
+    def chip(self, index=1):
+        chips = list(reversed(self.screen("list").ids.chips.children))
+        return chips[index] if len(chips) > index else None
+
+    def filter_chip(self, index):
+        return list(reversed(self.screen("list").ids.filters.children))[index]
+
+    # -- the walk ---------------------------------------------------------------------------------
+
+    def script(self):
+        from kivy.core.window import Window
+
+        app = self.app
+        yield from self.shot("attract")
+        yield from self.tap_at(Window.width / 2, Window.height / 2)
+        self.expect("home")
+        for n, lang in enumerate(self.langs):
+            if n or lang != app.tr.lang:
+                button = next(b for b in self.screen("home").ids.langbar.children if b.code == lang)
+                yield from self.tap(button)
+            yield from self.shot(f"home-{lang}")
+            for kind in KINDS:
+                yield from self.tap(self.tile(kind))
+                self.expect("list")
+                yield from self.shot(f"list-{kind}-{lang}")
+                if kind == "event":
+                    yield from self.tap(self.filter_chip(2))  # this weekend
+                    yield from self.shot(f"list-{kind}-weekend-{lang}")
+                    yield from self.tap(self.filter_chip(0))
+                elif kind in ("shop", "place"):
+                    yield from self.tap(self.filter_chip(1))  # open now
+                    yield from self.shot(f"list-{kind}-open-{lang}")
+                    yield from self.tap(self.filter_chip(0))
+                elif len(self.screen("list").chips) > 2:  # the category row shows with two categories or more
+                    yield from self.tap(self.chip(1))
+                    yield from self.shot(f"list-{kind}-category-{lang}")
+                    yield from self.tap(self.chip(0))
+                row = self.first_row()
+                if row is not None:
+                    yield from self.tap(row, settle=0.9)
+                    self.expect("detail")
+                    yield from self.shot(f"detail-{kind}-{lang}")
+                    # back by swiping from the left edge
+                    yield from self.swipe((4, Window.height / 2), (Window.width * 0.6, Window.height / 2))
+                    self.expect("list")
+                yield from self.tap(self.screen("list").ids.topbar.ids.home)
+                self.expect("home")
+            yield from self.tap(self.tile("search"))
+            self.expect("search")
+            keys = self.screen("search").ids.kb.key_widgets()
+            for char in "cath" if lang == "fr" else "ca":
+                yield from self.tap(keys[char], settle=0.2)
+            yield 0.5
+            yield from self.shot(f"search-{lang}")
+            yield from self.tap(self.screen("search").ids.topbar.ids.back)
+            self.expect("home")
+        yield from self.settings_walk()
+        yield from self.maintenance_walk()
+
+    def settings_walk(self):
+        from kivy.core.window import Window
+
+        from kiosk.settings_panel import VisitorSettings
+
+        yield from self.tap(self.screen("home").ids.settings)
+        panel = next(w for w in Window.children if isinstance(w, VisitorSettings))
+        yield from self.shot("settings")
+        for button, name in (("text_2", "text-large"), ("contrast", "contrast"), ("low_reach", "low-reach")):
+            yield from self.tap(panel.ids[button])
+            yield from self.shot(f"settings-{name}")
+        yield from self.tap(panel.ids.close)
+        yield from self.shot("home-large-contrast-lowreach")
+        yield from self.tap(self.tile("heritage"))
+        yield from self.shot("list-large-contrast-lowreach")
+        yield from self.tap(self.screen("list").ids.topbar.ids.home)
+        app = self.app
+        app.theme.reset()  # what the idle reset does; set directly to keep the tour short
+        app.low_reach = False
+        yield 0.4
+
+    def maintenance_walk(self):
+        from kivy.core.window import Window
+
+        for _ in range(5):
+            yield from self.tap_at(Window.width - 10, Window.height - 10, settle=0.15)
+        yield 0.5
+        self.expect("maintenance")
+        yield from self.shot("maintenance-pin")
+        pad = {b.text: b for b in self.screen("maintenance").ids.pinpad.children}
+        for digit in self.app.settings.pin:
+            yield from self.tap(pad[digit], settle=0.1)
+        yield from self.tap(pad["OK"])
+        yield from self.shot("maintenance")
+        yield from self.tap(self.screen("maintenance").ids.topbar.ids.home)
+
+
+def prepare_data(data_dir: Path) -> None:
+    """Import the demo town into an empty data folder (what ``main.py run`` does too)."""
+    from content.cache import ContentCache
+    from content.importer import ensure_content
+
+    with ContentCache.open(data_dir) as cache:
+        ensure_content(cache)
+
+
+def run_tour(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    size = parse_size(args.size or "1080x1920")
+    langs = [x.strip() for x in (args.lang or "fr").split(",") if x.strip()]
+    prepare_data(Path(args.data_dir))
+    settings = settings_from_args(args, kiosk_mode=False, size=size, idle_seconds=3600)
+    app = build_app(settings)
+    orientation = "portrait" if size[1] >= size[0] else "landscape"
+    tour = Tour(app, out, langs, prefix=orientation)
+    app.bind(on_start=lambda *_a: tour.start())
+    app.run()
+    app.cache.close()
+    app.usage.close()
+    if tour.error is not None:
+        raise tour.error
+    print(f"{len(tour.written)} screenshots in {out}")
+    return 0

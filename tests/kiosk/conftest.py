@@ -1,0 +1,125 @@
+"""Fixtures for the kiosk: a tiny town in a content cache, and the real app in a real window.
+
+UI tests (``@pytest.mark.ui``) need an X display: run the suite under
+``xvfb-run -a -s "-screen 0 1920x1920x24"``; without a display they are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.kiosk.town import build_town
+
+PARIS = ZoneInfo("Europe/Paris")
+#: A Thursday afternoon: shops open, the market tonight, the concert on Saturday.
+NOW = dt.datetime(2026, 7, 9, 15, 0, tzinfo=PARIS)
+
+
+@pytest.fixture(scope="session")
+def town_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("town")
+    build_town(path, NOW)
+    return path
+
+
+class Driver:
+    """Drives the running app: frames, simulated touches, and what is on screen."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def frames(self, n: int = 3) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(n):
+            EventLoop.idle()
+
+    def wait(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.frames(1)
+
+    def until(self, condition, timeout: float = 3.0) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.frames(1)
+            if condition():
+                return True
+        return condition()
+
+    def tap(self, widget, settle: float = 0.45) -> None:
+        from kiosk.touch import center_of
+
+        self.frames(2)
+        self.tap_at(*center_of(widget), settle=settle)
+
+    def tap_at(self, x: float, y: float, settle: float = 0.45) -> None:
+        from kiosk.touch import press
+
+        touch = press(x, y)
+        self.frames(2)
+        touch.up()
+        self.wait(settle)  # screen transitions and ScrollView's tap detection run on the clock
+
+    def swipe(self, start, end) -> None:
+        from kiosk.touch import press, swipe_points
+
+        touch = press(*start)
+        self.frames(1)
+        for point in swipe_points(start, end):
+            touch.move_to(*point)
+            self.frames(1)
+        touch.up()
+        self.wait(0.45)
+
+    @property
+    def current(self) -> str:
+        return self.app.sm.current
+
+    def screen(self, name=None):
+        return self.app.screen(name or self.current)
+
+    def texts(self, name=None) -> list[str]:
+        """Every label's text on a screen (what a visitor can read there)."""
+        from kivy.uix.label import Label
+
+        root = self.screen(name)
+        found = [w.text for w in root.walk(restrict=True) if isinstance(w, Label) and w.text and w.opacity > 0]
+        return found
+
+    def home(self) -> None:
+        self.app.go_home()
+        self.wait(0.3)
+
+
+@pytest.fixture(scope="session")
+def kiosk(town_dir, tmp_path_factory):
+    """The real app on the tiny town, in a 1080x1920 window, pumped by the test (one per session)."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("UI tests need a display: run under xvfb-run -a -s '-screen 0 1920x1920x24'")
+    from kiosk.config import KioskSettings
+    from kiosk.launch import build_app
+
+    settings = KioskSettings(data_dir=town_dir, kiosk_mode=False, size=(1080, 1920), idle_seconds=90, pin="2468",
+                             version="test")
+    app = build_app(settings, clock=lambda: NOW)
+    from kivy.base import EventLoop, stopTouchApp
+    from kivy.core.window import Window
+
+    from kiosk.touch import SimTouch  # noqa: F401 - imports kivy.input before the loop starts
+
+    Window.size = (1080, 1920)
+    app._run_prepare()
+    EventLoop.start()
+    driver = Driver(app)
+    driver.wait(0.5)
+    yield driver
+    app.dispatch("on_stop")
+    stopTouchApp()
+    app.cache.close()
+    app.usage.close()
