@@ -59,8 +59,6 @@ def serve(argv: list[str], out) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
-    if settings.PRODUCTION or os.environ.get("DATABASE_URL"):
-        call_command("createcachetable", verbosity=0)
     _first_staff_account(out)
     if args.demo:
         call_command("load_demo")

@@ -145,10 +145,13 @@ BORNE_LOGIN_ATTEMPTS = 5
 BORNE_LOGIN_WINDOW_SECONDS = 15 * 60
 BORNE_BUNDLE_KEY = os.environ.get("BORNE_BUNDLE_KEY", "")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if PRODUCTION or os.environ.get("DATABASE_URL"):
-    # Several workers must share login throttling: keep it in the database.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "borne_cache"}}
+# Login throttling counts failures here; a file cache is shared by every worker of one server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BACKOFFICE_DIR / "cache"),
+    }
+}
 
 LOGGING = {
     "version": 1,
