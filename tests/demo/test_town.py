@@ -50,9 +50,10 @@ def test_french_english_german_on_every_entry(town, field):
 
 
 @pytest.mark.parametrize("field", ["title", "summary"])
-def test_heritage_also_in_spanish_italian_dutch(town, field):
-    heritage = [e for e in town.entries if e["kind"] == "heritage"]
-    assert all(e[field].get(lang) for e in heritage for lang in ("es", "it", "nl"))
+def test_heritage_and_places_also_in_spanish_italian_dutch(town, field):
+    sights = [e for e in town.entries if e["kind"] in ("heritage", "place")]
+    missing = [e["id"] for e in sights if not all(e[field].get(lang) for lang in ("es", "it", "nl"))]
+    assert missing == []
 
 
 def test_alerts_speak_french_english_german(town):
