@@ -29,6 +29,9 @@ class Intervals:
     watch: float = 10
     housekeeping_hour: int = 3
     housekeeping_minute: int = 30
+    #: The first sync and heartbeat after start come within these few seconds (random for the sync).
+    first_sync_max: float = 30
+    first_heartbeat: float = 5
     #: A job that could not start on time still runs if it is late by less than this.
     misfire_grace: float = 5 * 60
 

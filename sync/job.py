@@ -167,6 +167,7 @@ class SyncJob:
         #: The current failure of each job ("sync", "alerts", "heartbeat", "bundle", ...), for the heartbeat.
         self.failures: dict[str, str] = {}
         self.bundles = offline.BundleWatcher(self)
+        self._clean_incoming()  # what a killed process left half-downloaded
 
     @classmethod
     def from_config(cls, config, *, client: FeedClient | None, usage=None, cache: ContentCache | None = None):
@@ -337,6 +338,7 @@ class SyncJob:
         finally:
             for path in media.values():
                 path.unlink(missing_ok=True)
+        log.info("applied: content version %d", report.content_version)
         result.upserted, result.deleted, result.alerts = report.upserted, report.deleted, report.alerts
         result.problems = report.problems
         result.cursor = self.cache.cursor
@@ -448,12 +450,17 @@ class SyncJob:
             return False
         return True
 
+    def _clean_incoming(self) -> None:
+        if self.incoming.is_dir():
+            for p in self.incoming.iterdir():
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+
     def housekeeping(self) -> None:
         """Nightly: refresh SQLite's statistics, merge the search index, drop leftovers."""
         with self._lock:
             self.cache.optimize()
             self.cache.collect_media()
-            if self.incoming.is_dir():
-                for p in self.incoming.iterdir():
-                    if p.is_file():
-                        p.unlink(missing_ok=True)
+            self._clean_incoming()

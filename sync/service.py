@@ -167,7 +167,7 @@ class SyncService:
         add = self.scheduler.add_job
         if self.config.online:
             # The first sync soon after start, spread a little so a town's kiosks do not start together.
-            first = now + dt.timedelta(seconds=random.uniform(1, min(30.0, iv.sync_jitter or 1)))
+            first = now + dt.timedelta(seconds=random.uniform(0, max(0.0, iv.first_sync_max)))
             add(
                 self.run_sync,
                 IntervalTrigger(seconds=iv.sync, jitter=iv.sync_jitter or None),
@@ -188,7 +188,7 @@ class SyncService:
                 IntervalTrigger(seconds=iv.heartbeat, jitter=min(30, iv.heartbeat / 4)),
                 id=JOB_HEARTBEAT,
                 name="heartbeat",
-                next_run_time=now + dt.timedelta(seconds=5),
+                next_run_time=now + dt.timedelta(seconds=iv.first_heartbeat),
                 **common,
             )
         add(

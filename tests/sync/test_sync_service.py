@@ -1,0 +1,169 @@
+"""The sync process: transitions logged once, run_once's exit status, the scheduled service, SIGTERM."""
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fakebo import entry
+
+from content.cache import ContentCache
+from sync.config import ConfigError, Intervals, SyncConfig
+from sync.service import (
+    EXIT_BUSY,
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    Health,
+    SyncService,
+    build_job,
+    run_once,
+    writer_lock,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def wait_until(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_failures_are_logged_once_then_the_recovery(caplog):
+    health = Health()
+    with caplog.at_level(logging.INFO, logger="sync.service"):
+        for _ in range(5):
+            health.failed("sync", "cannot reach the back office")
+        health.ok("sync")
+        health.ok("sync")
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == ["sync failed: cannot reach the back office", "sync recovered"]
+
+
+def test_a_different_failure_is_logged(caplog):
+    health = Health()
+    with caplog.at_level(logging.WARNING, logger="sync.service"):
+        health.failed("sync", "503")
+        health.failed("sync", "malformed JSON")
+    assert len(caplog.records) == 2
+
+
+def config(bo, data_dir, **kw) -> SyncConfig:
+    return SyncConfig(
+        data_dir=data_dir,
+        backoffice_url=bo.url,
+        token=bo.token,
+        version="1.2",
+        backoff_factor=0.01,
+        min_free_bytes=0,
+        **kw,
+    )
+
+
+def test_run_once_succeeds(bo, data_dir, capsys):
+    bo.put_entry(entry(1))
+    assert run_once(config(bo, data_dir)) == EXIT_OK
+    assert "1 entries updated" in capsys.readouterr().out
+    with ContentCache.open(data_dir, readonly=True) as cache:
+        assert cache.get("bo:1") is not None
+
+
+def test_run_once_fails_with_the_reason(data_dir, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = SyncConfig(
+        data_dir=data_dir, backoffice_url=f"http://127.0.0.1:{port}", token="t", retries=0, min_free_bytes=0
+    )
+    assert run_once(cfg) == EXIT_FAILED
+    assert "cannot reach the back office" in capsys.readouterr().err
+
+
+def test_run_once_without_a_back_office(data_dir, capsys):
+    assert run_once(SyncConfig(data_dir=data_dir)) == EXIT_CONFIG
+    assert "BORNE_BACKOFFICE_URL" in capsys.readouterr().err
+
+
+def test_run_once_while_the_service_runs_asks_it_to_sync(bo, data_dir, capsys):
+    with writer_lock(data_dir):
+        assert run_once(config(bo, data_dir)) == EXIT_BUSY
+    assert (data_dir / "sync-now").exists()
+
+
+def test_config_from_settings_and_environment(tmp_path):
+    cfg = SyncConfig.from_settings(
+        {"data_dir": str(tmp_path), "intervals": {"sync": 60}},
+        env={"BORNE_BACKOFFICE_URL": "https://bo.example.fr", "BORNE_KIOSK_TOKEN": "secret"},
+    )
+    assert cfg.backoffice_url == "https://bo.example.fr" and cfg.token == "secret"
+    assert cfg.intervals.sync == 60 and cfg.data_dir == tmp_path
+    assert "secret" not in repr(cfg)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"backoffice_url": "ftp://x"}, "not an http"),
+        ({"backoffice_url": "https://x"}, "no kiosk token"),
+        ({"colour": "red"}, "unknown sync setting"),
+    ],
+)
+def test_bad_config_names_the_setting(tmp_path, settings, message):
+    with pytest.raises(ConfigError, match=message):
+        SyncConfig.from_settings({"data_dir": tmp_path, **settings}, env={})
+
+
+def test_the_service_syncs_polls_and_obeys_sync_now(bo, data_dir):
+    cfg = config(
+        bo,
+        data_dir,
+        intervals=Intervals(
+            sync=3600, sync_jitter=0, alerts=0.5, heartbeat=3600, watch=0.2, first_sync_max=0.1, first_heartbeat=0.1
+        ),
+    )
+    job = build_job(cfg)
+    service = SyncService(cfg, job)
+    bo.put_entry(entry(1))
+    service.start()
+    try:
+        assert wait_until(lambda: job.cache.cursor == "1"), "the first sync did not run"
+        assert wait_until(lambda: len(bo.heartbeats) >= 1), "no heartbeat"
+        bo.put_entry(entry(2))
+        (data_dir / "sync-now").touch()  # the maintenance panel's button
+        assert wait_until(lambda: job.cache.cursor == "2"), "sync now was not obeyed"
+        assert wait_until(lambda: any("If-None-Match" in r["headers"] for r in bo.requests_to("changes")))
+    finally:
+        service.stop()
+        job.close()
+    assert not service.scheduler.running
+
+
+def test_the_process_stops_cleanly_on_sigterm(bo, tmp_path):
+    bo.put_entry(entry(1))
+    data_dir = tmp_path / "data"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync", "--data", str(data_dir), "--url", bo.url, "--token", bo.token, "-v"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in proc.stderr:
+            if "sync process started" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "sync process stopped" in proc.stderr.read()
