@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from content.cache import CacheError, ContentCache
+
 if TYPE_CHECKING:
     from sync.job import SyncJob
 
@@ -30,13 +32,24 @@ def system_uptime() -> int | None:
         return None
 
 
+def _read_state(job: SyncJob) -> tuple[dict, dict]:
+    """The cache's state and last outcomes, read on a connection of its own (a sync may be applying)."""
+    try:
+        cache = ContentCache.open(job.data_dir, readonly=True, tz=job.cache.tz)
+    except CacheError:
+        return {}, {}
+    try:
+        return cache.state(), {o: cache.meta(f"last_{o}") or {} for o in ("sync", "bundle", "alerts")}
+    finally:
+        cache.close()
+
+
 def status(job: SyncJob) -> dict:
     """Everything the fleet page shows about this kiosk (no personal data)."""
-    state = job.cache.state()
+    state, outcomes = _read_state(job)
     last = state.get("last_sync") or {}
     errors: list[str] = []
-    for origin in ("sync", "bundle", "alerts"):
-        outcome = job.cache.meta(f"last_{origin}") or {}
+    for outcome in outcomes.values():
         errors += [str(e) for e in outcome.get("errors", [])]
     errors += [f"{name}: {message}" for name, message in job.failures.items() if name != "heartbeat"]
     disk = shutil.disk_usage(job.data_dir)

@@ -247,7 +247,6 @@ class SyncJob:
         if wait > 0 and not force:
             raise SyncError(f"the back office asked to wait: next attempt in {wait:.0f} s", retry_after=wait)
         with self._lock:
-            self._stop.clear()
             try:
                 result = self._sync()
             except SyncCancelled:
