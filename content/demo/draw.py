@@ -216,35 +216,47 @@ def cathedral(c: Canvas, cx, base, scale=1.0, color=BASALT):
     c.pointed(cx - 138 * s, base - 160 * s, cx - 92 * s, base, (36, 30, 28))
 
 
-def viaduct(c: Canvas, y_deck, color=(196, 52, 44)):
-    """Garabit: a deck on lattice piers and one great crescent arch."""
+def viaduct(c: Canvas, y_deck, y_base, color=(196, 52, 44)):
+    """Garabit: a lattice deck on tapering lattice piers and one great crescent arch."""
     dark = mix(color, (0, 0, 0), 0.35)
-    c.rect(0, y_deck - 14, W, y_deck + 8, color)
-    cx, span, rise = 820, 560, 360
-    foot = y_deck + rise + 40
-    # the arch: outer and inner parabolas with a lattice between
-    outer, inner = [], []
-    for i in range(41):
-        t = i / 40
-        x = cx - span / 2 + span * t
-        outer.append((x, y_deck + 10 + rise * (2 * t - 1) ** 2 * 1.0 + 30 * (1 - (2 * t - 1) ** 2) * 0))
-        inner.append((x, y_deck + 70 + (rise - 40) * (2 * t - 1) ** 2))
-    c.line(outer, color, 14)
+    cx, half = 800, 390
+
+    def lattice_pier(px, top, bottom, top_w=16, bottom_w=54):
+        left = [(px - top_w, top), (px - bottom_w, bottom)]
+        right = [(px + top_w, top), (px + bottom_w, bottom)]
+        c.line(left, color, 9)
+        c.line(right, color, 9)
+        n = max(2, int((bottom - top) / 55))
+        for i in range(n):
+            t0, t1 = i / n, (i + 1) / n
+            y0, y1 = top + (bottom - top) * t0, top + (bottom - top) * t1
+            w0, w1 = top_w + (bottom_w - top_w) * t0, top_w + (bottom_w - top_w) * t1
+            c.line([(px - w0, y0), (px + w1, y1)], dark, 3)
+            c.line([(px + w0, y0), (px - w1, y1)], dark, 3)
+            c.line([(px - w1, y1), (px + w1, y1)], color, 4)
+
+    def curve(top, k):
+        return [(cx + half * k * t, top + (y_base - top) * t * t) for t in (i / 30 - 1 for i in range(61))]
+
+    # piers on the approaches, and two standing on the arch
+    for px in (110, 250, 1350, 1490):
+        lattice_pier(px, y_deck, y_base + 40)
+    for px in (cx - 300, cx + 300):
+        t = (px - cx) / half
+        lattice_pier(px, y_deck, y_deck + 8 + (y_base - y_deck - 8) * t * t, 10, 22)
+    # the crescent arch: two parabolas meeting at the feet, braced between
+    outer, inner = curve(y_deck + 6, 1.0), curve(y_deck + 76, 1.0)
+    c.line(outer, color, 12)
     c.line(inner, color, 10)
-    for i in range(0, 41, 2):
-        c.line([outer[i], inner[min(40, i + 1)]], dark, 4)
-        c.line([inner[i], outer[min(40, i + 1)]], dark, 4)
-    # piers
-    for px in (150, 330, 500, 1140, 1310, 1480):
-        top_w, bot_w = 26, 60
-        bottom = foot + 60
-        c.poly([(px - top_w, y_deck), (px + top_w, y_deck), (px + bot_w, bottom), (px - bot_w, bottom)], color)
-        c.poly([(px - 8, y_deck + 20), (px + 8, y_deck + 20), (px + 20, bottom), (px - 20, bottom)], dark)
-        for yy in range(int(y_deck + 40), int(bottom), 50):
-            c.line([(px - top_w, yy), (px + top_w, yy + 45)], dark, 3)
-    # lattice of the deck girder
-    for x in range(0, W, 24):
-        c.line([(x, y_deck - 14), (x + 12, y_deck + 8)], dark, 2)
+    for i in range(0, 60, 2):
+        c.line([outer[i], inner[i + 1]], dark, 4)
+        c.line([inner[i + 1], outer[i + 2]], dark, 4)
+    # the deck girder
+    c.rect(0, y_deck - 22, W, y_deck + 6, color)
+    for x in range(0, W, 26):
+        c.line([(x, y_deck - 20), (x + 13, y_deck + 4)], dark, 3)
+        c.line([(x + 13, y_deck + 4), (x + 26, y_deck - 20)], dark, 3)
+    c.rect(0, y_deck - 26, W, y_deck - 20, dark)
 
 
 def stone_bridge(c: Canvas, y_top, arches=3, color=STONE):
@@ -634,9 +646,9 @@ def s_garabit(c, mood="day"):
     sky(c, mood, 620)
     ridge(c, 560, 120, mix(SKIES[mood][1], (60, 90, 110), 0.5), peaks=2)
     ridge(c, 660, 160, GRASS[2], peaks=2)
-    water(c, 820)
-    viaduct(c, 330)
-    ridge(c, 880, 40, GRASS[3], peaks=1)
+    water(c, 800)
+    viaduct(c, 300, 800)
+    ridge(c, 900, 30, GRASS[3], peaks=1)
 
 
 def s_sainte_christine(c):
