@@ -294,8 +294,15 @@ def _describe(hours: str, lang: str, monday: dt.date, country: str) -> tuple[str
         log.debug("hours %r change over the year: shown as written", hours)
         return (hours,)
     (week,) = weeks
-    with_holidays = _day_pieces(_parsed(hours, None, country), start, ndays) if "PH" in hours else plain
-    holidays = {with_holidays[i] for i in range(1, ndays - 1) if with_holidays[i] != plain[i]}
+    holidays = set()
+    if "PH" in hours:
+        # what the rule does on the public holidays themselves, where that differs from the usual day
+        # (a night that runs into a holiday may be cut short: that is not said)
+        with_holidays = _day_pieces(_parsed(hours, None, country), start, ndays)
+        is_holiday = _day_pieces(_parsed("PH", None, country), start, ndays)
+        holidays = {
+            with_holidays[i] for i in range(1, ndays - 1) if is_holiday[i] == WHOLE_DAY and with_holidays[i] != plain[i]
+        }
     if len(holidays) > 1:
         log.debug("hours %r differ between public holidays: shown as written", hours)
         return (hours,)

@@ -126,3 +126,11 @@ def test_empty_hours_describe_nothing():
 def test_invalid_hours_raise_the_readable_error():
     with pytest.raises(ValueError, match="not valid OSM opening_hours"):
         describe("Mo-Fr 9-12", "fr")
+
+
+def test_a_holiday_cutting_a_night_short_does_not_hide_the_week():
+    assert describe("Tu-Sa 17:00-01:00; PH off", "fr", on=ON) == [
+        f"mardi–samedi{NB}: 17:00{TS}–{TS}01:00",
+        f"lundi, dimanche{NB}: fermé",
+        f"jours fériés{NB}: fermé",
+    ]
