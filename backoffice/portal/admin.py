@@ -79,7 +79,18 @@ class SubmissionAdmin(AuditedAdmin):
 
     @admin.display(description=_("proposed listing"))
     def proposed(self, obj):
-        return render_to_string("portal/admin_proposed.html", {"s": obj, "d": obj.data, "photos": obj.photos.all()})
+        from backoffice.catalog.hours import describe_hours
+        from content.categories import CATEGORIES
+
+        category = CATEGORIES.get(obj.data.get("category", ""))
+        context = {
+            "s": obj,
+            "d": obj.data,
+            "photos": obj.photos.all(),
+            "category": category.name("fr") if category else obj.data.get("category", ""),
+            "hours_text": describe_hours(obj.data.get("opening_hours", ""))[1],
+        }
+        return render_to_string("portal/admin_proposed.html", context)
 
     def save_model(self, request, obj, form, change):
         can_moderate = request.user.has_perm("portal.moderate")

@@ -1,0 +1,197 @@
+"""End to end in a real browser (Debian's Chromium) against the real server started by the CLI:
+staff publish an entry and invite a shop; the shopkeeper joins on a phone-sized screen and submits
+a listing with a photo; a moderator approves it in the admin; the kiosk feed then carries it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bo_helpers import jpeg_bytes
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cli(data_dir: Path, *args: str, **env) -> subprocess.CompletedProcess:
+    code = "import sys; from pathlib import Path; from backoffice.cli import run; sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(data_dir), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**_clean_env(), **env},
+    )
+
+
+def _clean_env() -> dict:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("BORNE_", "DJANGO_", "DATABASE_URL"))}
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    proc = _cli(
+        tmp_path,
+        "serve",
+        "--port",
+        str(port),
+        DJANGO_SUPERUSER_USERNAME="mairie",
+        DJANGO_SUPERUSER_PASSWORD="Cantal-15100-admin",
+        DJANGO_SUPERUSER_EMAIL="mairie@example.org",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/admin/login/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"server stopped: {proc.stdout.read()}")
+                time.sleep(0.1)
+        yield url, tmp_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _shot(page, name: str, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_invite_submit_approve_then_in_the_feed(server, browser, tmp_path):
+    url, data_dir = server
+    shots = Path(os.environ.get("BORNE_SCREENSHOTS") or tmp_path / "shots")
+
+    staff = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    staff.goto(url + "/admin/login/")
+    staff.fill("#id_username", "mairie")
+    staff.fill("#id_password", "Cantal-15100-admin")
+    staff.click("input[type=submit]")
+    staff.wait_for_url(url + "/admin/")
+    _shot(staff, "01-admin-home", shots)
+
+    staff.goto(url + "/admin/catalog/commune/add/")
+    staff.fill("#id_insee", "15187")
+    staff.fill("#id_name", "Saint-Flour")
+    staff.click("input[name=_save]")
+
+    staff.goto(url + "/admin/catalog/entry/add/")
+    staff.select_option("#id_kind", "heritage")
+    staff.select_option("#id_status", "published")
+    staff.select_option("#id_categories", ["cathedral"])
+    staff.select_option("#id_commune", "15187")
+    staff.fill("#id_title_fr", "Cathédrale Saint-Pierre")
+    staff.fill("#id_summary_fr", "Cathédrale gothique en basalte")
+    staff.fill("#id_opening_hours", "Mo-Su 09:00-18:00")
+    staff.click("input[name=_save]")
+    assert "Cathédrale Saint-Pierre" in staff.inner_text("#result_list")
+    _shot(staff, "02-entries", shots)
+
+    staff.goto(url + "/admin/portal/invitation/add/")
+    staff.fill("#id_shop_name", "Boulangerie Martin")
+    staff.select_option("#id_commune", "15187")
+    staff.click("input[name=_save]")
+    staff.click("text=Imprimer avec QR code")
+    staff.goto(url + "/admin/portal/invitation/")
+    code = staff.inner_text("#result_list tbody tr th a").strip()
+    staff.goto(url + "/portal/invitations/1/print/")
+    assert code in staff.content() and staff.locator("svg").count() == 1
+    _shot(staff, "03-invitation-print", shots)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True).new_page()
+    phone.goto(url + f"/portal/join/?code={code}")
+    phone.fill("#id_username", "martin")
+    phone.fill("#id_email", "martin@boulangerie.example")
+    phone.fill("#id_password1", "levain-1952-pain")
+    phone.fill("#id_password2", "levain-1952-pain")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(url + "/portal/listings/new/")
+    phone.select_option("#id_category", "bakery")
+    phone.fill("#id_summary_fr", "Pain au levain cuit au feu de bois")
+    phone.fill("#id_street", "3 rue du Thuile")
+    phone.fill("#id_postcode", "15100")
+    phone.fill("#id_city", "Saint-Flour")
+    for day in ("Tu", "We", "Th", "Fr", "Sa"):
+        phone.fill(f"#id_h_{day}_1_open", "07:00")
+        phone.fill(f"#id_h_{day}_1_close", "12:30")
+    phone.fill("#id_h_Su_1_open", "07:30")
+    phone.fill("#id_h_Su_1_close", "12:00")
+    assert phone.input_value("#id_opening_hours") == "Tu-Sa 07:00-12:30; Su 07:30-12:00"
+    phone.wait_for_function("document.getElementById('hours-readable').textContent.length > 1")
+    photo = tmp_path / "pain.jpg"
+    photo.write_bytes(jpeg_bytes(size=(800, 600), color=(180, 120, 60)))
+    phone.set_input_files("#id_photos", str(photo))
+    _shot(phone, "04-portal-listing-form", shots)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(url + "/portal/")
+    assert "en attente" in phone.inner_text(".listing")
+    _shot(phone, "05-portal-my-listings", shots)
+
+    staff.goto(url + "/admin/portal/submission/")
+    staff.click("#result_list tbody tr th a")
+    _shot(staff, "06-moderation", shots)
+    staff.click("input[name=_approve]")
+    assert "Publiée" in staff.inner_text(".messagelist")
+
+    phone.reload()
+    assert "publiée" in phone.inner_text(".listing").lower()
+
+    add = _cli(data_dir, "kiosk_add", "Place d'Armes", "--commune", "15187")
+    token = add.communicate(timeout=60)[0].strip().splitlines()[-1]
+    request = urllib.request.Request(url + "/api/kiosk/v1/changes", headers={"Authorization": f"Bearer {token}"})
+    feed = json.load(urllib.request.urlopen(request, timeout=10))
+    titles = {e["title"]["fr"]: e for e in feed["entries"]}
+    assert set(titles) == {"Cathédrale Saint-Pierre", "Boulangerie Martin"}
+    shop = titles["Boulangerie Martin"]
+    assert shop["opening_hours"] == "Tu-Sa 07:00-12:30; Su 07:30-12:00"
+    sha = shop["media"][0]["sha256"]
+    image = urllib.request.urlopen(url + f"/api/kiosk/v1/media/{sha}", timeout=10)
+    assert "immutable" in image.headers["Cache-Control"]
+    import hashlib
+
+    assert hashlib.sha256(image.read()).hexdigest() == sha
+
+    staff.goto(url + "/admin/fleet/kiosk/status/")
+    assert "Place d'Armes" in staff.inner_text("#fleet")
+    _shot(staff, "07-fleet-status", shots)
