@@ -1,0 +1,58 @@
+"""The words of opening hours that Babel does not have, in the kiosk's six languages.
+
+Day names, dates and times come from Babel; these are the few words around them. A language that
+is not here falls back to French (``content.hours`` does that).
+"""
+
+# The few words Babel does not have, per UI language (French when the language is not one of these).
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "open": "Ouvert", "closed": "Fermé", "unknown": "Horaires à confirmer", "open_always": "Ouvert 24 h/24",
+        "opens": "ouvre", "closes": "ferme", "tomorrow": "demain", "weekday": "{day}", "date": "le {date}",
+        "at": "à {time}", "midnight": "à minuit",
+        "week_closed": "fermé", "week_always": "Ouvert 24 h/24, 7 j/7", "week_all_day": "24 h/24",
+        "week_holidays": "jours fériés", "week_to_confirm": "à confirmer", "week_unknown": "horaires à confirmer",
+        "colon": "\u00a0: ",
+    },
+    "en": {
+        "open": "Open", "closed": "Closed", "unknown": "Hours to be confirmed", "open_always": "Open 24/7",
+        "opens": "opens", "closes": "closes", "tomorrow": "tomorrow", "weekday": "{day}", "date": "on {date}",
+        "at": "at {time}", "midnight": "at midnight",
+        "week_closed": "closed", "week_always": "Open 24/7", "week_all_day": "24 hours",
+        "week_holidays": "Public holidays", "week_to_confirm": "to be confirmed", "week_unknown": "to be confirmed",
+        "colon": ": ",
+    },
+    "de": {
+        "open": "Geöffnet", "closed": "Geschlossen", "unknown": "Öffnungszeiten unbestätigt",
+        "open_always": "Rund um die Uhr geöffnet",
+        "opens": "öffnet", "closes": "schließt", "tomorrow": "morgen", "weekday": "am {day}", "date": "am {date}",
+        "at": "um {time}", "midnight": "um Mitternacht",
+        "week_closed": "geschlossen", "week_always": "Rund um die Uhr geöffnet", "week_all_day": "24 Stunden",
+        "week_holidays": "Feiertage", "week_to_confirm": "unbestätigt", "week_unknown": "unbestätigt",
+        "colon": ": ",
+    },
+    "es": {
+        "open": "Abierto", "closed": "Cerrado", "unknown": "Horario por confirmar", "open_always": "Abierto 24 horas",
+        "opens": "abre", "closes": "cierra", "tomorrow": "mañana", "weekday": "el {day}", "date": "el {date}",
+        "at": "a las {time}", "at_one": "a la {time}", "midnight": "a medianoche",
+        "week_closed": "cerrado", "week_always": "Abierto 24 horas, todos los días", "week_all_day": "24 horas",
+        "week_holidays": "festivos", "week_to_confirm": "por confirmar", "week_unknown": "horario por confirmar",
+        "colon": ": ",
+    },
+    "it": {
+        "open": "Aperto", "closed": "Chiuso", "unknown": "Orari da confermare", "open_always": "Aperto 24 ore su 24",
+        "opens": "apre", "closes": "chiude", "tomorrow": "domani", "weekday": "{day}", "date": "il {date}",
+        "date_elided": "l'{date}", "at": "alle {time}", "at_one": "all'{time}", "midnight": "a mezzanotte",
+        "week_closed": "chiuso", "week_always": "Aperto 24 ore su 24, tutti i giorni", "week_all_day": "24 ore su 24",
+        "week_holidays": "festivi", "week_to_confirm": "da confermare", "week_unknown": "orari da confermare",
+        "colon": ": ",
+    },
+    "nl": {
+        "open": "Open", "closed": "Gesloten", "unknown": "Openingstijden onbevestigd", "open_always": "Altijd open",
+        "opens": "opent", "closes": "sluit", "tomorrow": "morgen", "weekday": "{day}", "date": "op {date}",
+        "at": "om {time}", "midnight": "om middernacht",
+        "week_closed": "gesloten", "week_always": "Dag en nacht open", "week_all_day": "24 uur",
+        "week_holidays": "feestdagen", "week_to_confirm": "onbevestigd", "week_unknown": "openingstijden onbevestigd",
+        "colon": ": ",
+    },
+}  # fmt: skip
