@@ -35,6 +35,8 @@ SYNC_NOW_FILE = "sync-now"
 INCOMING_DIR = "incoming"
 #: Pages walked by the alert poll before it leaves the rest to the content sync.
 ALERT_POLL_PAGES = 5
+#: Acknowledged usage counters are kept this long on the kiosk (the back office has them).
+USAGE_KEEP_DAYS = 60
 #: Pages in one walk before the feed is considered broken (it keeps saying "more").
 MAX_PAGES = 10_000
 
@@ -310,6 +312,7 @@ class SyncJob:
             and walk.cursor == since
         ):
             self.record("sync", ok=True)
+            result.not_modified = True  # an empty page: nothing changed
             if walk.etag:
                 self._sync_etag = (since, walk.etag)
             return result
@@ -463,3 +466,8 @@ class SyncJob:
             self.cache.optimize()
             self.cache.collect_media()
             self._clean_incoming()
+        if self.usage is not None and hasattr(self.usage, "prune"):
+            self.usage.prune(before=self.clock() - dt.timedelta(days=USAGE_KEEP_DAYS))
+        free = shutil.disk_usage(self.data_dir).free
+        if free < 2 * self.min_free_bytes:
+            log.warning("disk almost full: %d MB free in %s", free // 2**20, self.data_dir)

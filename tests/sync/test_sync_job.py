@@ -305,3 +305,20 @@ def test_housekeeping_runs(bo, job, reader):
     job.housekeeping()
     assert not (job.incoming / "leftover").exists()
     assert titles(reader()) == {"bo:1": "Lieu 1"}
+
+
+def test_a_decompression_bomb_is_refused(bo, job, reader):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (10000, 6000)).save(out, "PNG")  # 60 megapixels in a few kilobytes
+    bomb = out.getvalue()
+    sha = bo.add_media(bomb)
+    ref = {"sha256": sha, "mime": "image/png", "width": 10000, "height": 6000, "bytes": len(bomb)}
+    bo.put_entry(entry(1, media=[ref]))
+    result = job.sync_once()
+    assert reader().media_file(sha, "original") is None
+    assert any(sha in p and "pixels" in p for p in result.problems)
+    assert titles(reader()) == {"bo:1": "Lieu 1"}

@@ -167,3 +167,22 @@ def test_the_process_stops_cleanly_on_sigterm(bo, tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert "sync process stopped" in proc.stderr.read()
+
+
+def test_config_from_the_kiosk_configuration(tmp_path):
+    from content.config import load_config
+
+    key = tmp_path / "bundle.key"
+    key.write_bytes(b"k3y\n")
+    app = load_config(
+        tmp_path,
+        env={
+            "BORNE_BACKOFFICE_URL": "https://bo.example.fr",
+            "BORNE_KIOSK_TOKEN": "tok",
+            "BORNE_BUNDLE_DIR": "/media/usb",
+            "BORNE_BUNDLE_KEY_FILE": str(key),
+        },
+    )
+    cfg = SyncConfig.from_app_config(app, version="0.1.0")
+    assert (cfg.backoffice_url, cfg.token, cfg.bundle_key) == ("https://bo.example.fr", "tok", b"k3y")
+    assert cfg.bundle_dir == Path("/media/usb") and cfg.intervals.sync == 15 * 60 and cfg.intervals.alerts == 60
