@@ -171,11 +171,20 @@ def water(c: Canvas, y0, y1=H, color=WATER):
 
 
 def promontory(c: Canvas, top, color=BASALT):
-    """The basalt spur the upper town stands on, with the columns of the Orgues in its face."""
-    c.poly([(0, top), (180, top - 10), (1500, top - 6), (W, top + 30), (W, H), (0, H)], color)
-    for x in range(0, W, 34):
-        shade = mix(color, BASALT_LIGHT, 0.5 if (x // 34) % 2 else 0.1)
-        c.rect(x, top + 20, x + 26, top + 160 + (x * 7) % 60, shade)
+    """The basalt spur the upper town stands on: a cliff of columns (the Orgues), a green slope below."""
+    cliff = min(240, H - top - 40)
+    c.rect(0, top, W, top + cliff, mix(color, (0, 0, 0), 0.2))
+    x = -6
+    while x < W:
+        w = c.rng.uniform(22, 36)
+        bottom = top + cliff - c.rng.uniform(0, 70)
+        lit = mix(color, BASALT_LIGHT, c.rng.uniform(0.0, 0.7))
+        c.rect(x, top, x + w * 0.65, bottom, lit)
+        c.rect(x + w * 0.65, top, x + w, bottom, mix(color, (0, 0, 0), 0.3))
+        x += w + 2
+    slope = mix(GRASS[2], color, 0.3)
+    ridge(c, top + cliff - 10, 30, slope, peaks=3)
+    trees(c, 16, top + cliff + 10, min(H - 10, top + cliff + 120), mix(GRASS[3], color, 0.2))
 
 
 def houses(c: Canvas, y, n=14, x0=0, x1=W, palette=((208, 196, 176), (190, 176, 158), (224, 214, 196))):
@@ -544,7 +553,11 @@ def concert(c: Canvas):
     c.rect(380, 620, 1220, 700, (60, 60, 70))
     for i, col in enumerate(((255, 120, 120), (120, 200, 255), (255, 230, 120))):
         x = 500 + i * 300
-        c.poly([(x, 260), (x - 140, 700), (x + 140, 700)], mix(col, (30, 30, 40), 0.55))
+        c.poly([(x - 8, 60), (x + 8, 60), (x + 90, 620), (x - 90, 620)], mix(col, SKIES["night"][1], 0.7))
+        c.ellipse(x - 18, 44, x + 18, 80, col)
+    for x in range(420, 1200, 70):  # musicians on the stage
+        c.ellipse(x, 560, x + 30, 590, (20, 20, 28))
+        c.rect(x - 4, 588, x + 34, 622, (20, 20, 28))
     for x in range(20, W, 38):
         h = c.rng.uniform(60, 110)
         c.ellipse(x, H - h - 30, x + 34, H - h + 4, (12, 12, 18))
@@ -569,12 +582,14 @@ def lanterns(c: Canvas):
     sky(c, "night", 760)
     promontory(c, 620, (30, 34, 44))
     cathedral(c, 520, 620, 0.8, (26, 30, 40))
-    for _ in range(40):
-        x, y = c.rng.uniform(0, W), c.rng.uniform(60, 360)
-        col = c.rng.choice(((255, 200, 100), (255, 150, 90), (255, 230, 160)))
-        r = c.rng.uniform(8, 26)
-        c.ellipse(x - r * 3, y - r * 3, x + r * 3, y + r * 3, mix(SKIES["night"][0], col, 0.15))
-        c.ellipse(x - r, y - r, x + r, y + r, col)
+    for _ in range(34):
+        x, y = c.rng.uniform(40, W - 40), c.rng.uniform(60, 380)
+        col = c.rng.choice(((255, 200, 100), (255, 170, 90), (255, 226, 150)))
+        r = c.rng.uniform(9, 20)
+        c.ellipse(x - r * 2, y - r * 2, x + r * 2, y + r * 2.2, mix(SKIES["night"][1], col, 0.25))
+        c.poly([(x - r * 0.8, y - r * 1.2), (x + r * 0.8, y - r * 1.2), (x + r * 0.6, y + r * 1.2),
+                (x - r * 0.6, y + r * 1.2)], col)  # fmt: skip
+        c.rect(x - r * 0.6, y + r * 1.0, x + r * 0.6, y + r * 1.3, mix(col, (255, 255, 255), 0.6))
 
 
 # --- the scenes --------------------------------------------------------------------------------
