@@ -90,3 +90,10 @@ def test_event_without_dates_is_refused(sources):
 def test_unknown_time_zone():
     with pytest.raises(DemoError, match="time zone"):
         load_demo(TODAY, tz="Europe/Saint-Flour")
+
+
+def test_errors_name_repository_files_as_a_person_would():
+    from content.demo import DEMO_DIR
+    from content.demo.sources import display_path
+
+    assert display_path(DEMO_DIR / "shops.toml") == "content/demo/shops.toml"
