@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, UnidentifiedImageError
 
-from content.model import KINDS, dump
+from content.model import KINDS, Contact, Place, dump
 from content.validation import EntryError, parse_alert, parse_entry
 
 from . import when
@@ -116,8 +116,11 @@ def build_entry(raw: dict, *, kind: str, commune: str, today: dt.date, tz: ZoneI
         "source": dict(SOURCE),
         "updated_at": now.isoformat(),
     }
-    for key in ("place", "contact"):
+    for key, model in (("place", Place), ("contact", Contact)):
         if key in raw:
+            if not isinstance(raw[key], dict):
+                raise _Problem(f"{key} must be a table, e.g. {key} = {{ ... }}")
+            _check_keys(raw[key], set(model.model_fields), key)
             data[key] = raw[key]
     if "images" in raw:
         data["media"] = _media(raw["images"], store)

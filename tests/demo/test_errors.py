@@ -97,3 +97,9 @@ def test_errors_name_repository_files_as_a_person_would():
     from content.demo.sources import display_path
 
     assert display_path(DEMO_DIR / "shops.toml") == "content/demo/shops.toml"
+
+
+def test_typo_inside_place_is_reported(sources):
+    _edit(sources / "heritage.toml", "lat = 45.0298, lon = 3.0958", "lat = 45.0298, lng = 3.0958")
+    with pytest.raises(DemoError, match=r"heritage\.toml, entry 'pont-vieux': unknown key 'lng' in place"):
+        _load(sources)
