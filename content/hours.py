@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, get_day_names
+from babel.dates import format_interval, format_skeleton, get_day_names
 from opening_hours import OpeningHours, ParserError, State
 
 from content.hours_words import WORDS
@@ -27,6 +28,8 @@ COUNTRY = "FR"
 HORIZON = dt.timedelta(days=400)
 #: How many weeks :func:`describe` compares before it calls a week "the" week.
 WEEKS = 53
+#: How far ahead :func:`describe` lists closures (annual holidays, a closed day).
+CLOSURES_AHEAD = dt.timedelta(days=183)
 
 # -- validation --------------------------------------------------------------------------------------
 
@@ -224,21 +227,21 @@ def describe(hours: str, lang: str, *, on: dt.date | None = None, country: str =
     if not hours:
         return []
     check_opening_hours(hours)
-    on = on or dt.date.today()
-    monday = on - dt.timedelta(days=on.weekday())
-    return list(_describe(hours, _lang(lang), monday, country))
+    return list(_describe(hours, _lang(lang), on or dt.date.today(), country))
 
 
 @lru_cache(maxsize=512)
-def _describe(hours: str, lang: str, monday: dt.date, country: str) -> tuple[str, ...]:
+def _describe(hours: str, lang: str, on: dt.date, country: str) -> tuple[str, ...]:
+    monday = on - dt.timedelta(days=on.weekday())
     start = dt.datetime.combine(monday - dt.timedelta(days=1), dt.time(0))
     ndays = WEEKS * 7 + 2  # the Sunday before (for what runs past its midnight) ... the Monday after
     plain = _day_pieces(_parsed(hours, None, None), start, ndays)
-    weeks = {tuple(plain[1 + 7 * k : 8 + 7 * k]) for k in range(WEEKS)}
-    if len(weeks) != 1:
+    year = plain[1 : 1 + WEEKS * 7]  # year[j] is the day monday + j
+    week = _usual_week(year)
+    odd = [j for j, day in enumerate(year) if day != week[j % 7]]
+    if week is None or any(year[j] for j in odd):  # no usual week, or other hours part of the year
         log.debug("hours %r change over the year: shown as written", hours)
         return (hours,)
-    (week,) = weeks
     holidays = set()
     if "PH" in hours:
         # what the rule does on the public holidays themselves, where that differs from the usual day
@@ -256,7 +259,41 @@ def _describe(hours: str, lang: str, monday: dt.date, country: str) -> tuple[str
     if holidays:
         (holiday,) = holidays
         lines.append(f"{w['week_holidays']}{w['colon']}{_day_text(holiday, lang)}")
+    closures = [_range_text(first, last, on, lang) for first, last in _closures(odd, week, monday, on)]
+    if closures:
+        lines.append(f"{w['week_closures']}{w['colon']}{', '.join(closures)}")
     return tuple(lines)
+
+
+def _usual_week(year: list[Day]) -> tuple[Day, ...] | None:
+    """Each weekday's schedule on most of the year's such days (None when no schedule has most)."""
+    week = []
+    for weekday in range(7):
+        (day, count), *_ = Counter(year[weekday::7]).most_common(1)
+        if count * 2 <= len(year[weekday::7]):
+            return None
+        week.append(day)
+    return tuple(week)
+
+
+def _closures(odd: list[int], week: tuple[Day, ...], monday: dt.date, on: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The closures (days usually open, closed) ahead of ``on``, joined over days closed anyway."""
+    ranges: list[list[int]] = []
+    for j in odd:
+        if ranges and all(not week[k % 7] for k in range(ranges[-1][1] + 1, j)):
+            ranges[-1][1] = j
+        else:
+            ranges.append([j, j])
+    horizon = on + CLOSURES_AHEAD
+    dates = [(monday + dt.timedelta(days=a), monday + dt.timedelta(days=b)) for a, b in ranges]
+    return [(max(first, on), last) for first, last in dates if last >= on and first <= horizon]
+
+
+def _range_text(first: dt.date, last: dt.date, on: dt.date, lang: str) -> str:
+    skeleton = "MMMd" if first.year == last.year == on.year else "yMMMd"
+    if first == last:
+        return format_skeleton(skeleton, first, locale=lang)
+    return format_interval(first, last, skeleton, locale=lang)
 
 
 def _minutes(moment: dt.datetime) -> int:

@@ -134,3 +134,30 @@ def test_a_holiday_cutting_a_night_short_does_not_hide_the_week():
         f"lundi, dimanche{NB}: fermé",
         f"jours fériés{NB}: fermé",
     ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "on", "closure"),
+    [
+        ("Tu-Sa 10:00-12:30,14:30-18:30; Jan off", ON, f"fermé{NB}: 1–30 janv. 2027"),  # the 31st is a Sunday
+        ("Mo-Su 11:30-14:00,18:30-22:00; Nov off", ON, f"fermé{NB}: 26–30 nov."),  # from today on
+        ("Mo-Su 11:30-14:00,18:30-22:00; Nov off", dt.date(2026, 7, 1), f"fermé{NB}: 1–30 nov."),
+        ("Mo-Fr 08:00-18:00; Dec 25 off", ON, f"fermé{NB}: 25 déc."),
+        ("Mo-Sa 09:00-19:00; 2026 Dec 21-2027 Jan 04 off", ON, f"fermé{NB}: 21 déc. 2026{TS}–{TS}4 janv. 2027"),
+    ],
+)
+def test_closures_ahead_are_listed_after_the_week(hours, on, closure):
+    lines = describe(hours, "fr", on=on)
+    assert lines[-1] == closure
+    assert lines[0].startswith(("lundi", "mardi"))
+
+
+def test_closures_more_than_six_months_ahead_are_not_listed():
+    assert describe("Mo-Su 11:30-14:00,18:30-22:00; Nov off", "en", on=dt.date(2026, 1, 15)) == [
+        f"Monday–Sunday: 11:30{NN}AM{TS}–{TS}2:00{NN}PM, 6:30{TS}–{TS}10:00{NN}PM"
+    ]
+
+
+def test_open_only_part_of_the_year_is_shown_as_written():
+    hours = "Apr-Sep Mo-Su 08:00-12:00,14:00-20:00; Oct-Mar off"
+    assert describe(hours, "fr", on=ON) == [hours]
