@@ -57,6 +57,7 @@ class KioskAdmin(AuditedAdmin):
         "remote_addr",
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
+    change_list_template = "fleet/kiosk_change_list.html"
 
     @admin.display(description=_("state"))
     def state(self, obj):

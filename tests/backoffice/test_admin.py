@@ -92,6 +92,7 @@ def test_fleet_status_page_shows_offline_kiosk(client, staff, kiosk_token):
     client.force_login(staff("administrator"))
     page = client.get("/admin/fleet/kiosk/status/").content.decode()
     assert "Place d&#x27;Armes" in page and 'class="offline"' in page
+    assert "/admin/fleet/kiosk/status/" in client.get("/admin/fleet/kiosk/").content.decode()
 
 
 def test_admin_is_french_by_default(client, staff):

@@ -37,7 +37,10 @@ def _free_port() -> int:
 
 
 def _cli(data_dir: Path, *args: str, **env) -> subprocess.CompletedProcess:
-    code = "import sys; from pathlib import Path; from backoffice.cli import run; sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
+    code = (
+        "import sys; from pathlib import Path; from backoffice.cli import run; "
+        "sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
+    )
     return subprocess.Popen(
         [sys.executable, "-c", code, str(data_dir), *args],
         cwd=ROOT,

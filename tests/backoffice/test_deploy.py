@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(args: list[str], data_dir: Path, **env) -> subprocess.CompletedProcess:
-    code = "import sys; from pathlib import Path; from backoffice.cli import run; sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
+    code = (
+        "import sys; from pathlib import Path; from backoffice.cli import run; "
+        "sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BORNE_", "DJANGO_", "DATABASE_URL"))}
     return subprocess.run(
         [sys.executable, "-c", code, str(data_dir), *args],
