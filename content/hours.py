@@ -205,7 +205,7 @@ def _when(moment: dt.datetime, now: dt.datetime, lang: str, *, closing: bool) ->
 def _is_one(moment: dt.datetime, lang: str) -> bool:
     """Spanish "a la 1:00" and Italian "all'1:00": the hour as written is one."""
     shown = format_time(moment, lang)
-    return shown.lstrip("0").startswith("1:") or shown.startswith("1.")
+    return shown.lstrip("0").startswith("1:")
 
 
 # -- the week ----------------------------------------------------------------------------------------
@@ -219,9 +219,12 @@ def describe(hours: str, lang: str, *, on: dt.date | None = None, country: str =
     """The opening hours as lines a visitor reads, in ``lang``.
 
     ``["lundi–vendredi : 09:00 – 12:00, 14:00 – 19:00", "samedi : 09:00 – 12:00", "dimanche : fermé",
-    "jours fériés : fermé"]``. The week is the one of ``on`` (default: today), and must be the same
-    for a year ahead: seasonal hours, dated exceptions and the like come back as the raw
-    expression, in one line. Raises ValueError for an invalid expression.
+    "jours fériés : fermé", "fermé : 1–30 janv. 2027"]``.
+
+    The usual week is read over the year from ``on`` (default: today); days when a place that is
+    usually open is closed (annual closing, ``Dec 25 off``) are listed as closures when they come
+    within six months. Hours that otherwise change over the year (seasons, shorter days) come back
+    as the expression itself, in one line. Raises ValueError for an invalid expression.
     """
     hours = hours.strip()
     if not hours:
