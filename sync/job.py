@@ -297,12 +297,18 @@ class SyncJob:
         # Images: those the new entries need, and those a failed download left missing earlier.
         entries = dict(walk.entries)
         retry = self.cache.missing_media() - {m.sha256 for e in entries.values() for m in e.media}
-        if retry:
-            for entry in self._entries_using(retry):
-                entries.setdefault(entry.id, entry)
+        again = [e for e in self._entries_using(retry) if e.id not in entries and e.id not in walk.deleted]
+        entries.update((e.id, e) for e in again)
         media, problems = self._download(entries.values())
+        for entry in again:  # re-applied only to bring their images: not when none came
+            if not any(m.sha256 in media for m in entry.media):
+                del entries[entry.id]
         result.media_downloaded = len(media)
         result.problems = walk.problems + problems
+        if not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
+            self.record("sync", ok=False, errors=problems)
+            result.not_modified = True
+            return result
         if (
             not entries
             and not walk.deleted
@@ -347,6 +353,8 @@ class SyncJob:
         return result
 
     def _entries_using(self, shas: set[str]) -> list[Entry]:
+        if not shas:
+            return []
         marks = ",".join("?" * len(shas))
         rows = self.cache.db.execute(
             f"SELECT DISTINCT e.id FROM entries e JOIN entry_media m ON m.num = e.num WHERE m.sha256 IN ({marks})",

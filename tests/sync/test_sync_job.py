@@ -194,6 +194,10 @@ def test_a_bad_image_is_not_stored_and_is_fetched_again_later(bo, job, reader, f
     assert cache.media_file(sha, "original") is None
     assert any(sha[:12] in p for p in result.problems)
     assert not list(job.incoming.glob("*"))
+    version = cache.meta("content_version")
+    job.sync_once()  # still failing: reported, and the screen is not disturbed for nothing
+    assert cache.meta("content_version") == version
+    assert cache.state()["last_sync"]["ok"] is False
     bo.faults.clear()
     result = job.sync_once()  # nothing new in the feed, but the missing image is fetched again
     assert result.media_downloaded == 1
