@@ -94,6 +94,16 @@ class KioskAdmin(AuditedAdmin):
         for kiosk in queryset:
             audit(request.user, "request_sync", kiosk)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new kiosk gets its first token at once, shown this one time
+            token = obj.issue_token()
+            self.message_user(
+                request,
+                _("Token of %(kiosk)s (copy it now, it is not stored): %(token)s") % {"kiosk": obj, "token": token},
+                messages.WARNING,
+            )
+
     def get_urls(self):
         return [path("status/", self.admin_site.admin_view(self.status_view), name="fleet_status"), *super().get_urls()]
 

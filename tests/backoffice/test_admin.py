@@ -105,3 +105,24 @@ def test_admin_is_french_by_default(client, staff):
 def test_groups_exist_with_permissions(staff, role):
     user = staff(role)
     assert user.get_all_permissions()
+
+
+def test_new_kiosk_in_the_admin_gets_a_token_shown_once(client, staff, commune):
+    from backoffice.fleet.models import Kiosk
+
+    client.force_login(staff("administrator"))
+    response = client.post(
+        "/admin/fleet/kiosk/add/", {"name": "Mairie", "commune": "15187", "location": "Hall"}, follow=True
+    )
+    (message,) = [str(m) for m in response.context["messages"] if "bk_" in str(m)]
+    token = message.rsplit(" ", 1)[-1]
+    kiosk = Kiosk.objects.get(name="Mairie")
+    assert Kiosk.by_token(token) == kiosk and token not in kiosk.token_hash
+
+
+def test_admin_login_is_throttled(client, db):
+    User.objects.create_superuser("chef", "c@x.fr", "the-right-password")
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "chef", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "chef", "password": "the-right-password"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
