@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
+from content.media import MediaError
 from content.model import Alert, Entry
 from content.validation import EntryError, parse_alert, parse_entry
 from sync import heartbeat as hb
@@ -299,11 +300,11 @@ class SyncJob:
         retry = self.cache.missing_media() - {m.sha256 for e in entries.values() for m in e.media}
         again = [e for e in self._entries_using(retry) if e.id not in entries and e.id not in walk.deleted]
         entries.update((e.id, e) for e in again)
-        media, problems = self._download(entries.values())
+        stored, problems = self._fetch_media(entries.values())
         for entry in again:  # re-applied only to bring their images: not when none came
-            if not any(m.sha256 in media for m in entry.media):
+            if not any(m.sha256 in stored for m in entry.media):
                 del entries[entry.id]
-        result.media_downloaded = len(media)
+        result.media_downloaded = len(stored)
         result.problems = walk.problems + problems
         if not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
             self.record("sync", ok=False, errors=problems)
@@ -328,24 +329,19 @@ class SyncJob:
             alerts=list(walk.alerts.values()),
             deleted_alerts=sorted(walk.deleted_alerts),
             cursor=walk.cursor if not result.not_modified else None,
-            media=media,
             replace_all=walk.reset or (since == "" and not result.not_modified),
             origin="sync",
             problems=result.problems,
         )
-        try:
-            self._check_stop()
-            log.info(
-                "applying %d entries, %d withdrawn, %d alerts, %d images",
-                len(changes.entries),
-                len(changes.deleted),
-                len(changes.alerts),
-                len(media),
-            )
-            report = self.apply(changes)
-        finally:
-            for path in media.values():
-                path.unlink(missing_ok=True)
+        self._check_stop()
+        log.info(
+            "applying %d entries, %d withdrawn, %d alerts (%d new images)",
+            len(changes.entries),
+            len(changes.deleted),
+            len(changes.alerts),
+            len(stored),
+        )
+        report = self.apply(changes)
         log.info("applied: content version %d", report.content_version)
         result.upserted, result.deleted, result.alerts = report.upserted, report.deleted, report.alerts
         result.problems = report.problems
@@ -362,39 +358,59 @@ class SyncJob:
         ).fetchall()
         return [e for (entry_id,) in rows if (e := self.cache.get(entry_id)) is not None]
 
-    def _download(self, entries) -> tuple[dict[str, Path], list[str]]:
-        """Download the images these entries need that the cache lacks, a few at a time."""
+    def _fetch_media(self, entries) -> tuple[set[str], list[str]]:
+        """Download the images these entries need that the cache lacks, a few at a time.
+
+        Each is stored by the cache's own media store (hash verified, image checked, renditions
+        made) in the worker that downloaded it, so decoding and resizing run in parallel. They are
+        in place before the transaction that references them commits; if the sync dies first, they
+        are unreferenced and collected by the next apply. A failed image is reported and retried
+        by a later sync; a full disk ends the sync.
+        """
         wanted: dict[str, int] = {}
         for entry in entries:
             for m in entry.media:
                 if not self.cache.media.has(m.sha256):
                     wanted[m.sha256] = m.bytes
         if not wanted:
-            return {}, []
+            return set(), []
         self.incoming.mkdir(parents=True, exist_ok=True)
-        got: dict[str, Path] = {}
+        stored: set[str] = set()
         problems: list[str] = []
 
-        def fetch(sha: str, size: int) -> Path:
+        def fetch(sha: str, size: int) -> None:
             self._check_stop()
-            return self.client.media(sha, self.incoming / sha, expected_bytes=size)
+            path = self.client.media(sha, self.incoming / sha, expected_bytes=size)
+            try:
+                self.cache.media.add(sha, path.read_bytes())
+            finally:
+                path.unlink(missing_ok=True)
 
         with ThreadPoolExecutor(max_workers=self.media_workers, thread_name_prefix="media") as pool:
             futures = {pool.submit(fetch, sha, size): sha for sha, size in wanted.items()}
-            for future in as_completed(futures):
-                sha = futures[future]
-                try:
-                    got[sha] = future.result()
-                except SyncCancelled:
-                    for f in futures:
-                        f.cancel()
-                    for path in got.values():
-                        path.unlink(missing_ok=True)
-                    raise
-                except SyncError as exc:
-                    problems.append(f"image {sha[:12]}…: {exc} (will be retried)")
-                    log.warning("image %s not downloaded: %s", sha, exc)
-        return got, problems
+            try:
+                for future in as_completed(futures):
+                    sha = futures[future]
+                    try:
+                        future.result()
+                        stored.add(sha)
+                    except SyncCancelled:
+                        raise
+                    except (SyncError, MediaError) as exc:
+                        retry = " (will be retried)" if isinstance(exc, SyncError) else " (refused)"
+                        problems.append(f"image {sha}: {exc}{retry}")
+                        log.warning("image %s not stored: %s", sha, exc)
+                    except OSError as exc:
+                        if is_disk_full(exc):
+                            raise SyncError(
+                                f"disk full in {self.data_dir}: images not stored, the old content is kept"
+                            ) from exc
+                        problems.append(f"image {sha}: cannot be stored ({exc})")
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+        return stored, problems
 
     # -- alerts ----------------------------------------------------------------------------------
 
