@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "backoffice.catalog",
     "backoffice.fleet",
     "backoffice.portal",
+    "backoffice.opendata",
+    "backoffice.dashboard",
 ]
 
 MIDDLEWARE = [
