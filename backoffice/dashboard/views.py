@@ -1,0 +1,113 @@
+"""The council's usage dashboard (staff only, in French): a month at a glance, CSV, printable report."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from babel.dates import format_date
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from backoffice.dashboard import stats, svg
+from backoffice.dashboard.numbers import fr_int, fr_percent
+from backoffice.fleet.models import Kiosk
+from backoffice.opendata.town import town_name
+
+
+def _selection(request) -> tuple[stats.Month, Kiosk | None]:
+    month = stats.Month.parse(request.GET.get("mois"), timezone.localdate())
+    kiosk_id = request.GET.get("borne", "")
+    kiosk = Kiosk.objects.select_related("commune").filter(pk=kiosk_id).first() if kiosk_id.isdigit() else None
+    return month, kiosk
+
+
+def _context(request, *, big: bool = False) -> dict:
+    month, kiosk = _selection(request)
+    s = stats.summarise(month, kiosk)
+    width = 1000 if big else 760
+    weekend = {i for i, (day, _n) in enumerate(s.days) if day.weekday() >= 5}
+    day_points = [(str(day.day), n) for day, n in s.days]
+    week_points = [(format_date(monday, "d MMM", locale="fr"), n) for monday, n in s.weeks]
+    busiest = s.busiest
+    query = f"mois={month}" + (f"&borne={kiosk.pk}" if kiosk else "")
+    return {
+        "s": s,
+        "town": town_name(kiosk.commune_id if kiosk else None),
+        "month_name": format_date(month.first, "MMMM y", locale="fr").capitalize(),
+        "month": str(month),
+        "previous": str(month.previous),
+        "next": str(month.next),
+        "kiosk": kiosk,
+        "kiosks": Kiosk.objects.all(),
+        "query": query,
+        "figures": {
+            "total": fr_int(s.total),
+            "per_day": fr_int(s.per_day),
+            "details": fr_int(s.details),
+            "foreign": fr_percent(s.foreign_share),
+            "trend": fr_percent(s.trend, signed=True) if s.trend is not None else "",
+            "busiest": (format_date(busiest[0], "EEEE d MMMM", locale="fr"), fr_int(busiest[1])) if busiest else None,
+        },
+        "chart_days": svg.columns(
+            day_points, title=f"Vues par jour, {month}", width=width, highlight=weekend, show_values=False
+        ),
+        "chart_weeks": svg.columns(week_points, title="Vues par semaine (12 semaines)", width=width),
+        "chart_entries": svg.rows([(t, n) for _i, t, n in s.top_entries], title="Fiches les plus vues", width=width),
+        "chart_categories": svg.rows(
+            [(label, n) for _c, label, n in s.top_categories], title="Rubriques les plus vues", width=width
+        ),
+        "chart_languages": svg.rows(
+            [(label, n) for _c, label, n in s.languages], title="Langues choisies", width=width
+        ),
+        "chart_kiosks": svg.rows(s.kiosks, title="Vues par borne", width=width) if s.kiosks else "",
+        "languages": [
+            (label, fr_int(n), fr_percent(n / s.total) if s.total else "") for _c, label, n in s.languages
+        ],
+        "generated": format_date(timezone.localdate(), "d MMMM y", locale="fr"),
+    }
+
+
+@staff_member_required
+@require_GET
+def index(request):
+    return render(request, "dashboard/index.html", _context(request))
+
+
+@staff_member_required
+@require_GET
+def report(request):
+    return render(request, "dashboard/report.html", _context(request, big=True))
+
+
+CSV_HEADER = ["jour", "borne", "ecran", "fiche", "titre", "rubrique", "langue", "vues"]
+
+
+@staff_member_required
+@require_GET
+def export_csv(request):
+    month, kiosk = _selection(request)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in stats.daily_rows(month, kiosk):
+        writer.writerow(
+            [
+                row["day"].isoformat(),
+                row["kiosk__name"],
+                row["screen"],
+                row["entry_id"],
+                row["title"],
+                row["category"],
+                row["lang"],
+                row["n"],
+            ]
+        )
+    name = f"borne-usage-{month}" + (f"-borne{kiosk.pk}" if kiosk else "") + ".csv"
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
