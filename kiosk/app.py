@@ -160,7 +160,7 @@ class BorneApp(App):
         self.go("detail", entry_id=entry_id)
 
     def open_search(self) -> None:
-        self.go("search")
+        self.go("search", query="")  # a fresh search; Back restores the previous one
 
     def open_settings_panel(self) -> None:
         from kiosk.settings_panel import VisitorSettings
@@ -271,9 +271,9 @@ class BorneApp(App):
     def refresh_all(self) -> None:
         if not self.root:
             return
-        self.alert = rows.alert_banner(
-            self.cache.active_alerts(now=self.now(), commune=self.commune), lang=self.tr.lang
-        )
+        alerts = self.cache.active_alerts(now=self.now(), commune=self.commune)
+        banner = rows.alert_banner(alerts, lang=self.tr.lang)
+        self.alert_text, self.alert_level = banner["text"], banner["level"]
         for name in SCREENS:
             self.screen(name).refresh()
 

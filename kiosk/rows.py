@@ -216,7 +216,7 @@ def address_lines(place: Any) -> list[str]:
     if place is None:
         return []
     town = " ".join(x for x in (place.postcode, place.city) if x)
-    return [x for x in (place.name, place.street, town) if x]
+    return list(dict.fromkeys(x for x in (place.name, place.street, town) if x))
 
 
 def date_lines(occurrences: Iterable[Any], *, now: dt.datetime, lang: str, _: Gettext, limit: int = 8) -> list[str]:
@@ -274,7 +274,8 @@ def detail_view(
 
 def clock_texts(now: dt.datetime, lang: str) -> tuple[str, str]:
     """Home screen's date and time in the visitor's language."""
-    return format_date(now, "full", locale=lang), format_time(now, "short", locale=lang)
+    day = format_date(now, "full", locale=lang)
+    return day[:1].upper() + day[1:], format_time(now, "short", locale=lang)
 
 
 def status_text(state: Any, *, now: dt.datetime, lang: str, _: Gettext) -> tuple[str, str]:

@@ -25,7 +25,7 @@ class BigButton(Pressable, Label):
     radius = NumericProperty(18)
 
 
-class IconButton(Pressable, Label):
+class IconButton(Pressable, BoxLayout):
     """A square button showing one symbol (back, home, settings) with a caption under it."""
 
     icon = StringProperty("")
@@ -40,6 +40,12 @@ class Tile(Pressable, BoxLayout):
     subtitle = StringProperty("")
     color = ColorProperty([0.2, 0.3, 0.4, 1])
     target = StringProperty("")
+
+    @staticmethod
+    def fit_font(title: str, width: float, base: float) -> float:
+        """The title's size, made smaller when its longest word would not fit the tile's width."""
+        longest = max((len(word) for word in title.split()), default=1)
+        return max(10.0, min(base, width / (0.62 * longest)))
 
 
 class Chip(Pressable, Label):

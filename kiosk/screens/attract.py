@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.graphics.texture import Texture
+from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import rows
 from kiosk.screens.base import KioskScreen
 
 SLIDE_SECONDS = 7
 PROMPT_SECONDS = 2.5
+
+
+def veil_texture(steps: int = 64) -> Texture:
+    """A 1-pixel-wide texture from opaque-ish black (bottom) to transparent (top)."""
+    alphas = bytes(int(235 * (1 - i / (steps - 1)) ** 1.6) for i in range(steps))
+    buf = b"".join(b"\x00\x00\x00" + bytes([a]) for a in alphas)
+    texture = Texture.create(size=(1, steps), colorfmt="rgba")
+    texture.blit_buffer(buf, colorfmt="rgba", bufferfmt="ubyte")
+    return texture
 
 
 class AttractScreen(KioskScreen):
@@ -20,11 +30,13 @@ class AttractScreen(KioskScreen):
     slide_image = StringProperty("")
     slide_icon = StringProperty("")
     prompt = StringProperty(rows.TOUCH_PROMPTS[0])
+    veil = ObjectProperty(None)  # a dark gradient from the bottom, so white text reads on any photo
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._events = []
         self._prompt_index = 0
+        self.veil = veil_texture()
 
     def on_enter(self, *_args):
         self._events = [

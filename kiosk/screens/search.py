@@ -47,7 +47,11 @@ class SearchScreen(KioskScreen):
             app.cache.search(text, lang=app.tr.lang, limit=RESULTS, now=app.now(), commune=app.commune) if text else []
         )
         self.count = len(cards)
-        self.ids.rv.data = rows.grouped_rows(cards, **app.row_kwargs())
+        data = rows.grouped_rows(cards, **app.row_kwargs())
+        for row in data:
+            if row["viewclass"] == "HeaderRow":
+                row["size"] = (None, 84 * app.theme.u)
+        self.ids.rv.data = data
         self.ids.rv.scroll_y = 1.0
         if not text:
             self.message = _("Type a few letters: a place, a shop, an event…")

@@ -52,19 +52,27 @@ class Driver:
                 return True
         return condition()
 
-    def tap(self, widget, settle: float = 0.45) -> None:
+    def settled(self) -> None:
+        """Wait for a screen transition to finish (the ScreenManager ignores touches meanwhile)."""
+        self.frames(1)
+        self.until(lambda: not self.app.sm.transition.is_active, timeout=3)
+        self.frames(1)
+
+    def tap(self, widget, settle: float = 0.1) -> None:
         from kiosk.touch import center_of
 
-        self.frames(2)
+        self.settled()
         self.tap_at(*center_of(widget), settle=settle)
 
-    def tap_at(self, x: float, y: float, settle: float = 0.45) -> None:
+    def tap_at(self, x: float, y: float, settle: float = 0.1) -> None:
         from kiosk.touch import press
 
+        self.settled()
         touch = press(x, y)
         self.frames(2)
         touch.up()
-        self.wait(settle)  # screen transitions and ScrollView's tap detection run on the clock
+        self.wait(settle)  # ScrollView's tap detection runs on the clock
+        self.settled()
 
     def swipe(self, start, end) -> None:
         from kiosk.touch import press, swipe_points
@@ -75,7 +83,8 @@ class Driver:
             touch.move_to(*point)
             self.frames(1)
         touch.up()
-        self.wait(0.45)
+        self.wait(0.1)
+        self.settled()
 
     @property
     def current(self) -> str:
@@ -92,9 +101,23 @@ class Driver:
         found = [w.text for w in root.walk(restrict=True) if isinstance(w, Label) and w.text and w.opacity > 0]
         return found
 
-    def home(self) -> None:
-        self.app.go_home()
-        self.wait(0.3)
+    def start_visit(self) -> None:
+        """From a fresh attract loop, touch the screen: the home screen in French."""
+        self.app.reset_visit()
+        self.settled()
+        from kivy.core.window import Window
+
+        self.tap_at(Window.width / 2, Window.height / 2)
+        assert self.current == "home"
+
+    def tile(self, target):
+        return next(t for t in self.screen("home").ids.tiles.children if t.target == target)
+
+    def visible_rows(self, name="list"):
+        from kiosk.widgets import CardRow
+
+        rv = self.screen(name).ids.rv
+        return sorted((w for w in rv.children[0].children if isinstance(w, CardRow)), key=lambda w: -w.y)
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +128,15 @@ def kiosk(town_dir, tmp_path_factory):
     from kiosk.config import KioskSettings
     from kiosk.launch import build_app
 
-    settings = KioskSettings(data_dir=town_dir, kiosk_mode=False, size=(1080, 1920), idle_seconds=90, pin="2468",
-                             version="test")
+    settings = KioskSettings(
+        data_dir=town_dir,
+        kiosk_mode=False,
+        size=(1080, 1920),
+        idle_seconds=90,
+        pin="2468",
+        version="test",
+        poll_seconds=0.3,
+    )
     app = build_app(settings, clock=lambda: NOW)
     from kivy.base import EventLoop, stopTouchApp
     from kivy.core.window import Window

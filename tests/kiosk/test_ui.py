@@ -1,0 +1,216 @@
+"""The real kiosk under a virtual display, driven by simulated touches: what a visitor sees."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+KINDS = ["place", "heritage", "event", "shop", "service"]
+
+
+def test_touch_on_the_attract_loop_opens_home(kiosk):
+    kiosk.app.reset_visit()
+    kiosk.wait(0.3)
+    assert kiosk.current == "attract"
+    assert "Marché de la ville haute" in kiosk.texts("attract")  # today's event is in the loop
+    kiosk.start_visit()
+    assert kiosk.current == "home"
+
+
+def test_heritage_tile_lists_the_cathedral(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    assert kiosk.current == "list"
+    assert [row.title for row in kiosk.visible_rows()] == ["Cathédrale Saint-Pierre"]
+
+
+def test_urgent_alert_stands_out_on_home(kiosk):
+    kiosk.start_visit()
+    banner = kiosk.screen("home").ids.alert
+    assert banner.text == "Vigilance orange orages : évitez les remparts."
+    assert banner.level == "urgent" and banner.bold and banner.height > 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_list_and_detail_has_a_way_back(kiosk, kind):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile(kind))
+    assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
+    first = kiosk.visible_rows()[0]
+    title = first.title
+    kiosk.tap(first, settle=0.4)
+    assert kiosk.current == "detail"
+    assert kiosk.screen("detail").ids.title.text == title
+    kiosk.tap(kiosk.screen("detail").ids.topbar.ids.back)
+    assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
+    kiosk.tap(kiosk.screen("list").ids.topbar.ids.home)
+    assert kiosk.current == "home"
+
+
+def test_swipe_from_the_left_edge_goes_back(kiosk):
+    from kivy.core.window import Window
+
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("shop"))
+    kiosk.tap(kiosk.visible_rows()[0], settle=0.4)
+    assert kiosk.current == "detail"
+    kiosk.swipe((3, Window.height * 0.45), (Window.width * 0.7, Window.height * 0.45))
+    assert kiosk.current == "list"
+
+
+def test_language_switch_updates_every_label_and_the_date(kiosk):
+    kiosk.start_visit()
+    tiles_fr = [t.title for t in kiosk.screen("home").ids.tiles.children]
+    deutsch = next(b for b in kiosk.screen("home").ids.langbar.children if b.code == "de")
+    kiosk.tap(deutsch)
+    tr = kiosk.app.tr
+    assert tr.lang == "de"
+    tiles_de = [t.title for t in kiosk.screen("home").ids.tiles.children]
+    assert tiles_de == [tr._(m) for m in ("Search", "Practical info", "Shops", "What's on", "Heritage", "Discover")]
+    assert tiles_de != tiles_fr
+    assert "Donnerstag, 9. Juli 2026  ·  15:00" in kiosk.texts("home")
+    kiosk.tap(kiosk.tile("heritage"))
+    assert kiosk.visible_rows()[0].title == "Kathedrale Sankt Peter"
+
+
+def test_detail_says_when_the_text_is_only_in_french(kiosk):
+    kiosk.start_visit()
+    kiosk.app.set_language("de")
+    kiosk.app.open_entry("test:cathedrale")
+    kiosk.wait(0.3)
+    note = kiosk.screen("detail").ids.fallback.text
+    assert note and note == kiosk.app.tr._("Text available in French")
+    kiosk.app.set_language("fr")
+    kiosk.wait(0.2)
+    assert kiosk.screen("detail").ids.fallback.text == ""
+
+
+def test_search_typed_on_the_keyboard_shows_grouped_results(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("search"))
+    keys = kiosk.screen("search").ids.kb.key_widgets()
+    for char in "cath":
+        kiosk.tap(keys[char], settle=0.05)
+    kiosk.wait(0.4)
+    data = kiosk.screen("search").ids.rv.data
+    assert data[0]["viewclass"] == "HeaderRow" and data[0]["text"].startswith(kiosk.app.tr._("Heritage"))
+    assert data[1]["title"] == "Cathédrale Saint-Pierre"
+
+
+def test_idle_reset_returns_to_attract_in_french_and_forgets_the_visit(kiosk):
+    kiosk.start_visit()
+    kiosk.app.set_language("en")
+    kiosk.tap(kiosk.tile("event"))
+    kiosk.tap(kiosk.screen("list").ids.filters.children[-2])  # "Today"
+    assert kiosk.screen("list").period == "today"
+    kiosk.app.theme.text_step = 2
+    kiosk.app.open_search()
+    kiosk.screen("search").ids.kb.text = "orgue"
+    kiosk.app.last_touch -= kiosk.app.settings.idle_seconds + 1
+    assert kiosk.until(lambda: kiosk.current == "attract", timeout=3)
+    assert kiosk.app.tr.lang == "fr"
+    assert kiosk.screen("search").ids.kb.text == ""
+    assert kiosk.screen("list").period == "" and kiosk.app.theme.text_step == 0
+
+
+def test_escape_and_f1_do_nothing_in_kiosk_mode(kiosk):
+    from kivy.app import App
+    from kivy.core.window import Window
+
+    app = kiosk.app
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    saved = app.settings
+    app.settings = dataclasses.replace(saved, kiosk_mode=True)
+    try:
+        for key in (27, 282):
+            Window.dispatch("on_keyboard", key, 0, None, [])
+            kiosk.wait(0.2)
+    finally:
+        app.settings = saved
+    assert App.get_running_app() is app and kiosk.current == "list"
+
+
+def test_staff_gesture_and_pin_open_maintenance_and_request_a_sync(kiosk):
+    from kivy.core.window import Window
+
+    kiosk.start_visit()
+    for _ in range(5):
+        kiosk.tap_at(Window.width - 8, Window.height - 8, settle=0.05)
+    kiosk.wait(0.3)
+    assert kiosk.current == "maintenance"
+    screen = kiosk.screen("maintenance")
+    pad = {b.text: b for b in screen.ids.pinpad.children}
+    for digit in "2468":
+        kiosk.tap(pad[digit], settle=0.05)
+    kiosk.tap(pad["OK"])
+    assert screen.unlocked and "entries: 7" in screen.info.splitlines()
+    kiosk.tap(screen.ids.sync_now)
+    assert (kiosk.app.settings.data_dir / "sync-now").exists()
+    kiosk.tap(screen.ids.topbar.ids.home)
+    assert kiosk.current == "home"
+
+
+def test_wrong_pin_keeps_the_panel_locked(kiosk):
+    kiosk.start_visit()
+    kiosk.app.open_maintenance()
+    kiosk.wait(0.3)
+    screen = kiosk.screen("maintenance")
+    pad = {b.text: b for b in screen.ids.pinpad.children}
+    for digit in "1111":
+        kiosk.tap(pad[digit], settle=0.05)
+    kiosk.tap(pad["OK"])
+    assert not screen.unlocked and screen.message
+
+
+def test_larger_text_setting_scales_the_fonts(kiosk):
+    from kivy.core.window import Window
+
+    from kiosk.settings_panel import VisitorSettings
+
+    kiosk.start_visit()
+    title = next(w for w in kiosk.screen("home").ids.tiles.children if w.target == "shop").children[0]
+    before = title.font_size
+    kiosk.tap(kiosk.screen("home").ids.settings)
+    panel = next(w for w in Window.children if isinstance(w, VisitorSettings))
+    kiosk.tap(panel.ids.text_2)
+    kiosk.tap(panel.ids.contrast)
+    kiosk.tap(panel.ids.close)
+    assert title.font_size > before
+    assert kiosk.app.theme.high_contrast
+
+
+def test_usage_is_counted_per_entry_without_personal_data(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    kiosk.tap(kiosk.visible_rows()[0], settle=0.4)
+    with sqlite3.connect(kiosk.app.settings.data_dir / "usage.db") as db:
+        rows = db.execute("SELECT screen, entry_id, category, lang FROM counters WHERE entry_id != ''").fetchall()
+    assert ("detail", "test:cathedrale", "cathedral", "fr") in rows
+
+
+WRITER = """
+import sys, datetime as dt
+from content.cache import ChangeSet, ContentCache
+from content.validation import parse_entry
+with ContentCache.open(sys.argv[1]) as cache:
+    cache.apply(ChangeSet(entries=[parse_entry({"id": "test:pont", "kind": "heritage", "categories": ["bridge-viaduct"],
+        "title": {"fr": "Pont Vieux"}, "updated_at": "2026-07-09T10:00:00+02:00"})]))
+"""
+
+
+def test_new_content_from_another_process_appears_without_disturbing_a_visitor(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    subprocess.run([sys.executable, "-c", WRITER, str(kiosk.app.settings.data_dir)], check=True, cwd=".")
+    kiosk.wait(1.0)  # several polls: the visitor is touching, the page stays as it is
+    assert [r.title for r in kiosk.visible_rows()] == ["Cathédrale Saint-Pierre"]
+    kiosk.app.last_touch -= kiosk.app.settings.quiet_seconds  # the visitor stepped back: refresh now
+    assert kiosk.until(lambda: len(kiosk.screen("list").ids.rv.data) == 2, timeout=3)
+    assert {r["title"] for r in kiosk.screen("list").ids.rv.data} == {"Cathédrale Saint-Pierre", "Pont Vieux"}
