@@ -38,6 +38,14 @@ JOB_ALERTS = "alert-poll"
 JOB_HEARTBEAT = "heartbeat"
 JOB_WATCH = "watch"
 JOB_HOUSEKEEPING = "housekeeping"
+#: The name each job's state is logged under ("sync failed: ...", "sync recovered").
+HEALTH_NAMES = {
+    JOB_SYNC: "sync",
+    JOB_ALERTS: "alert poll",
+    JOB_HEARTBEAT: "heartbeat",
+    JOB_WATCH: "bundle import",
+    JOB_HOUSEKEEPING: "housekeeping",
+}
 
 
 class Health:
@@ -48,7 +56,8 @@ class Health:
         self.failing: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def failed(self, name: str, message: str) -> None:
+    def failed(self, name: str, message: str) -> bool:
+        """Note a failure; log it if it is new. Returns True when it was logged (a transition)."""
         with self._lock:
             previous = self.failing.get(name)
             self.failing[name] = message
@@ -56,8 +65,9 @@ class Health:
                 self.job.failures[name] = message
         if previous != message:
             log.warning("%s failed: %s", name, message)
-        else:
-            log.debug("%s still failing: %s", name, message)
+            return True
+        log.debug("%s still failing: %s", name, message)
+        return False
 
     def ok(self, name: str, news: str | None = None) -> None:
         with self._lock:
@@ -125,6 +135,7 @@ class SyncService:
             return
         for line in outcomes:
             log.info("bundle %s", line)
+        self.health.ok("bundle import")
 
     def run_housekeeping(self) -> None:
         try:
@@ -146,12 +157,10 @@ class SyncService:
         if event.code == EVENT_JOB_MISSED:
             log.debug("job %s missed its run time %s", event.job_id, event.scheduled_run_time)
             return
-        self.health.failed(event.job_id, f"unexpected {type(event.exception).__name__}: {event.exception}")
-        log.error(
-            "job %s crashed",
-            event.job_id,
-            exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
-        )
+        exc = event.exception
+        name = HEALTH_NAMES.get(event.job_id, event.job_id)
+        if self.health.failed(name, f"unexpected {type(exc).__name__}: {exc}"):
+            log.error("job %s crashed", event.job_id, exc_info=(type(exc), exc, exc.__traceback__))
 
     # -- schedule --------------------------------------------------------------------------------
 

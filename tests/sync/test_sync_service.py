@@ -186,3 +186,29 @@ def test_config_from_the_kiosk_configuration(tmp_path):
     cfg = SyncConfig.from_app_config(app, version="0.1.0")
     assert (cfg.backoffice_url, cfg.token, cfg.bundle_key) == ("https://bo.example.fr", "tok", b"k3y")
     assert cfg.bundle_dir == Path("/media/usb") and cfg.intervals.sync == 15 * 60 and cfg.intervals.alerts == 60
+
+
+def test_a_crashing_job_is_logged_with_its_traceback_once(bo, data_dir, caplog):
+    import datetime as dt
+
+    from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+
+    from sync.service import JOB_ALERTS
+
+    cfg = config(bo, data_dir)
+    job = build_job(cfg)
+    service = SyncService(cfg, job)
+    try:
+        event = JobExecutionEvent(
+            EVENT_JOB_ERROR, JOB_ALERTS, "default", dt.datetime.now(dt.UTC), exception=RuntimeError("boom")
+        )
+        with caplog.at_level(logging.WARNING, logger="sync.service"):
+            service._on_event(event)
+            service._on_event(event)
+        crashes = [r for r in caplog.records if r.exc_info]
+        assert len(crashes) == 1
+        assert job.failures == {"alert poll": "unexpected RuntimeError: boom"}
+        service.health.ok("alert poll")
+        assert job.failures == {}
+    finally:
+        job.close()
