@@ -48,7 +48,8 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
     if occurrences is None:
         occurrences = list(entry.occurrences.all()) if entry.pk else []
     if images is None:
-        images = list(entry.images.select_related("media").all()) if entry.pk else []
+        # .all() (not a new queryset) so that the feed's prefetch of images with their media is used.
+        images = list(entry.images.all()) if entry.pk else []
     has_place = any([entry.place_name, entry.street, entry.postcode, entry.city, entry.lat is not None])
     return {
         "id": entry.wire_id,

@@ -8,6 +8,7 @@ import logging
 import re
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 MAX_HEARTBEAT_BYTES = 1024 * 1024
 MAX_USAGE_ROWS = 20_000
+#: A feed page is keyed by the change number it was built at, so it never goes stale; this only bounds memory.
+FEED_CACHE_SECONDS = 600
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -63,7 +66,13 @@ def changes(request):
     if etag in wanted:
         response = HttpResponse(status=304)
     else:
-        response = JsonResponse(feed.changes(commune, req), json_dumps_params={"ensure_ascii": False})
+        # Every kiosk of a commune walking from the same cursor gets the same page: build it once.
+        key = f"feed:{commune}:{etag}"
+        body = cache.get(key)
+        if body is None:
+            body = json.dumps(feed.changes(commune, req), ensure_ascii=False, separators=(",", ":")).encode()
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Accept-Encoding"

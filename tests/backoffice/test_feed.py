@@ -3,6 +3,7 @@ import gzip
 import json
 
 import pytest
+from bo_helpers import jpeg_bytes
 
 from backoffice.catalog.models import Alert, Entry
 from content.validation import parse_entry
@@ -208,3 +209,23 @@ def test_entry_with_image_in_feed(kiosk_client, make_entry):
     assert wire["media"][0]["sha256"] == media.sha256
     assert parse_entry(wire).media[0].width == media.width
     assert Entry.objects.count() == 1
+
+
+def test_feed_queries_do_not_grow_with_entries(kiosk_client, make_entry, django_assert_max_num_queries):
+    from backoffice.catalog.images import store_image_bytes
+    from backoffice.catalog.models import EntryImage
+
+    media = store_image_bytes(jpeg_bytes())
+    for i in range(20):
+        EntryImage.objects.create(entry=make_entry(title=f"E{i}"), media=media)
+    with django_assert_max_num_queries(12):
+        assert len(kiosk_client.get(URL).json()["entries"]) == 20
+
+
+def test_same_page_for_two_kiosks_of_a_commune(client, kiosk_token, make_entry):
+    from backoffice.fleet.models import Kiosk
+
+    make_entry()
+    other = Kiosk.objects.create(name="Gare", commune=kiosk_token[0].commune).issue_token()
+    first = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {kiosk_token[1]}").content
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {other}").content == first
