@@ -30,13 +30,17 @@ def _setup(data_dir: Path) -> None:
 def _first_staff_account(out) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     User = get_user_model()
     if User.objects.filter(is_superuser=True).exists():
         return
     if os.environ.get("DJANGO_SUPERUSER_USERNAME") and os.environ.get("DJANGO_SUPERUSER_PASSWORD"):
-        call_command("createsuperuser", interactive=False, email=os.environ.get("DJANGO_SUPERUSER_EMAIL", ""))
+        try:
+            call_command("createsuperuser", interactive=False, email=os.environ.get("DJANGO_SUPERUSER_EMAIL", ""))
+        except CommandError as exc:
+            out.write(f"First staff account not created: {exc}\n")
+            return
         user = User.objects.get(username=os.environ["DJANGO_SUPERUSER_USERNAME"])
         user.groups.add(Group.objects.get(name="administrator"))
         out.write(f"First staff account created: {user.username}\n")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -19,7 +22,11 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR, *, force: bool = False) -> l
             continue
         with open(po, "rb") as fh:
             catalog = read_po(fh, locale=po.parent.parent.name)
-        with open(mo, "wb") as fh:
-            write_mo(fh, catalog)
+        try:
+            with open(mo, "wb") as fh:
+                write_mo(fh, catalog)
+        except OSError as exc:  # an installed, read-only copy: its .mo were built at install time
+            log.warning("cannot write %s (%s): the back office stays in English", mo, exc.strerror)
+            continue
         written.append(mo)
     return written

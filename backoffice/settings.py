@@ -145,6 +145,8 @@ BORNE_OFFLINE_AFTER_MINUTES = 15
 #: Failed logins allowed per user name and address within the window before refusal.
 BORNE_LOGIN_ATTEMPTS = 5
 BORNE_LOGIN_WINDOW_SECONDS = 15 * 60
+#: Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+BORNE_CLIENT_IP_HEADER = os.environ.get("BORNE_CLIENT_IP_HEADER", "")
 BORNE_BUNDLE_KEY = os.environ.get("BORNE_BUNDLE_KEY", "")
 
 # Login throttling counts failures here; a file cache is shared by every worker of one server.

@@ -12,8 +12,17 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 
+def client_address(request) -> str:
+    """The visitor's address: ``REMOTE_ADDR``, or the header a trusted reverse proxy sets
+    (``BORNE_CLIENT_IP_HEADER=HTTP_X_REAL_IP`` with nginx's ``proxy_set_header X-Real-IP``)."""
+    if request is None:
+        return ""
+    header = settings.BORNE_CLIENT_IP_HEADER
+    return (request.META.get(header, "") if header else "") or request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request, username: str) -> list[str]:
-    addr = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    addr = client_address(request)
     name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
     return [f"login-fail:user:{name}", f"login-fail:addr:{addr}"]
 

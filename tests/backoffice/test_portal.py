@@ -225,3 +225,14 @@ def test_every_french_message_keeps_its_placeholders():
         wanted = set(re.findall(r"%\(\w+\)", ids[0]))
         for translated in strings:
             assert set(re.findall(r"%\(\w+\)", translated)) == wanted, message.id
+
+
+def test_throttle_counts_per_client_behind_a_proxy(client, settings, db):
+    settings.BORNE_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    User.objects.create_user("other", "o@x.fr", "the-right-password")
+    for i in range(25):  # many failures from one visitor, for many names
+        client.post("/portal/login/", {"username": f"x{i}", "password": "wrong"}, HTTP_X_REAL_IP="203.0.113.9")
+    ok = client.post(
+        "/portal/login/", {"username": "other", "password": "the-right-password"}, HTTP_X_REAL_IP="198.51.100.7"
+    )
+    assert ok.status_code == 302  # another visitor behind the same proxy is not locked out
