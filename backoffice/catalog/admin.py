@@ -116,7 +116,11 @@ class EntryAdmin(AuditedAdmin):
     @admin.display(description=_("opening hours, read aloud"))
     def hours_readable(self, obj):
         ok, text = describe_hours(obj.opening_hours if obj else "")
-        return format_html('<span id="hours-readable" class="{}">{}</span>', "" if ok else "errornote", text or "—")
+        return format_html(
+            '<span id="hours-readable" class="{}" style="white-space:pre-line">{}</span>',
+            "" if ok else "errornote",
+            text or "—",
+        )
 
     @admin.display(description=_("preview"))
     def preview(self, obj):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+log = logging.getLogger(__name__)
+
 
 def describe_hours(value: str, lang: str = "fr") -> tuple[bool, str]:
-    """``(valid, text)``: the readable form of valid hours, or the error message."""
+    """``(valid, text)``: the readable form of valid hours (one line per rule), or the error message."""
     from content import hours
 
     value = (value or "").strip()
@@ -21,11 +25,11 @@ def describe_hours(value: str, lang: str = "fr") -> tuple[bool, str]:
     if describe is None:
         return True, value
     try:
-        return True, describe(value, lang)
-    except TypeError:
-        return True, describe(value)
+        lines = describe(value, lang)
     except Exception:  # a rendering problem must not hide that the value is valid
+        log.exception("describing opening hours %r", value)
         return True, value
+    return True, "\n".join(lines) if isinstance(lines, list | tuple) else str(lines)
 
 
 @require_GET

@@ -236,3 +236,10 @@ def test_throttle_counts_per_client_behind_a_proxy(client, settings, db):
         "/portal/login/", {"username": "other", "password": "the-right-password"}, HTTP_X_REAL_IP="198.51.100.7"
     )
     assert ok.status_code == 302  # another visitor behind the same proxy is not locked out
+
+
+def test_hours_preview_reads_in_the_visitors_language(client, db):
+    text = client.get("/hours/preview", {"value": "Mo-Fr 09:00-12:00"}).json()["text"]
+    assert "lundi" in text and "[" not in text
+    english = client.get("/hours/preview", {"value": "Mo-Fr 09:00-12:00"}, HTTP_ACCEPT_LANGUAGE="en").json()["text"]
+    assert "Monday" in english
