@@ -113,9 +113,11 @@ def send(job: SyncJob) -> list[str]:
     post fails: nothing is acknowledged, the same batch goes again next time.
     """
     commands: list[str] = []
-    for _ in range(MAX_BATCHES_PER_RUN):
-        payload = status(job)
+    for run in range(MAX_BATCHES_PER_RUN):
         pending = _pending(job.usage)
+        if run and not pending:
+            break  # the backlog is sent; the status went with the first post
+        payload = status(job)
         if pending:
             payload["usage"] = pending[1]
         answer = job.client.heartbeat(payload)

@@ -285,8 +285,21 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
+def as_sync_config(config) -> SyncConfig:
+    """A SyncConfig as is; the kiosk's ``content.config.Config`` converted (``main.py`` passes either)."""
+    if isinstance(config, SyncConfig):
+        return config
+    from content import __version__
+
+    return SyncConfig.from_app_config(config, version=__version__)
+
+
 def run_once(config: SyncConfig) -> int:
     """One content sync, then exit: 0 applied (problems printed), 1 failed, 2 configuration, 3 busy."""
+    try:
+        config = as_sync_config(config)
+    except (ConfigError, ValueError) as exc:
+        return _fail(str(exc), EXIT_CONFIG)
     if not config.online:
         return _fail("no back office configured (backoffice_url / BORNE_BACKOFFICE_URL): nothing to sync", EXIT_CONFIG)
     try:
@@ -313,6 +326,10 @@ def run_once(config: SyncConfig) -> int:
 
 def run_service(config: SyncConfig) -> int:
     """Run the scheduled sync process until SIGTERM or SIGINT. Returns the exit status."""
+    try:
+        config = as_sync_config(config)
+    except (ConfigError, ValueError) as exc:
+        return _fail(str(exc), EXIT_CONFIG)
     stopping = threading.Event()
     try:
         with writer_lock(config.data_dir):
