@@ -26,8 +26,9 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def exportable(entry: Entry) -> bool:
-    """The town's own entries, and imported entries that carry a licence."""
-    return not (entry.source_name or entry.key) or bool(entry.source_licence.strip())
+    """The town's own entries (no source), and entries of another source that carry a licence."""
+    has_source = any(v.strip() for v in (entry.source_name, entry.source_producer, entry.source_url))
+    return not has_source or bool(entry.source_licence.strip())
 
 
 def published(commune: str | None = None) -> tuple[list[Entry], int]:
@@ -133,8 +134,8 @@ def csv_text(entries: list[Entry], *, publisher: str, media_url: str) -> str:
 
 
 def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace(
-        "\n", "\\n"
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
     )
 
 

@@ -24,14 +24,16 @@ def _media_url(request) -> str:
     return request.build_absolute_uri("/api/kiosk/v1/media/") + "{sha256}"
 
 
+def _host(url: str) -> str:
+    return url.split("/")[2] if "://" in url else ""
+
+
 @require_GET
 def index(request):
     commune = _commune(request)
     entries, left_out = export.published(commune)
     sources = Counter(
-        (e.source_name, e.source_producer, e.source_licence, e.source_url.split("/")[2] if "://" in e.source_url else "")
-        for e in entries
-        if e.source_name
+        (e.source_name, e.source_producer, e.source_licence, _host(e.source_url)) for e in entries if e.source_name
     )
     kinds = Counter(e.kind for e in entries)
     context = {
