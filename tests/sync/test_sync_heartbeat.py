@@ -48,10 +48,21 @@ def test_counters_are_sent_and_acknowledged(bo, make_job, usage):
     job = make_job(usage=usage)
     count(usage, 5)
     job.heartbeat()
+    assert len(bo.heartbeats) == 1
     assert bo.usage_totals == usage.totals().counted
     assert usage.pending() is None
     job.heartbeat()
     assert "usage" not in bo.heartbeats[-1]
+
+
+def test_a_backlog_of_batches_goes_in_one_run(bo, make_job, usage):
+    job = make_job(usage=usage)
+    count(usage, 2)
+    usage.pending()  # frozen by an earlier, failed, heartbeat
+    count(usage, 2, screen="search")
+    job.heartbeat()
+    assert len(bo.heartbeats) == 2 and len(bo.batches) == 2
+    assert bo.usage_totals == usage.totals().counted == 4
 
 
 @pytest.mark.parametrize("fault", ["status", "store-then-fail", "drop"])
