@@ -12,5 +12,6 @@ class CatalogConfig(AppConfig):
 
         from backoffice.catalog import groups, signals  # noqa: F401  (connects the change signals)
 
-        # After the last app's migrate, so every permission exists.
-        post_migrate.connect(groups.ensure_groups, sender=self.apps.get_app_config("portal"))
+        # After the last migrate signal (apps without models get none), so every permission exists.
+        last = [app for app in self.apps.get_app_configs() if app.models_module is not None][-1]
+        post_migrate.connect(groups.ensure_groups, sender=last)

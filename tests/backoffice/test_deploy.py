@@ -127,3 +127,10 @@ def test_feed_and_models_on_postgresql(postgres, tmp_path):
     assert " passed" in result.stdout
     result = run_cli(["migrate", "-v", "0"], tmp_path, DATABASE_URL=postgres)
     assert result.returncode == 0, result.stderr
+
+
+def test_migrate_creates_the_three_groups(tmp_path):
+    assert run_cli(["migrate", "-v", "0"], tmp_path).returncode == 0
+    code = "from django.contrib.auth.models import Group; print(sorted(Group.objects.values_list('name', flat=True)))"
+    result = run_cli(["shell", "-c", code], tmp_path)
+    assert "['administrator', 'editor', 'moderator']" in result.stdout, result.stderr
