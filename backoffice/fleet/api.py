@@ -28,6 +28,7 @@ MAX_HEARTBEAT_BYTES = 1024 * 1024
 MAX_USAGE_ROWS = 20_000
 #: A feed page is keyed by the change number it was built at, so it never goes stale; this only bounds memory.
 FEED_CACHE_SECONDS = 600
+HEARTBEAT_HISTORY = dt.timedelta(days=31)
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -179,6 +180,8 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
     acknowledged = []
     with transaction.atomic():
         beat.save()
+        # Keep a month of history per kiosk; the kiosk row holds the latest state.
+        Heartbeat.objects.filter(kiosk=kiosk, received_at__lt=beat.received_at - HEARTBEAT_HISTORY).delete()
         kiosk.last_heartbeat = beat.received_at
         kiosk.version, kiosk.cursor, kiosk.last_sync = beat.version, beat.cursor, beat.last_sync
         kiosk.errors, kiosk.disk_free, kiosk.uptime = beat.errors, beat.disk_free, beat.uptime

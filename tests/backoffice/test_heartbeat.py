@@ -102,3 +102,14 @@ def test_offline_after_15_minutes(kiosk_token):
     assert not kiosk.is_online
     kiosk.last_heartbeat = timezone.now() - dt.timedelta(minutes=14)
     assert kiosk.is_online
+
+
+def test_heartbeat_history_is_kept_a_month(kiosk_client, kiosk_token):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = Heartbeat.objects.create(kiosk=kiosk_token[0], received_at=timezone.now() - dt.timedelta(days=40))
+    recent = Heartbeat.objects.create(kiosk=kiosk_token[0], received_at=timezone.now() - dt.timedelta(days=3))
+    beat(kiosk_client, {})
+    assert not Heartbeat.objects.filter(pk=old.pk).exists() and Heartbeat.objects.filter(pk=recent.pk).exists()
