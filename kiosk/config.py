@@ -66,14 +66,17 @@ def configure(*, kiosk_mode: bool, size: tuple[int, int] | None = None, kivy_hom
     Config.set("kivy", "keyboard_mode", "system")  # our own keyboard widget; no Kivy VKeyboard
     Config.set("kivy", "desktop", "0" if kiosk_mode else "1")
     Config.set("kivy", "window_icon", "")
-    # One input provider per device: the mouse provider only, without the red multitouch dots.
-    # (SDL2 delivers touchscreen events as mouse/finger events; no extra hidinput/mtdev provider.)
+    # One input provider per device: SDL2's own provider (added by the window) reads the touchscreen's
+    # fingers; the "mouse" provider reads a real mouse, without the red multitouch-emulation dots. No
+    # hidinput/mtdev provider on top (they would deliver each touch a second time), and SDL must not
+    # turn touches into mouse events as well (SDL_TOUCH_MOUSE_EVENTS=0).
     for key, _value in list(Config.items("input")):
         Config.remove_option("input", key)
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("graphics", "multisamples", "0")
     Config.set("graphics", "maxfps", "60")
     if kiosk_mode:
+        os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "show_cursor", "0")

@@ -157,7 +157,7 @@ class Tour:
                 elif kind in ("shop", "place"):
                     yield from self.tap(self.filter_chip(1))  # open now
                     yield from self.shot(f"list-{kind}-open-{lang}")
-                    yield from self.tap(self.filter_chip(0))
+                    yield from self.tap(self.filter_chip(1))  # and off again
                 elif len(self.screen("list").chips) > 2:  # the category row shows with two categories or more
                     yield from self.tap(self.chip(1))
                     yield from self.shot(f"list-{kind}-category-{lang}")

@@ -122,7 +122,10 @@ class Driver:
 
 @pytest.fixture(scope="session")
 def kiosk(town_dir, tmp_path_factory):
-    """The real app on the tiny town, in a 1080x1920 window, pumped by the test (one per session)."""
+    """The real app on the tiny town, pumped by the test (one per session).
+
+    The window is a half-size portrait kiosk (540x960): layouts scale with it, and software rendering is faster.
+    """
     if not os.environ.get("DISPLAY"):
         pytest.skip("UI tests need a display: run under xvfb-run -a -s '-screen 0 1920x1920x24'")
     from kiosk.config import KioskSettings
@@ -131,7 +134,7 @@ def kiosk(town_dir, tmp_path_factory):
     settings = KioskSettings(
         data_dir=town_dir,
         kiosk_mode=False,
-        size=(1080, 1920),
+        size=(540, 960),
         idle_seconds=90,
         pin="2468",
         version="test",
@@ -143,7 +146,7 @@ def kiosk(town_dir, tmp_path_factory):
 
     from kiosk.touch import SimTouch  # noqa: F401 - imports kivy.input before the loop starts
 
-    Window.size = (1080, 1920)
+    Window.size = (540, 960)
     app._run_prepare()
     EventLoop.start()
     driver = Driver(app)
