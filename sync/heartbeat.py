@@ -7,6 +7,7 @@ batch id once), so a counter is never lost and never counted twice, even across 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import time
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 #: Batches sent in one heartbeat run when the kiosk has a backlog (after days offline).
 MAX_BATCHES_PER_RUN = 20
 KNOWN_COMMANDS = frozenset({"sync_now"})
+#: How long a failed bundle import or alert poll stays in the heartbeat's errors.
+REPORT_FOR = dt.timedelta(days=1)
 
 
 def system_uptime() -> int | None:
@@ -44,12 +47,22 @@ def _read_state(job: SyncJob) -> tuple[dict, dict]:
         cache.close()
 
 
+def _recent(stamp: str | None, job: SyncJob) -> bool:
+    try:
+        at = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return False
+    return abs(job.clock() - at) < REPORT_FOR
+
+
 def status(job: SyncJob) -> dict:
     """Everything the fleet page shows about this kiosk (no personal data)."""
     state, outcomes = _read_state(job)
     last = state.get("last_sync") or {}
     errors: list[str] = []
-    for outcome in outcomes.values():
+    for origin, outcome in outcomes.items():
+        if origin != "sync" and not _recent(outcome.get("at"), job):
+            continue  # a bundle refused last month is not news any more
         errors += [str(e) for e in outcome.get("errors", [])]
     errors += [f"{name}: {message}" for name, message in job.failures.items() if name != "heartbeat"]
     disk = shutil.disk_usage(job.data_dir)

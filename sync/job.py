@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 
 SYNC_NOW_FILE = "sync-now"
 INCOMING_DIR = "incoming"
-#: Pages walked by the alert poll before it leaves the rest to the content sync.
-ALERT_POLL_PAGES = 5
+#: Pages walked by the alert poll before it leaves the rest to the content sync. A new alert has
+#: the highest change number, so it is on the last page: after a large import the poll must walk far.
+ALERT_POLL_PAGES = 20
 #: Acknowledged usage counters are kept this long on the kiosk (the back office has them).
 USAGE_KEEP_DAYS = 60
 #: Pages in one walk before the feed is considered broken (it keeps saying "more").
@@ -80,6 +81,9 @@ class _Walk:
     pages: int = 0
     reset: bool = False
     etag: str | None = None
+    #: The alert poll reads alerts only (entries are the content sync's).
+    alerts_only: bool = False
+    complete: bool = False
 
     def add_entries(self, raw: list) -> None:
         for i, data in enumerate(raw):
@@ -109,10 +113,11 @@ class _Walk:
     def add_page(self, page: Page) -> None:
         self.pages += 1
         self.reset = self.reset or page.reset
-        for entry_id in page.deleted:
-            self.entries.pop(entry_id, None)
-            self.deleted.add(entry_id)
-        self.add_entries(page.entries)
+        if not self.alerts_only:
+            for entry_id in page.deleted:
+                self.entries.pop(entry_id, None)
+                self.deleted.add(entry_id)
+            self.add_entries(page.entries)
         self.add_alerts(page.alerts, page.deleted_alerts)
         self.cursor = page.cursor
 
@@ -262,9 +267,11 @@ class SyncJob:
                 raise
         return result
 
-    def _walk(self, since: str, *, max_pages: int = MAX_PAGES, first_etag: str | None = None) -> _Walk | None:
+    def _walk(
+        self, since: str, *, max_pages: int = MAX_PAGES, first_etag: str | None = None, alerts_only: bool = False
+    ) -> _Walk | None:
         """Fetch pages from ``since`` while the feed says there are more. ``None``: 304, nothing new."""
-        walk = _Walk(cursor=since)
+        walk = _Walk(cursor=since, alerts_only=alerts_only)
         cursor, etag = since, first_etag
         while walk.pages < max_pages:
             self._check_stop()
@@ -276,6 +283,7 @@ class SyncJob:
             walk.add_page(page)
             etag = None
             if not page.more:
+                walk.complete = True
                 return walk
             if page.cursor == cursor:
                 raise FeedError(f"the feed says there is more after cursor {cursor!r} but does not move on")
@@ -420,7 +428,9 @@ class SyncJob:
         When something changed, alerts (and withdrawn alerts) are applied at once; entries wait for
         the next content sync. Returns how many alerts were applied or withdrawn.
         """
-        if self.client is None or not self._lock.acquire(blocking=False):
+        if self.client is None or self.not_before > time.monotonic():
+            return 0  # the server asked us to wait (Retry-After)
+        if not self._lock.acquire(blocking=False):
             return 0  # a sync is running: it brings the alerts
         try:
             since = self.cache.cursor
@@ -430,10 +440,15 @@ class SyncJob:
             for saved in (self._sync_etag, self._poll_etag):  # the poll's own, newer, wins
                 if saved and saved[0] == since:
                     etag = saved[1]
-            walk = self._walk(since, max_pages=ALERT_POLL_PAGES, first_etag=etag)
+            try:
+                walk = self._walk(since, max_pages=ALERT_POLL_PAGES, first_etag=etag, alerts_only=True)
+            except SyncError as exc:
+                if exc.retry_after:
+                    self.not_before = time.monotonic() + exc.retry_after
+                raise
             if walk is None:
                 return 0
-            if walk.etag:
+            if walk.etag and walk.complete:  # an unfinished walk is walked again next time
                 self._poll_etag = (since, walk.etag)
             if not walk.alerts and not walk.deleted_alerts:
                 return 0

@@ -87,14 +87,16 @@ class SyncService:
         self.config = config
         self.job = job
         self.health = Health(job)
+        self._forced = False  # the next sync was asked for by a person: it does not wait for Retry-After
         self.scheduler = scheduler or BackgroundScheduler(timezone=config.tz)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
     # -- jobs ------------------------------------------------------------------------------------
 
     def run_sync(self) -> None:
+        force, self._forced = self._forced, False
         try:
-            result = self.job.sync_once()
+            result = self.job.sync_once(force=force)
         except SyncCancelled:
             log.info("sync abandoned: the process is stopping")
         except SyncError as exc:
@@ -148,6 +150,7 @@ class SyncService:
     def trigger_sync(self) -> None:
         if not self.config.online:
             return
+        self._forced = True
         try:
             self.scheduler.modify_job(JOB_SYNC, next_run_time=dt.datetime.now(dt.UTC))
         except Exception:  # noqa: BLE001 - not scheduled (tests) or already stopping

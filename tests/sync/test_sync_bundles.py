@@ -103,3 +103,14 @@ def test_a_bundle_still_being_copied_waits(make_job, stick):
     path = make_bundle(stick / "x.zip")
     os.utime(path)  # modified just now
     assert job.watch_bundles() == []
+
+
+def test_an_old_refusal_is_not_reported_for_ever(make_job, stick):
+    import datetime as dt
+
+    job = make_job(client=None, bundle_dir=stick, bundle_key=KEY)
+    make_bundle(stick / "y.zip", key=None)
+    job.watch_bundles()
+    assert any("not signed" in e for e in job.status()["errors"])
+    job.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    assert job.status()["errors"] == []

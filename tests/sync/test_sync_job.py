@@ -326,3 +326,27 @@ def test_a_decompression_bomb_is_refused(bo, job, reader):
     assert reader().media_file(sha, "original") is None
     assert any(sha in p and "pixels" in p for p in result.problems)
     assert titles(reader()) == {"bo:1": "Lieu 1"}
+
+
+def test_the_poll_finds_an_alert_behind_a_large_backlog(bo, make_job, reader):
+    job = make_job(page_limit=2)
+    bo.put_entry(entry(1))
+    job.sync_once()
+    for n in range(2, 9):  # a big import at the back office...
+        bo.put_entry(entry(n))
+    bo.put_alert(alert(1))  # ...then an urgent alert: last in the feed
+    assert job.poll_alerts() == 1
+    assert [a.id for a in reader().active_alerts()] == ["bo-alert:1"]
+    assert titles(reader()) == {"bo:1": "Lieu 1"}
+
+
+def test_the_poll_also_waits_when_the_server_asks(bo, job):
+    bo.put_entry(entry(1))
+    job.sync_once()
+    bo.put_alert(alert(1))
+    bo.fail("changes", "status", status=503, headers={"Retry-After": "600"}, times=5)
+    with pytest.raises(SyncError):
+        job.poll_alerts()
+    asked = len(bo.requests_to("changes"))
+    assert job.poll_alerts() == 0
+    assert len(bo.requests_to("changes")) == asked

@@ -212,3 +212,18 @@ def test_a_crashing_job_is_logged_with_its_traceback_once(bo, data_dir, caplog):
         assert job.failures == {}
     finally:
         job.close()
+
+
+def test_a_sync_asked_for_by_a_person_does_not_wait_for_retry_after(bo, data_dir):
+    cfg = config(bo, data_dir)
+    job = build_job(cfg)
+    service = SyncService(cfg, job)
+    try:
+        bo.put_entry(entry(1))
+        job.not_before = time.monotonic() + 3600
+        service.run_sync()
+        assert job.cache.cursor == ""
+        service.trigger_sync()  # not scheduled here: runs at once
+        assert job.cache.cursor == "1"
+    finally:
+        job.close()
