@@ -18,17 +18,16 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
 from content.media import MediaError
-from content.model import Alert, Entry
-from content.validation import EntryError, parse_alert, parse_entry
+from content.model import Entry
 from sync import heartbeat as hb
 from sync import offline
-from sync.client import FeedClient, NotModified, Page
+from sync.client import FeedClient, NotModified
 from sync.errors import FeedError, SyncCancelled, SyncError
+from sync.walk import SyncResult, Walk
 
 log = logging.getLogger(__name__)
 
@@ -41,85 +40,6 @@ ALERT_POLL_PAGES = 20
 USAGE_KEEP_DAYS = 60
 #: Pages in one walk before the feed is considered broken (it keeps saying "more").
 MAX_PAGES = 10_000
-
-
-@dataclass
-class SyncResult:
-    """What one content sync did. ``problems`` are entries or images skipped (reported, not fatal)."""
-
-    not_modified: bool = False
-    pages: int = 0
-    upserted: int = 0
-    deleted: int = 0
-    alerts: int = 0
-    media_downloaded: int = 0
-    problems: list[str] = field(default_factory=list)
-    cursor: str = ""
-
-    def summary(self) -> str:
-        if self.not_modified:
-            return "content up to date"
-        text = (
-            f"{self.upserted} entries updated, {self.deleted} withdrawn, {self.alerts} alerts, "
-            f"{self.media_downloaded} images downloaded (cursor {self.cursor or '-'})"
-        )
-        if self.problems:
-            text += f"; {len(self.problems)} problem(s): " + "; ".join(self.problems[:5])
-        return text
-
-
-@dataclass
-class _Walk:
-    """Changes gathered over the pages of one feed walk (later pages win)."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-    deleted: set[str] = field(default_factory=set)
-    alerts: dict[str, Alert] = field(default_factory=dict)
-    deleted_alerts: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-    cursor: str = ""
-    pages: int = 0
-    reset: bool = False
-    etag: str | None = None
-    #: The alert poll reads alerts only (entries are the content sync's).
-    alerts_only: bool = False
-    complete: bool = False
-
-    def add_entries(self, raw: list) -> None:
-        for i, data in enumerate(raw):
-            try:
-                entry = parse_entry(data, i)
-            except EntryError as exc:
-                self.problems.append(f"{exc} (skipped)")
-                log.warning("feed: %s (skipped)", exc)
-                continue
-            self.entries[entry.id] = entry
-            self.deleted.discard(entry.id)
-
-    def add_alerts(self, raw: list, deleted: list[str]) -> None:
-        for i, data in enumerate(raw):
-            try:
-                alert = parse_alert(data, i)
-            except EntryError as exc:
-                self.problems.append(f"{exc} (skipped)")
-                log.warning("feed: %s (skipped)", exc)
-                continue
-            self.alerts[alert.id] = alert
-            self.deleted_alerts.discard(alert.id)
-        for alert_id in deleted:
-            self.alerts.pop(alert_id, None)
-            self.deleted_alerts.add(alert_id)
-
-    def add_page(self, page: Page) -> None:
-        self.pages += 1
-        self.reset = self.reset or page.reset
-        if not self.alerts_only:
-            for entry_id in page.deleted:
-                self.entries.pop(entry_id, None)
-                self.deleted.add(entry_id)
-            self.add_entries(page.entries)
-        self.add_alerts(page.alerts, page.deleted_alerts)
-        self.cursor = page.cursor
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -269,9 +189,9 @@ class SyncJob:
 
     def _walk(
         self, since: str, *, max_pages: int = MAX_PAGES, first_etag: str | None = None, alerts_only: bool = False
-    ) -> _Walk | None:
+    ) -> Walk | None:
         """Fetch pages from ``since`` while the feed says there are more. ``None``: 304, nothing new."""
-        walk = _Walk(cursor=since, alerts_only=alerts_only)
+        walk = Walk(cursor=since, alerts_only=alerts_only)
         cursor, etag = since, first_etag
         while walk.pages < max_pages:
             self._check_stop()
@@ -300,7 +220,7 @@ class SyncJob:
         result = SyncResult(cursor=since)
         if walk is None:
             result.not_modified = True
-            walk = _Walk(cursor=since)
+            walk = Walk(cursor=since)
         else:
             result.pages = walk.pages
         # Images: those the new entries need, and those a failed download left missing earlier.
