@@ -191,9 +191,7 @@ def summarise(month: Month, kiosk: Kiosk | None = None) -> Summary:
         weekly[monday] = weekly.get(monday, 0) + n
     mondays = [first_monday + dt.timedelta(weeks=w) for w in range(WEEKS)]
     s.weeks = [(monday, weekly.get(monday, 0)) for monday in mondays]
-    entries = list(
-        qs.exclude(entry_id="").values("entry_id").annotate(n=Sum("n")).order_by("-n", "entry_id")[:TOP]
-    )
+    entries = list(qs.exclude(entry_id="").values("entry_id").annotate(n=Sum("n")).order_by("-n", "entry_id")[:TOP])
     titles = entry_titles([row["entry_id"] for row in entries])
     s.top_entries = [(r["entry_id"], titles.get(r["entry_id"], r["entry_id"]), r["n"]) for r in entries]
     cats = qs.exclude(category="").values("category").annotate(n=Sum("n")).order_by("-n", "category")[:TOP]

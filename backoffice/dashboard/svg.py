@@ -86,7 +86,9 @@ def columns(
     return mark_safe("".join(parts))
 
 
-def rows(items: list[tuple[str, int]], *, title: str, width: int = 760, bar_h: int = 26, label_w: int = 300) -> SafeString:
+def rows(
+    items: list[tuple[str, int]], *, title: str, width: int = 760, bar_h: int = 26, label_w: int = 300
+) -> SafeString:
     """Horizontal bars, biggest first as given: a label on the left, the number at the bar's end."""
     if not items:
         return mark_safe(f'<p class="empty">{escape(title)} : aucune donnée pour cette période.</p>')
@@ -94,6 +96,7 @@ def rows(items: list[tuple[str, int]], *, title: str, width: int = 760, bar_h: i
     height = len(items) * (bar_h + gap) + gap
     peak = max(v for _l, v in items) or 1
     plot_w = width - label_w - 70
+    budget = max(int((label_w - 14) / (15 * 0.55)), 8)  # characters that fit left of the bars
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'class="chart" {FONT}><title>{escape(title)}</title>'
@@ -101,7 +104,7 @@ def rows(items: list[tuple[str, int]], *, title: str, width: int = 760, bar_h: i
     for i, (label, value) in enumerate(items):
         y = gap + i * (bar_h + gap)
         w = max(plot_w * value / peak, 2 if value else 0)
-        shown = label if len(label) <= 42 else label[:41] + "…"
+        shown = label if len(label) <= budget else label[: budget - 1].rstrip() + "…"
         parts.append(
             f'<text x="{label_w - 10}" y="{y + bar_h * 0.68:.1f}" text-anchor="end" font-size="15" '
             f'fill="{TEXT}">{escape(shown)}<title>{escape(label)}</title></text>'
