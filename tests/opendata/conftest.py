@@ -47,7 +47,7 @@ def image_server():
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's name)
             hits.append(self.path)
-            body = files.get(self.path)
+            body = files.get(self.path.split("?")[0])
             if body is None:
                 self.send_error(404)
                 return

@@ -134,3 +134,31 @@ def test_a_commune_filter_is_applied_to_every_export(client, town):
     entries = client.get("/opendata/contenus.json?commune=11113").json()["entries"]
     assert {e["commune"] for e in entries} <= {"", "11113"}
     assert "ESPACE AUDIOVISUEL ACHILLE MIR" in {e["title"]["fr"] for e in entries}
+
+
+def test_a_reuser_rebuilds_what_the_kiosk_shows_from_the_export(client, kiosk_client, town, tmp_path, commune):
+    """Exported entries and their images (by the export's media_url) applied to a kiosk's own cache."""
+    from opendata_helpers import jpeg_bytes
+
+    from backoffice.catalog.images import store_image_bytes
+    from backoffice.catalog.models import EntryImage
+    from content.cache import ChangeSet, ContentCache
+
+    lavoir = Entry.objects.get(title__fr="Lavoir, rue des Tanneurs")
+    EntryImage.objects.create(entry=lavoir, media=store_image_bytes(jpeg_bytes(), where="test"), alt={"fr": "Lavoir"})
+    doc = client.get(f"/opendata/contenus.json?commune={commune.insee}").json()
+    media = {}
+    for data in doc["entries"]:
+        for m in data["media"]:
+            url = doc["media_url"].replace("{sha256}", m["sha256"])
+            media[m["sha256"]] = b"".join(client.get(url).streaming_content)
+    assert len(media) == 1
+    cache = ContentCache.open(tmp_path / "kiosk")
+    try:
+        cache.apply(ChangeSet(entries=[parse_entry(d) for d in doc["entries"]], media=media, cursor="1"))
+        feed = {e["id"]: e for e in kiosk_client.get("/api/kiosk/v1/changes?limit=1000").json()["entries"]}
+        for data in doc["entries"]:
+            assert cache.get(data["id"]) == parse_entry(feed[data["id"]])
+        assert cache.media_file(next(iter(media)), "original") is not None
+    finally:
+        cache.close()

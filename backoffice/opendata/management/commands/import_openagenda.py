@@ -13,8 +13,8 @@ from backoffice.opendata.models import ImportRun
 class Command(ImportCommand):
     help = (
         "Import OpenAgenda v2 events from saved API responses (JSON files) or from the API "
-        "(--agenda UID --key KEY; continues from the last import's cursor). Removed and cancelled events "
-        "are withdrawn."
+        "(--agenda UID --key KEY; only events updated since the last import, unless --full). "
+        "Removed and cancelled events are withdrawn."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +22,9 @@ class Command(ImportCommand):
         parser.add_argument("--agenda", default="", help="agenda uid, to read from the API")
         parser.add_argument("--key", default="", help="OpenAgenda API key (public key)")
         parser.add_argument("--full", action="store_true", help="with --agenda: read every event again")
+        parser.add_argument(
+            "--api-url", default=openagenda.API_URL, help="OpenAgenda API address (default: %(default)s)"
+        )
         super().add_arguments(parser)
 
     def handle(self, *args, **options):
@@ -35,17 +38,17 @@ class Command(ImportCommand):
             last = (
                 None
                 if options["full"]
-                else ImportRun.objects.filter(source="openagenda", scope=options["scope"] or scope, ok=True)
-                .exclude(cursor="")
-                .first()
+                else ImportRun.objects.filter(source="openagenda", scope=options["scope"] or scope, ok=True).first()
             )
+            # Events updated (or removed) since the last good import, with an hour's margin for clocks.
+            since = last.started_at - dt.timedelta(hours=1) if last else None
             now = dt.datetime.now(dt.UTC)
 
             def load():
                 return openagenda.import_agenda(
                     options["agenda"],
                     key=options["key"],
-                    fetch_options={"after": last.cursor} if last else None,
+                    fetch_options={"base_url": options["api_url"], "updated_since": since},
                     commune=commune,
                     retrieved_at=now,
                 )
