@@ -185,9 +185,12 @@ class ContentCache(queries.Queries):
         """Apply a change set atomically. Bad images are reported and skipped, never stored."""
         self._require_writer()
         report = ApplyReport(problems=list(changes.problems))
+        # Images the change set's entries use, or that entries already stored are still waiting for
+        # (a download that failed last time); anything else is not stored.
         referenced = {m.sha256 for e in changes.entries for m in e.media}
+        waiting = self.missing_media() if changes.media.keys() - referenced else set()
         for sha, src in changes.media.items():
-            if sha not in referenced or self.media.has(sha):
+            if (sha not in referenced and sha not in waiting) or self.media.has(sha):
                 continue
             try:
                 self.media.add(sha, _load(src))

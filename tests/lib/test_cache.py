@@ -367,3 +367,14 @@ def test_search_of_nothing_or_punctuation(town):
     assert town.search("") == []
     assert town.search('"*()') == []
     assert town.search("zzzz") == []
+
+
+def test_an_image_that_failed_before_can_come_alone_later(cache):
+    img = make_image()
+    item = media_item(img)
+    cache.apply(changes([entry("m", media=[item])]))  # the download failed: no bytes
+    assert cache.missing_media() == {item["sha256"]}
+    report = cache.apply(changes(media={item["sha256"]: img, hashlib.sha256(b"x").hexdigest(): b"x"}))
+    assert report.media_added == 1
+    assert cache.missing_media() == set()
+    assert cache.media_file(item["sha256"], "thumb") is not None
