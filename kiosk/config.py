@@ -42,6 +42,7 @@ class KioskSettings:
     poll_seconds: float = 3.0  # how often the UI looks for new content
     quiet_seconds: float = 10.0  # no touch for this long = safe to refresh the page
     version: str = ""
+    max_fps: int = 60  # 0 = as fast as possible (tests, benchmarks)
 
     def __post_init__(self):
         if self.idle_seconds < 10:
@@ -50,7 +51,9 @@ class KioskSettings:
             raise ConfigError("pin: the maintenance PIN must be 4 to 8 digits")
 
 
-def configure(*, kiosk_mode: bool, size: tuple[int, int] | None = None, kivy_home: Path | None = None) -> None:
+def configure(
+    *, kiosk_mode: bool, size: tuple[int, int] | None = None, kivy_home: Path | None = None, max_fps: int = 60
+) -> None:
     """Set Kivy's environment and Config. Call once, before the window is created."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # main.py owns the command line
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -74,7 +77,7 @@ def configure(*, kiosk_mode: bool, size: tuple[int, int] | None = None, kivy_hom
         Config.remove_option("input", key)
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("graphics", "multisamples", "0")
-    Config.set("graphics", "maxfps", "60")
+    Config.set("graphics", "maxfps", str(max_fps))
     if kiosk_mode:
         os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
         Config.set("graphics", "fullscreen", "auto")

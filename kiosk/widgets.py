@@ -40,6 +40,7 @@ class Tile(Pressable, BoxLayout):
     subtitle = StringProperty("")
     color = ColorProperty([0.2, 0.3, 0.4, 1])
     target = StringProperty("")
+    title_size = NumericProperty(0)  # set by the home screen so that every tile has the same
 
     @staticmethod
     def fit_font(title: str, width: float, base: float) -> float:

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty
+
 from kiosk.screens.base import KioskScreen
+from kiosk.widgets import Tile
 
 
 class HomeScreen(KioskScreen):
+    #: One title size for every tile (the largest that fits the longest word of any title).
+    tile_font = NumericProperty(0)
+
+    def on_kv_post(self, base_widget):
+        app = App.get_running_app()
+        fit = Clock.create_trigger(self._fit_tiles, 0)
+        self.ids.tiles.bind(width=fit, cols=fit)
+        app.tr.bind(lang=fit)
+        app.theme.bind(k=fit)
+        fit()
+
+    def _fit_tiles(self, *_args) -> None:
+        app = App.get_running_app()
+        tiles = self.ids.tiles
+        width = (tiles.width - tiles.spacing[0] * (tiles.cols - 1)) / tiles.cols - 56 * app.theme.u
+        self.tile_font = min(Tile.fit_font(t.title, width, 44 * app.theme.k) for t in tiles.children)
+
     def open_tile(self, target: str) -> None:
         if target == "search":
             self.app.open_search()

@@ -139,6 +139,7 @@ def kiosk(town_dir, tmp_path_factory):
         pin="2468",
         version="test",
         poll_seconds=0.3,
+        max_fps=0,  # no frame pacing: the test pumps frames itself
     )
     app = build_app(settings, clock=lambda: NOW)
     from kivy.base import EventLoop, stopTouchApp
