@@ -56,9 +56,8 @@ def _version() -> str:
 
 def build_app(settings: KioskSettings, *, clock=None):
     """Configure Kivy, open the cache read-only and the usage store, and build the (not yet running) app."""
-    configure(
-        kiosk_mode=settings.kiosk_mode, size=settings.size, kivy_home=settings.data_dir / "kivy", max_fps=settings.max_fps
-    )
+    kivy_home = settings.data_dir / "kivy"
+    configure(kiosk_mode=settings.kiosk_mode, size=settings.size, kivy_home=kivy_home, max_fps=settings.max_fps)
     from content.cache import ContentCache
     from content.usage import UsageStore
     from kiosk.app import BorneApp
