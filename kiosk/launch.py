@@ -1,7 +1,8 @@
-"""Entry points main.py calls: ``run_app(args)`` (the kiosk) and, in kiosk.tour, ``run_tour(args)``.
+"""Entry points main.py calls: ``run_app(args, config)`` (the kiosk) and ``run_tour(args, config)``.
 
-``args`` is an argparse namespace; :func:`add_run_arguments` declares what it reads. Kivy is
-imported only inside these functions, after :func:`kiosk.config.configure`.
+``args`` is main.py's argparse namespace (``windowed``, ``size``; the tour also ``out`` and ``lang``)
+and ``config`` the loaded ``content.config.Config``. Kivy is imported only inside these functions,
+after :func:`kiosk.config.configure`.
 """
 
 from __future__ import annotations
@@ -15,32 +16,26 @@ from kiosk.config import KioskSettings, configure, parse_size
 log = logging.getLogger(__name__)
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", dest="data_dir", type=Path, help="data folder (content.db, media/, usage.db)")
-    parser.add_argument("--windowed", action="store_true", help="a developer's window instead of kiosk mode")
-    parser.add_argument("--size", default="", help="window size WIDTHxHEIGHT (windowed), e.g. 1080x1920")
-    parser.add_argument("--idle", dest="idle_seconds", type=float, default=90.0, help="seconds before the reset")
-    parser.add_argument("--lang", dest="default_lang", default="fr", help="default language")
-    parser.add_argument("--pin", default=None, help="maintenance PIN (default from the configuration)")
-    parser.add_argument("--commune", default="", help="INSEE code of the kiosk's commune")
-
-
-def settings_from_args(args: argparse.Namespace, **overrides) -> KioskSettings:
-    """KioskSettings from main.py's namespace (attributes it does not have take their defaults)."""
-    if getattr(args, "data_dir", None) is None:
-        raise ValueError("the kiosk needs a data folder (--data)")
+def settings_from(args: argparse.Namespace, config=None, **overrides) -> KioskSettings:
+    """KioskSettings from the configuration, with the command line's --windowed and --size on top."""
+    if config is None and getattr(args, "data_dir", None) is None:
+        raise ValueError("the kiosk needs a data folder (--data-dir)")
     size_text = getattr(args, "size", "") or ""
+    windowed = bool(getattr(args, "windowed", False))
     values = {
-        "data_dir": Path(args.data_dir),
-        "kiosk_mode": not getattr(args, "windowed", False),
+        "data_dir": Path(config.data_dir if config is not None else args.data_dir),
+        "kiosk_mode": bool(getattr(config, "kiosk_mode", True)) and not windowed,
         "size": parse_size(size_text) if size_text else None,
+        "version": _version(),
     }
-    for name in ("idle_seconds", "default_lang", "pin", "commune", "tz", "version"):
-        value = getattr(args, name, None)
-        if value is not None:
-            values[name] = value
-    if not values.get("version"):
-        values["version"] = _version()
+    if config is not None:
+        values.update(
+            commune=config.commune,
+            tz=config.time_zone,
+            default_lang=config.default_language,
+            idle_seconds=float(config.idle_seconds),
+            pin=str(config.maintenance_pin),
+        )
     values.update(overrides)
     return KioskSettings(**values)
 
@@ -52,6 +47,21 @@ def _version() -> str:
         return version("borne")
     except PackageNotFoundError:
         return "dev"
+
+
+def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
+    """Import the demo town into an empty data folder, before the UI opens the cache read-only.
+
+    This is the only write the kiosk command makes, and it happens before any window or sync
+    process exists; from then on the sync process is the cache's only writer.
+    """
+    from content.cache import ContentCache
+    from content.importer import ensure_content
+
+    with ContentCache.open(data_dir, tz=tz) as cache:
+        report = ensure_content(cache)
+    if report is not None:
+        log.info("empty data folder: imported the demo town (%d entries)", report.upserted)
 
 
 def build_app(settings: KioskSettings, *, clock=None):
@@ -67,12 +77,21 @@ def build_app(settings: KioskSettings, *, clock=None):
     return BorneApp(cache=cache, usage=usage, settings=settings, clock=clock)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """``python main.py run``: the kiosk (main.py imports the demo town first if the cache is empty)."""
-    app = build_app(settings_from_args(args))
+def run_app(args: argparse.Namespace, config=None) -> int:
+    """``python main.py run [--windowed] [--size WxH]``: the kiosk, on the demo town when the cache is empty."""
+    settings = settings_from(args, config)
+    prepare_data(settings.data_dir, settings.tz)
+    app = build_app(settings)
     try:
         app.run()
     finally:
         app.cache.close()
         app.usage.close()
     return 0
+
+
+def run_tour(args: argparse.Namespace, config=None) -> int:
+    """``python main.py tour --out DIR [--size WxH] [--lang fr,en]`` (see kiosk.tour)."""
+    from kiosk.tour import tour
+
+    return tour(args, config)

@@ -13,18 +13,11 @@ import os
 from pathlib import Path
 
 from kiosk.config import parse_size
-from kiosk.launch import build_app, settings_from_args
+from kiosk.launch import build_app, prepare_data, settings_from
 
 log = logging.getLogger(__name__)
 
 KINDS = ("place", "heritage", "event", "shop", "service")
-
-
-def add_tour_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", dest="data_dir", type=Path, help="data folder (the demo town is imported if empty)")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the screenshots")
-    parser.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT")
-    parser.add_argument("--lang", default="fr,en", help="languages to walk through, comma-separated")
 
 
 class TourError(RuntimeError):
@@ -221,30 +214,26 @@ class Tour:
         yield from self.tap(self.screen("maintenance").ids.topbar.ids.home)
 
 
-def prepare_data(data_dir: Path) -> None:
-    """Import the demo town into an empty data folder (what ``main.py run`` does too)."""
-    from content.cache import ContentCache
-    from content.importer import ensure_content
-
-    with ContentCache.open(data_dir) as cache:
-        ensure_content(cache)
-
-
-def run_tour(args: argparse.Namespace) -> int:
+def tour(args: argparse.Namespace, config=None) -> int:
+    """Run the app in a window of ``args.size``, walk it for each of ``args.lang``, write the PNGs to ``args.out``."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    size = parse_size(args.size or "1080x1920")
-    langs = [x.strip() for x in (args.lang or "fr").split(",") if x.strip()]
-    prepare_data(Path(args.data_dir))
-    settings = settings_from_args(args, kiosk_mode=False, size=size, idle_seconds=3600)
+    size = parse_size(getattr(args, "size", "") or "1080x1920")
+    langs = [x.strip() for x in (getattr(args, "lang", "") or "fr").split(",") if x.strip()]
+    args = argparse.Namespace(**{**vars(args), "windowed": True})
+    settings = settings_from(args, config, size=size, idle_seconds=3600)
+    prepare_data(settings.data_dir, settings.tz)
     app = build_app(settings)
     orientation = "portrait" if size[1] >= size[0] else "landscape"
-    tour = Tour(app, out, langs, prefix=orientation)
-    app.bind(on_start=lambda *_a: tour.start())
+    walk = Tour(app, out, langs, prefix=orientation)
+    app.bind(on_start=lambda *_a: walk.start())
     app.run()
     app.cache.close()
     app.usage.close()
-    if tour.error is not None:
-        raise tour.error
-    print(f"{len(tour.written)} screenshots in {out}")
+    if walk.error is not None:
+        raise walk.error
+    print(f"{len(walk.written)} screenshots in {out}")
     return 0
+
+
+run_tour = tour
