@@ -68,7 +68,15 @@ class AttractScreen(KioskScreen):
         self.slide_image, self.slide_icon = slide["image"], slide["icon"]
 
     def next_slide(self, *_args) -> None:
-        self.show(self.index + 1)
+        """Fade the current slide out, show the next, fade it in."""
+        from kivy.animation import Animation
+
+        layer = self.ids.slide
+        fade_out = Animation(opacity=0, duration=0.35)
+        fade_out.bind(
+            on_complete=lambda *_a: (self.show(self.index + 1), Animation(opacity=1, duration=0.45).start(layer))
+        )
+        fade_out.start(layer)
 
     def next_prompt(self, *_args) -> None:
         self._prompt_index = (self._prompt_index + 1) % len(rows.TOUCH_PROMPTS)

@@ -27,6 +27,7 @@ def _week_lines(entry, lang: str) -> list[str]:
 class DetailScreen(KioskScreen):
     entry_id = StringProperty("")
     kind = StringProperty("")
+    kind_title = StringProperty("")
     icon = StringProperty("")
     title = StringProperty("")
     categories = StringProperty("")
@@ -73,6 +74,7 @@ class DetailScreen(KioskScreen):
 
         view = rows.detail_view(entry, lang=app.tr.lang, now=app.now(), _=app.tr._, hours=hours)
         self.category_slug = entry.categories[0] if entry.categories else ""
+        self.kind_title = rows.kind_titles(app.tr._)[entry.kind]
         self.qr_data = view.pop("qr")
         media = view.pop("media")
         for name, value in view.items():
