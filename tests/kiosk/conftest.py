@@ -58,13 +58,13 @@ class Driver:
         self.until(lambda: not self.app.sm.transition.is_active, timeout=3)
         self.frames(1)
 
-    def tap(self, widget, settle: float = 0.1) -> None:
+    def tap(self, widget, settle: float = 0.03) -> None:
         from kiosk.touch import center_of
 
         self.settled()
         self.tap_at(*center_of(widget), settle=settle)
 
-    def tap_at(self, x: float, y: float, settle: float = 0.1) -> None:
+    def tap_at(self, x: float, y: float, settle: float = 0.03) -> None:
         from kiosk.touch import press
 
         self.settled()
@@ -150,6 +150,7 @@ def kiosk(town_dir, tmp_path_factory):
     Window.size = (540, 960)
     app._run_prepare()
     EventLoop.start()
+    app.sm.transition.duration = 0.04  # quicker slides: the tests wait for them to end anyway
     driver = Driver(app)
     driver.wait(0.5)
     yield driver

@@ -37,20 +37,26 @@ def test_urgent_alert_stands_out_on_home(kiosk):
     assert banner.level == "urgent" and banner.bold and banner.height > 0
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_list_and_detail_has_a_way_back(kiosk, kind):
+@pytest.mark.parametrize("lang", ["fr", "en", "de", "es", "it", "nl"])
+def test_every_screen_is_reachable_from_home_and_has_a_way_back(kiosk, lang):
     kiosk.start_visit()
-    kiosk.tap(kiosk.tile(kind))
-    assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
-    first = kiosk.visible_rows()[0]
-    title = first.title
-    kiosk.tap(first, settle=0.4)
-    assert kiosk.current == "detail"
-    assert kiosk.screen("detail").ids.title.text == title
-    kiosk.tap(kiosk.screen("detail").ids.topbar.ids.back)
-    assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
-    kiosk.tap(kiosk.screen("list").ids.topbar.ids.home)
-    assert kiosk.current == "home"
+    kiosk.tap(next(b for b in kiosk.screen("home").ids.langbar.children if b.code == lang))
+    assert kiosk.app.tr.lang == lang
+    for kind in KINDS:
+        kiosk.tap(kiosk.tile(kind))
+        assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
+        first = kiosk.visible_rows()[0]
+        kiosk.tap(first, settle=0.3)
+        assert kiosk.current == "detail"
+        assert kiosk.screen("detail").ids.title.text == first.title
+        kiosk.tap(kiosk.screen("detail").ids.topbar.ids.back)
+        assert (kiosk.current, kiosk.screen().kind) == ("list", kind)
+        kiosk.tap(kiosk.screen("list").ids.topbar.ids.home)
+        assert kiosk.current == "home"
+    kiosk.tap(kiosk.tile("search"))
+    assert kiosk.current == "search"
+    kiosk.tap(kiosk.screen("search").ids.topbar.ids.back)
+    assert kiosk.current == "home" and kiosk.app.tr.lang == lang
 
 
 def test_swipe_from_the_left_edge_goes_back(kiosk):
@@ -58,7 +64,7 @@ def test_swipe_from_the_left_edge_goes_back(kiosk):
 
     kiosk.start_visit()
     kiosk.tap(kiosk.tile("shop"))
-    kiosk.tap(kiosk.visible_rows()[0], settle=0.4)
+    kiosk.tap(kiosk.visible_rows()[0], settle=0.3)
     assert kiosk.current == "detail"
     kiosk.swipe((3, Window.height * 0.45), (Window.width * 0.7, Window.height * 0.45))
     assert kiosk.current == "list"
@@ -189,7 +195,7 @@ def test_larger_text_setting_scales_the_fonts(kiosk):
 def test_usage_is_counted_per_entry_without_personal_data(kiosk):
     kiosk.start_visit()
     kiosk.tap(kiosk.tile("heritage"))
-    kiosk.tap(kiosk.visible_rows()[0], settle=0.4)
+    kiosk.tap(kiosk.visible_rows()[0], settle=0.3)
     with sqlite3.connect(kiosk.app.settings.data_dir / "usage.db") as db:
         rows = db.execute("SELECT screen, entry_id, category, lang FROM counters WHERE entry_id != ''").fetchall()
     assert ("detail", "test:cathedrale", "cathedral", "fr") in rows
