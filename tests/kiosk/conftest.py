@@ -120,9 +120,9 @@ class Driver:
         return sorted((w for w in rv.children[0].children if isinstance(w, CardRow)), key=lambda w: -w.y)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kiosk(town_dir, tmp_path_factory):
-    """The real app on the tiny town, pumped by the test (one per session).
+    """The real app on the tiny town, pumped by the test (one for the tests of this folder).
 
     The window is a half-size portrait kiosk (540x960): layouts scale with it, and software rendering is faster.
     """
@@ -142,7 +142,7 @@ def kiosk(town_dir, tmp_path_factory):
         max_fps=0,  # no frame pacing: the test pumps frames itself
     )
     app = build_app(settings, clock=lambda: NOW)
-    from kivy.base import EventLoop, stopTouchApp
+    from kivy.base import EventLoop
     from kivy.core.window import Window
 
     from kiosk.touch import SimTouch  # noqa: F401 - imports kivy.input before the loop starts
@@ -154,7 +154,6 @@ def kiosk(town_dir, tmp_path_factory):
     driver = Driver(app)
     driver.wait(0.5)
     yield driver
-    app.dispatch("on_stop")
-    stopTouchApp()
+    app._stop()  # what App.run does after its loop: on_stop, stop the loop, empty the window, unregister
     app.cache.close()
     app.usage.close()
