@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from content.config import load_config
 from tests.e2e.stack import COMMUNE, STAFF, BackOffice, Kiosk, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,6 +89,10 @@ def kiosk(workdir, backoffice, staff):
     token = backoffice.manage("kiosk_add", KIOSK_NAME, "--commune", COMMUNE).strip().splitlines()[-1]
     assert token.startswith("bk_"), token
     k = Kiosk(workdir / "kiosk", workdir / "logs", url=backoffice.url, token=token, timings=TIMINGS)
+    read = load_config(k.data_dir)
+    assert {key: getattr(read, key) for key in TIMINGS} == TIMINGS, (
+        f"borne.toml's intervals {TIMINGS} are read as {read}: content.config must keep floats"
+    )
     try:
         k.start_ui()
         k.sync.start()

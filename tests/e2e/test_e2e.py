@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
 from PIL import Image
 
 from tests.e2e.conftest import KIOSK_NAME, SYNC_SECONDS
-from tests.e2e.stack import COMMUNE, wait_until
+from tests.e2e.stack import COMMUNE, ROOT, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.ui]
 
@@ -218,6 +220,9 @@ def test_the_heartbeat_brings_the_kiosks_state_and_usage_counters_to_the_back_of
     assert "jamais" not in row.inner_text()
 
 
+LOUD = re.compile(r" (WARNING|ERROR|CRITICAL) ")
+
+
 def _count(pattern: str, text: str) -> int:
     return len(re.findall(pattern, text, flags=re.MULTILINE))
 
@@ -225,6 +230,7 @@ def _count(pattern: str, text: str) -> int:
 def test_the_kiosk_keeps_working_while_the_back_office_is_down_then_catches_up(kiosk, backoffice, shots):
     needs("cathedral")
     failed_before = _count(r"WARNING sync\.service: sync failed:", kiosk.sync.text())
+    log_before = len(kiosk.sync.text())
     backoffice.stop()
     attempts = 3
 
@@ -237,6 +243,9 @@ def test_the_kiosk_keeps_working_while_the_back_office_is_down_then_catches_up(k
     text = kiosk.sync.text()
     assert _count(r"WARNING sync\.service: sync failed:", text) == failed_before + 1
     assert _count(r"alert poll failed:", text) == 1
+    # Logged once in all: one warning per job that found the server gone, not one per attempt or retry.
+    faults = [line for line in text[log_before:].splitlines() if LOUD.search(line) and "refused" in line]
+    assert len(faults) == 3, "\n".join(faults)
     assert kiosk.cache()["last_sync"]["ok"] is False
 
     # Meanwhile the town's data changes (an import on the server while the web server is down).
@@ -266,3 +275,20 @@ def test_the_kiosk_keeps_working_while_the_back_office_is_down_then_catches_up(k
     wait_until(lambda: "sync recovered" in kiosk.sync.text(), SYNC_WAIT, "the sync saying it recovered", kiosk.procs)
     assert kiosk.cache()["last_sync"]["ok"] is True
     assert _count(r"WARNING sync\.service: sync failed:", kiosk.sync.text()) == failed_before + 1
+
+
+def test_a_sync_asked_from_the_command_line_is_run_by_the_running_sync_process(kiosk):
+    """``main.py sync --once`` beside the running process: exit 3, and that process syncs now."""
+    last = kiosk.last_sync_at()
+    done = subprocess.run(
+        [sys.executable, "main.py", "sync", "--once"],
+        cwd=ROOT,
+        env=kiosk.sync.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "asked to sync now" in done.stderr
+    wait_until(lambda: "sync requested from the maintenance panel" in kiosk.sync.text(), 10, "the request", kiosk.procs)
+    wait_until(lambda: kiosk.last_sync_at() != last, SYNC_WAIT, "the sync asked for", kiosk.procs)
