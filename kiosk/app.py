@@ -137,7 +137,7 @@ class BorneApp(App):
         self.sm.transition.direction = direction
         if current != name:
             self.sm.current = name
-        self.count(screen=name, **target.usage_keys())
+        self.count(**target.usage_keys())
 
     def go_home(self) -> None:
         self.history.clear()
@@ -178,7 +178,8 @@ class BorneApp(App):
     def _on_lang(self, _tr, lang: str) -> None:
         self._tick_clock()
         self.refresh_all()
-        self.count(screen=self.sm.current if self.root else "attract")
+        if self.root:
+            self.count(**self.sm.current_screen.usage_keys())
 
     def _on_window_size(self, _window, size) -> None:
         width, height = size
@@ -234,6 +235,7 @@ class BorneApp(App):
         self.sm.transition.direction = "right"
         self.sm.current = "attract"
         self._refresh_if_pending(force=True)
+        self.count(screen="attract")
 
     def close_overlays(self) -> None:
         from kivy.uix.modalview import ModalView

@@ -26,4 +26,5 @@ class KioskScreen(Screen):
         """Forget the visitor's choices on this screen (idle reset)."""
 
     def usage_keys(self) -> dict:
-        return {}
+        """What the usage counters record for a view of this screen (never anything a visitor typed)."""
+        return {"screen": self.name}

@@ -55,7 +55,7 @@ class DetailScreen(KioskScreen):
         return {"entry_id": self.entry_id, "scroll": self.ids.scroll.scroll_y}
 
     def usage_keys(self) -> dict:
-        return {"entry_id": self.entry_id or None, "category": self.category_slug or None}
+        return {"screen": "detail", "entry_id": self.entry_id or None, "category": self.category_slug or None}
 
     def refresh(self) -> None:
         if not self.entry_id:

@@ -40,7 +40,7 @@ class ListScreen(KioskScreen):
         }
 
     def usage_keys(self) -> dict:
-        return {"category": self.category or self.kind}
+        return {"screen": f"list.{self.kind}", "category": self.category or None}
 
     has_open_filter = BooleanProperty(False)
 
@@ -95,7 +95,7 @@ class ListScreen(KioskScreen):
         self.refresh()
         self.ids.rv.scroll_y = 1.0
         if "category" in changes and changes["category"]:
-            self.app.count(screen="list", category=changes["category"])
+            self.app.count(screen=f"list.{self.kind}", category=changes["category"])
 
     def reset(self) -> None:
         self.category, self.period, self.open_only = "", "", False
