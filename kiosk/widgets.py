@@ -21,8 +21,10 @@ class BigButton(Pressable, Label):
 
     primary = BooleanProperty(False)
     selected = BooleanProperty(False)
-    icon = StringProperty("")
     radius = NumericProperty(18)
+    #: Text size at the normal setting (scaled by the visitor's text size); set ``fixed_font`` for one that is not.
+    base_font = NumericProperty(34)
+    fixed_font = NumericProperty(0)
 
 
 class IconButton(Pressable, BoxLayout):
@@ -54,6 +56,10 @@ class Chip(Pressable, Label):
 
     key = StringProperty("")
     active = BooleanProperty(False)
+    shown = BooleanProperty(True)  # a hidden chip takes no room and no touch
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.shown else False
 
 
 class CardRow(RecycleDataViewBehavior, Pressable, BoxLayout):
