@@ -20,11 +20,6 @@ class SearchScreen(KioskScreen):
         super().__init__(**kwargs)
         self._search_soon = Clock.create_trigger(self.refresh, 0.12)  # merges fast typing
 
-    def on_kv_post(self, base_widget):
-        kb = self.ids.kb
-        if not kb.key_widgets():  # built as a kv child before its own rule applied: build the keys now
-            kb._rebuild()
-
     def setup(self, *, query: str | None = None, scroll: float = 1.0) -> None:
         if query is not None and query != self.ids.kb.text:
             self.ids.kb.text = query
