@@ -220,3 +220,65 @@ def test_new_content_from_another_process_appears_without_disturbing_a_visitor(k
     kiosk.app.last_touch -= kiosk.app.settings.quiet_seconds  # the visitor stepped back: refresh now
     assert kiosk.until(lambda: len(kiosk.screen("list").ids.rv.data) == 2, timeout=3)
     assert {r["title"] for r in kiosk.screen("list").ids.rv.data} == {"Cathédrale Saint-Pierre", "Pont Vieux"}
+
+
+def touch_targets(root):
+    """Every visible touch target under ``root`` (the on-screen keyboard's keys are tested with it)."""
+    from kivy.uix.behaviors import ButtonBehavior
+
+    from kiosk.keyboard import KeyboardKey
+
+    for w in root.walk(restrict=True):
+        if isinstance(w, ButtonBehavior) and not isinstance(w, KeyboardKey) and w.opacity > 0 and w.width > 0:
+            yield w
+
+
+def test_touch_targets_are_at_least_15_mm(kiosk):
+    """100 px on a 1080-px-wide 21.5-inch screen is 15 mm; the layout unit u scales it to this window."""
+    kiosk.start_visit()
+    minimum = 100 * kiosk.app.theme.u - 0.5
+    checked = 0
+    for step in ("home", "list", "detail", "search"):
+        if step == "list":
+            kiosk.tap(kiosk.tile("event"))
+        elif step == "detail":
+            kiosk.tap(kiosk.visible_rows()[0], settle=0.3)
+        elif step == "search":
+            kiosk.app.open_search()
+            kiosk.settled()
+        for w in touch_targets(kiosk.screen()):
+            assert min(w.size) >= minimum, f"{step}: {type(w).__name__} {getattr(w, 'text', '')!r} is {w.size}"
+            checked += 1
+    assert checked > 20
+
+
+def test_landscape_lays_out_three_tiles_a_row_and_detail_side_by_side(kiosk):
+    from kivy.core.window import Window
+
+    kiosk.start_visit()
+    try:
+        Window.size = (960, 540)
+        kiosk.wait(0.3)
+        assert not kiosk.app.portrait and kiosk.screen("home").ids.tiles.cols == 3
+        kiosk.app.open_entry("test:cathedrale")
+        kiosk.settled()
+        photos, text = kiosk.screen("detail").ids.photos.parent, kiosk.screen("detail").ids.scroll
+        assert photos.right <= text.x and abs(photos.top - text.top) < 5  # side by side
+    finally:
+        Window.size = (540, 960)
+        kiosk.wait(0.3)
+    assert kiosk.app.portrait and kiosk.screen("home").ids.tiles.cols == 2
+
+
+def test_low_reach_brings_every_button_into_the_lower_two_thirds(kiosk):
+    from kivy.core.window import Window
+
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    kiosk.app.low_reach = True
+    kiosk.wait(0.2)
+    try:
+        tops = [w.to_window(w.x, w.top)[1] for w in touch_targets(kiosk.screen())]
+        assert tops and max(tops) <= Window.height * 0.68
+    finally:
+        kiosk.app.low_reach = False
