@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from content.config import load_config
-from tests.e2e.stack import COMMUNE, STAFF, BackOffice, Kiosk, wait_until
+from tests.e2e.stack import COMMUNE, KIOSK_NAME, STAFF, TIMINGS, BackOffice, Kiosk, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,10 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-KIOSK_NAME = "Place d'Armes"
-#: borne.toml of the kiosk: content every 6 s, alerts every second, a heartbeat every 3 s.
-TIMINGS = {"sync_minutes": 0.1, "alert_seconds": 1.0, "heartbeat_minutes": 0.05}
-SYNC_SECONDS = TIMINGS["sync_minutes"] * 60
 
 
 @pytest.fixture(scope="module")

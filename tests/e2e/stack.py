@@ -21,6 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = {"username": "mairie", "password": "Cantal-15100-admin", "email": "mairie@example.org"}
 COMMUNE = "15187"
+KIOSK_NAME = "Place d'Armes"
+#: borne.toml of the kiosk: content every 6 s, alerts every second, a heartbeat every 3 s.
+TIMINGS = {"sync_minutes": 0.1, "alert_seconds": 1.0, "heartbeat_minutes": 0.05}
+SYNC_SECONDS = TIMINGS["sync_minutes"] * 60
 
 
 def free_port() -> int:

@@ -18,8 +18,7 @@ import pytest
 from PIL import Image
 
 from content import __version__
-from tests.e2e.conftest import KIOSK_NAME, SYNC_SECONDS
-from tests.e2e.stack import COMMUNE, ROOT, wait_until
+from tests.e2e.stack import COMMUNE, KIOSK_NAME, ROOT, SYNC_SECONDS, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.ui]
 
