@@ -2,7 +2,7 @@
 the kiosk app in a window (Xvfb). Staff and a shopkeeper work in Chromium; what the kiosk shows is
 read from its screen through the probe (every visible label, the list's rows) after simulated touches.
 
-The tests share one stack and run in order: publish, shopkeeper, heartbeat, outage.
+The tests share one stack and run in order: publish, shopkeeper, heartbeat, outage, sync on request.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SHOP = "Boulangerie Martin"
 SHOP_SUMMARY = "Pain au levain cuit au feu de bois"
 #: Bounds of the waits (not timings under test): the fast poll, a content sync, a few heartbeats.
 ALERT_WAIT = 8
+SYNC_WAIT = SYNC_SECONDS * 2 + 8
 #: What an earlier test of the module published (the tests share one stack and run in order).
 published: dict[str, str] = {}
 
@@ -37,9 +38,6 @@ def needs(key: str) -> str:
     if key not in published:
         pytest.skip(f"needs the {key} published by an earlier test of this module")
     return published[key]
-
-
-SYNC_WAIT = SYNC_SECONDS * 2 + 8
 
 
 def titles(answer: dict) -> list[str]:
