@@ -99,10 +99,19 @@ class BorneApp(App):
         self._seen_version = self._data_version()
         self.refresh_all()
         self._tick_clock()
-        Clock.schedule_interval(self._tick_clock, 15)
-        Clock.schedule_interval(self._check_idle, 1.0)
-        Clock.schedule_interval(self._poll_content, self.settings.poll_seconds)
+        self._timers = [
+            Clock.schedule_interval(self._tick_clock, 15),
+            Clock.schedule_interval(self._check_idle, 1.0),
+            Clock.schedule_interval(self._poll_content, self.settings.poll_seconds),
+        ]
         self.count(screen="attract")
+
+    def on_stop(self):
+        """Stop every timer, so that nothing touches the cache or the widgets once the app is gone."""
+        for event in getattr(self, "_timers", []):
+            event.cancel()
+        if self.root:
+            self.screen("attract").on_leave()
 
     def open_settings(self, *largs):
         """Kivy's own settings panel (F1) is not for visitors: disabled."""
