@@ -98,12 +98,15 @@ def load_config(data_dir: str | Path | None = None, *, env: dict | None = None, 
     for key, value in values.items():
         if key not in fields or key == "data_dir":
             raise ConfigError(f"{path}: unknown setting {key!r}")
-        kind = type(getattr(Config(data_dir=data_dir), key))
+        kind = _TYPES[fields[key].type]
         try:
             clean[key] = _coerce(value, kind)
         except (TypeError, ValueError):
             raise ConfigError(f"{path}: {key} = {value!r} is not a {kind.__name__}") from None
     return Config(data_dir=data_dir, **clean)
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
 
 def _coerce(value, kind):

@@ -109,3 +109,10 @@ def test_config_errors_name_the_key(tmp_path, text, message):
     (tmp_path / "borne.toml").write_text(text + "\n")
     with pytest.raises(ConfigError, match=message):
         load_config(tmp_path, env={})
+
+
+def test_config_keeps_fractional_intervals(tmp_path):
+    (tmp_path / "borne.toml").write_text("sync_minutes = 0.5\nalert_seconds = 2\n")
+    config = load_config(tmp_path, env={})
+    assert (config.sync_minutes, config.alert_seconds) == (0.5, 2.0)
+    assert isinstance(config.alert_seconds, float)
