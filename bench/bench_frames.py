@@ -131,7 +131,12 @@ def run_writer(data_dir: Path, entries: int, images: int) -> int:
 # -- the run (parent) ---------------------------------------------------------------------------
 
 
-def child(role: str, *args: str, stdin=None, stdout=subprocess.PIPE, stderr=None) -> subprocess.Popen:
+def niced(level: int):
+    """A preexec_fn lowering the child's CPU priority (``nice``), or None."""
+    return (lambda: os.nice(level)) if level else None
+
+
+def child(role: str, *args: str, stdin=None, stdout=subprocess.PIPE, stderr=None, nice: int = 0) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--role", role, *args],
         cwd=REPO,
@@ -140,6 +145,7 @@ def child(role: str, *args: str, stdin=None, stdout=subprocess.PIPE, stderr=None
         stdout=stdout,
         stderr=stderr,
         text=True,
+        preexec_fn=niced(nice),
     )
 
 
@@ -194,7 +200,7 @@ def read_refreshes(data_dir: Path, what: str = "refresh") -> list[dict]:
     return [r for r in rows if r["what"] == what]
 
 
-def write_by_sync(data_dir: Path, entries: int, images: int):
+def write_by_sync(data_dir: Path, entries: int, images: int, nice: int = 0):
     """A local back office with the synthetic town; returns (url info, a function running one sync)."""
     sys.path.insert(0, str(REPO / "tests" / "sync"))
     from fakebo import FakeBackOffice
@@ -219,6 +225,7 @@ def write_by_sync(data_dir: Path, entries: int, images: int):
             env={**os.environ, "PYTHONPATH": str(REPO)},
             capture_output=True,
             text=True,
+            preexec_fn=niced(nice),
         )
         end = time.monotonic()
         bo.stop()
@@ -245,6 +252,7 @@ def run(args) -> dict:
                 "--images",
                 str(args.images),
                 stdin=subprocess.PIPE,
+                nice=args.nice,
             )
             wait_line(writer, READY, "the writer")
             sync = None
@@ -254,7 +262,7 @@ def run(args) -> dict:
 
             ContentCache.open(data_dir).close()
             writer = None
-            _info, sync = write_by_sync(data_dir, args.entries, args.images)
+            _info, sync = write_by_sync(data_dir, args.entries, args.images, args.nice)
         size = parse_size(args.size)
         kiosk_log = Path(tmp) / "kiosk.log"
         with open(kiosk_log, "w") as log:
@@ -311,6 +319,7 @@ def run(args) -> dict:
         "entries": args.entries,
         "images": args.images,
         "screen": args.screen,
+        "writer_nice": args.nice,
         "size": f"{size[0]}x{size[1]}",
         "display": os.environ.get("DISPLAY", ""),
         "load": [round(x, 2) for x in load],
@@ -339,7 +348,8 @@ def slow_frames(frames: list[float], start: float, end: float, refreshes: list[d
 def print_table(result: dict) -> None:
     print(
         f"{result['source']}: {result['entries']} entries, {result['images']} images written in "
-        f"{result['write_seconds']} s; kiosk {result['size']} on the {result['screen']} screen"
+        f"{result['write_seconds']} s (nice {result['writer_nice']}); "
+        f"kiosk {result['size']} on the {result['screen']} screen"
     )
     print(f"{'':24} {'frames':>7} {'fps':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'>100 ms':>8} {'>50 ms':>7}")
     for name in ("baseline", "during_write", "write_and_refresh"):
@@ -376,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds after the app started")
     parser.add_argument("--baseline", type=float, default=10.0, help="seconds measured with nothing writing")
     parser.add_argument("--refresh-wait", type=float, default=8.0, help="longest wait for the UI's refresh")
+    parser.add_argument("--nice", type=int, default=0, help="run the writing process at this nice level")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
