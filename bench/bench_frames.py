@@ -1,7 +1,7 @@
 """Frames the kiosk UI drops while a sync applies (target: no frame interval over 100 ms).
 
     python bench/bench_frames.py [--entries 2000] [--images 400] [--screen attract|home|list]
-                                 [--source apply|sync] [--baseline 6] [--json]
+                                 [--source apply|sync] [--nice N] [--baseline 10] [--json]
 
 The real kiosk app runs in its own process on a data folder holding the demo town; it records the
 time of every frame (a Kivy clock callback on each frame, 60 fps cap as on a kiosk) and how long
@@ -14,7 +14,9 @@ large change set into the content cache:
   (the sync tests' fake one, same feed contract): downloads, renditions in worker threads, apply.
 
 The table compares a baseline measured in the same run, same process, with nothing writing, with
-the window from the start of the write until the UI has refreshed after it. It needs a display:
+the window from the start of the write until the UI has refreshed after it, and names what the UI
+thread was doing in each frame over 100 ms (its look for new content, its refresh). ``--nice N``
+runs the writing process at a lower CPU priority, as a systemd ``Nice=`` would. It needs a display:
 without ``DISPLAY`` it re-runs itself under ``xvfb-run`` (software rendering, so absolute frame
 times are those of the machine's CPU). With ``--json`` the last line is one JSON object.
 """
