@@ -3,7 +3,8 @@
     python bench/bench_frames.py [--entries 2000] [--images 400] [--screen attract|home|list]
                                  [--source apply|sync] [--nice N] [--baseline 10] [--json]
 
-The real kiosk app runs in its own process on a data folder holding the demo town; it records the
+The real kiosk app runs in its own process on a data folder holding the demo town (an empty cache
+with ``--source sync``, whose first sync starts from no cursor); it records the
 time of every frame (a Kivy clock callback on each frame, 60 fps cap as on a kiosk) and how long
 each refresh of its screens takes when it notices new content. Meanwhile another process writes a
 large change set into the content cache:
