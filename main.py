@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -100,7 +101,24 @@ def cmd_search(args) -> int:
 def cmd_run(args) -> int:
     from kiosk.launch import run_app
 
-    return run_app(args, _config(args))
+    config = _config(args)
+    sync = None
+    if config.has_backoffice and not args.no_sync:
+        # The sync process runs beside the UI, as its own process: the cache's only writer. On a
+        # real kiosk systemd runs it instead (packaging/), and the screen is started with --no-sync.
+        sync = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "sync", "--data-dir", str(config.data_dir)]
+        )
+        log.info("sync process started beside the kiosk (pid %d)", sync.pid)
+    try:
+        return run_app(args, config)
+    finally:
+        if sync is not None:
+            sync.terminate()
+            try:
+                sync.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                sync.kill()
 
 
 def cmd_tour(args) -> int:
@@ -177,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # urllib3 warns on every retry; the sync logs the fault itself, once (transitions, not ticks).
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
     from content.config import ConfigError
 
     try:

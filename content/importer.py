@@ -28,7 +28,7 @@ def import_bundle(cache: ContentCache, path: str | Path, *, verify_key: bytes | 
                     entries=entries,
                     alerts=alerts,
                     media=media,
-                    cursor=bundle.cursor or None,
+                    cursor=bundle.cursor,
                     replace_all=True,
                     origin="bundle",
                 )
@@ -54,12 +54,14 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
     from content.demo import load_demo
 
     town = load_demo(today)
+    # No cursor: the demo town is no back office's state, so a kiosk that later gets a back office
+    # starts its first sync from the beginning.
     return write_bundle(
         out,
         entries=town.entries,
         alerts=town.alerts,
         media=town.media,
-        cursor="demo",
+        cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
     )
 

@@ -380,9 +380,13 @@ class Queries:
         media_count, media_bytes = 0, 0
         if self.media.root.is_dir():
             for p in self.media.root.iterdir():
-                if p.is_file() and not p.name.startswith("."):
+                if p.name.startswith("."):
+                    continue
+                try:
                     media_bytes += p.stat().st_size
-                    media_count += len(p.name) == 64
+                except FileNotFoundError:  # collected by the writer meanwhile
+                    continue
+                media_count += len(p.name) == 64
         return {
             "entries": sum(counts.values()),
             "counts": {kind: counts.get(kind, 0) for kind in ("place", "heritage", "event", "shop", "service")},

@@ -38,6 +38,9 @@ if [ ! -f "$config" ]; then
   chmod 600 "$config"
 fi
 
+install -d /etc/systemd/journald.conf.d
+install -m 644 "$src/packaging/journald/borne.conf" /etc/systemd/journald.conf.d/borne.conf
+systemctl restart systemd-journald
 install -m 644 "$src/packaging/systemd/borne-kiosk.service" "$src/packaging/systemd/borne-sync.service" \
   /etc/systemd/system/
 systemctl daemon-reload

@@ -117,8 +117,13 @@ class SyncConfig:
     @classmethod
     def from_app_config(cls, config, *, version: str, **overrides) -> SyncConfig:
         """Build from the kiosk's ``content.config.Config`` (``borne.toml`` + environment)."""
+        sync = float(config.sync_minutes) * 60
         intervals = Intervals(
-            sync=float(config.sync_minutes) * 60,
+            sync=sync,
+            # The random delays that keep a hundred kiosks off the same second scale with the interval,
+            # so a short interval (a test, a demo) is not swamped by a three-minute jitter.
+            sync_jitter=min(Intervals.sync_jitter, sync / 5),
+            first_sync_max=min(Intervals.first_sync_max, sync),
             alerts=float(config.alert_seconds),
             heartbeat=float(config.heartbeat_minutes) * 60,
         )
