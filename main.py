@@ -197,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # urllib3 warns on every retry; the sync logs the fault itself, once (transitions, not ticks).
     logging.getLogger("urllib3").setLevel(logging.ERROR)
+    # APScheduler reports every run of every job at INFO: ticks, not transitions.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     from content.config import ConfigError
 
     try:
