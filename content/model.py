@@ -56,6 +56,16 @@ LangText = Annotated[dict[str, str], AfterValidator(_plain_map)]
 PlainStr = Annotated[str, AfterValidator(_plain)]
 
 
+def _web_address(value: str) -> str:
+    if value and not re.match(r"^https?://\S+$", value):
+        raise ValueError(f"{value!r} is not a web address (http:// or https://)")
+    return value
+
+
+#: A page's address: empty, or http(s)://… (no javascript: or file: links reach the QR code).
+WebAddress = Annotated[str, AfterValidator(_plain), AfterValidator(_web_address)]
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("date and time needs a UTC offset (ISO 8601, e.g. 2026-07-14T21:00:00+02:00)")
@@ -88,7 +98,7 @@ class Place(_Model):
 class Contact(_Model):
     phone: PlainStr = ""
     email: PlainStr = ""
-    website: PlainStr = ""
+    website: WebAddress = ""
 
     @field_validator("email")
     @classmethod
@@ -97,12 +107,6 @@ class Contact(_Model):
             raise ValueError(f"{v!r} is not an e-mail address")
         return v
 
-    @field_validator("website")
-    @classmethod
-    def _website(cls, v: str) -> str:
-        if v and not re.match(r"^https?://\S+$", v):
-            raise ValueError(f"{v!r} is not a web address (http:// or https://)")
-        return v
 
 
 class Occurrence(_Model):
@@ -154,7 +158,7 @@ class Entry(_Model):
     featured: bool = False
     visible_from: AwareDatetime | None = None
     visible_until: AwareDatetime | None = None
-    url: PlainStr = ""
+    url: WebAddress = ""
     source: Source = Field(default_factory=Source)
     updated_at: AwareDatetime
 
@@ -186,13 +190,6 @@ class Entry(_Model):
         from content.hours import check_opening_hours
 
         return check_opening_hours(v) if v else v
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if v and not re.match(r"^https?://\S+$", v):
-            raise ValueError(f"{v!r} is not a web address (http:// or https://)")
-        return v
 
     @model_validator(mode="after")
     def _coherent(self):
