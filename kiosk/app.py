@@ -69,7 +69,9 @@ class BorneApp(App):
         self.history: list[tuple[str, dict]] = []
         self.last_touch = time.monotonic()
         self._corner_taps: list[float] = []
-        self._seen_version = None
+        self._seen_data_version = None  # SQLite's data_version: moves on any commit, sync outcomes included
+        self._seen_content_version = None  # the cache's content_version: moves only when content was applied
+        self._content_day = None  # "today" in the lists and the attract loop changes at midnight
         self._pending_refresh = False
         self.tr.bind(lang=self._on_lang)
         self.bind(low_reach=self._update_reach, portrait=self._update_reach)
@@ -96,8 +98,8 @@ class BorneApp(App):
         return root
 
     def on_start(self):
-        self._seen_version = self._data_version()
-        self.refresh_all()
+        self._seen_data_version, self._seen_content_version = self._versions()
+        self.refresh_visible()  # the attract loop; every other screen reads the cache when it is set up
         self._tick_clock()
         self._timers = [
             Clock.schedule_interval(self._tick_clock, 15),
@@ -132,7 +134,18 @@ class BorneApp(App):
         return dt.datetime.now(self.tz)
 
     def _tick_clock(self, *_args) -> None:
-        self.clock_date, self.clock_time = rows.clock_texts(self.now(), self.tr.lang)
+        now = self.now()
+        self.clock_date, self.clock_time = rows.clock_texts(now, self.tr.lang)
+        if self.root is None or self._content_day is None:
+            return
+        # What is shown also changes with time alone: "today" at midnight, an alert's start or end.
+        try:
+            banner = self._alert_banner()
+        except Exception:  # a cache being replaced must not take the screen down
+            log.exception("cannot read the active alerts")
+            return
+        if now.date() != self._content_day or banner != (self.alert_text, self.alert_level):
+            self._pending_refresh = True
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -142,6 +155,7 @@ class BorneApp(App):
         if push and current not in ("attract", name) or (push and current == name and params):
             self.history.append((current, self.screen(current).snapshot()))
         target = self.screen(name)
+        target.stale = False  # setup reads the cache as it is now
         target.setup(**params)
         self.sm.transition.direction = direction
         if current != name:
@@ -186,7 +200,7 @@ class BorneApp(App):
 
     def _on_lang(self, _tr, lang: str) -> None:
         self._tick_clock()
-        self.refresh_all()
+        self.refresh_visible()
         if self.root:
             self.count(**self.sm.current_screen.usage_keys())
 
@@ -239,11 +253,12 @@ class BorneApp(App):
             self.screen(name).reset()
         self.theme.reset()
         self.low_reach = False
+        self.sm.transition.direction = "right"
+        self.sm.current = "attract"  # first, so that what follows refreshes the attract loop only
         if self.tr.lang != self.settings.default_lang:
             self.tr.lang = self.settings.default_lang
-        self.sm.transition.direction = "right"
-        self.sm.current = "attract"
         self._refresh_if_pending(force=True)
+        self.screen("attract").refresh_if_stale()
         self.count(screen="attract")
 
     def close_overlays(self) -> None:
@@ -255,19 +270,31 @@ class BorneApp(App):
 
     # -- content ---------------------------------------------------------------------------------
 
-    def _data_version(self):
+    def _versions(self) -> tuple[int | None, int | None]:
+        """``(data_version, content_version)`` of the cache, as they are now."""
         try:
-            return (self.cache.data_version(), self.cache.meta("content_version", 0))
+            return self.cache.data_version(), self.cache.meta("content_version", 0)
         except Exception:  # a cache being replaced must not take the screen down
             log.exception("cannot read the content cache's version")
-            return self._seen_version
+            return self._seen_data_version, self._seen_content_version
 
     def _poll_content(self, *_args) -> None:
-        version = self._data_version()
-        if version != self._seen_version:
-            self._seen_version = version
-            self._pending_refresh = True
-            log.info("new content in the cache")
+        """Look for new content: a cheap PRAGMA each poll, the content version only when another process committed.
+
+        Every sync records its outcome in the cache (which moves data_version); only an apply of
+        content moves content_version, so a sync that brought nothing new refreshes nothing.
+        """
+        try:
+            data_version = self.cache.data_version()
+        except Exception:
+            log.exception("cannot read the content cache's version")
+            data_version = self._seen_data_version
+        if data_version != self._seen_data_version:
+            self._seen_data_version, content_version = self._versions()
+            if content_version != self._seen_content_version:
+                self._seen_content_version = content_version
+                self._pending_refresh = True
+                log.info("new content in the cache (content version %s)", content_version)
         self._refresh_if_pending()
 
     def _refresh_if_pending(self, force: bool = False) -> None:
@@ -276,16 +303,41 @@ class BorneApp(App):
             return
         quiet = self.sm.current == "attract" or self.idle_for() >= self.settings.quiet_seconds
         if force or quiet:
-            self._pending_refresh = False
-            self.refresh_all()
+            self.refresh_visible()
 
-    def refresh_all(self) -> None:
-        if not self.root:
-            return
+    def _alert_banner(self) -> tuple[str, str]:
         alerts = self.cache.active_alerts(now=self.now(), commune=self.commune)
         banner = rows.alert_banner(alerts, lang=self.tr.lang)
-        self.alert_text, self.alert_level = banner["text"], banner["level"]
+        return banner["text"], banner["level"]
+
+    def refresh_visible(self) -> None:
+        """Refresh the alert banner and the screen on show now; the others when they are next shown.
+
+        A hidden screen's refresh can be long (a list of thousands of entries): done now, it would
+        hold a frame for nothing; marked stale, it is refreshed by the setup that shows it again.
+        """
+        if not self.root:
+            return
+        self._pending_refresh = False  # what follows reads the cache as it is now
+        self._content_day = self.now().date()
+        self.alert_text, self.alert_level = self._alert_banner()
+        visible = self.sm.current
         for name in SCREENS:
+            if name != visible:
+                self.screen(name).stale = True
+        screen = self.screen(visible)
+        screen.stale = False
+        screen.refresh()
+
+    def refresh_all(self) -> None:
+        """Refresh every screen now, hidden ones included (for a caller that must have them all current)."""
+        if not self.root:
+            return
+        self._pending_refresh = False
+        self._content_day = self.now().date()
+        self.alert_text, self.alert_level = self._alert_banner()
+        for name in SCREENS:
+            self.screen(name).stale = False
             self.screen(name).refresh()
 
     @property

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.properties import BooleanProperty
 from kivy.uix.screenmanager import Screen
 
 
 class KioskScreen(Screen):
+    #: The content (or language) changed while this screen was hidden: refresh it before it is shown.
+    stale = BooleanProperty(False)
+
     @property
     def app(self):
         return App.get_running_app()
 
     def setup(self, **params) -> None:
-        """Show what ``params`` ask for (called by BorneApp.go before the screen is shown)."""
+        """Show what ``params`` ask for, from the cache as it is now (BorneApp.go calls it before showing it)."""
         self.refresh()
 
     def snapshot(self) -> dict:
@@ -21,6 +25,11 @@ class KioskScreen(Screen):
 
     def refresh(self) -> None:
         """Re-read content (new content, or a language switch)."""
+
+    def refresh_if_stale(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh()
 
     def reset(self) -> None:
         """Forget the visitor's choices on this screen (idle reset)."""

@@ -202,24 +202,68 @@ def test_usage_is_counted_per_entry_without_personal_data(kiosk):
 
 
 WRITER = """
-import sys, datetime as dt
+import sys
 from content.cache import ChangeSet, ContentCache
 from content.validation import parse_entry
 with ContentCache.open(sys.argv[1]) as cache:
-    cache.apply(ChangeSet(entries=[parse_entry({"id": "test:pont", "kind": "heritage", "categories": ["bridge-viaduct"],
-        "title": {"fr": "Pont Vieux"}, "updated_at": "2026-07-09T10:00:00+02:00"})]))
+    cache.apply(ChangeSet(entries=[parse_entry({"id": sys.argv[2], "kind": "heritage", "categories": ["bridge-viaduct"],
+        "title": {"fr": sys.argv[3]}, "updated_at": "2026-07-09T10:00:00+02:00"})]))
 """
+
+#: What every sync does even when the back office had nothing new: record its outcome in the cache.
+OUTCOME_WRITER = """
+import sys
+from content.cache import ContentCache
+with ContentCache.open(sys.argv[1]) as cache:
+    cache.record_outcome("sync", ok=False, errors=["back office unreachable"])
+"""
+
+
+def write_from_another_process(kiosk, script: str, *args: str) -> None:
+    subprocess.run([sys.executable, "-c", script, str(kiosk.app.settings.data_dir), *args], check=True, cwd=".")
+
+
+def titles(kiosk) -> set[str]:
+    return {r["title"] for r in kiosk.screen("list").ids.rv.data}
 
 
 def test_new_content_from_another_process_appears_without_disturbing_a_visitor(kiosk):
     kiosk.start_visit()
     kiosk.tap(kiosk.tile("heritage"))
-    subprocess.run([sys.executable, "-c", WRITER, str(kiosk.app.settings.data_dir)], check=True, cwd=".")
+    before = titles(kiosk)
+    write_from_another_process(kiosk, WRITER, "test:pont", "Pont Vieux")
     kiosk.wait(1.0)  # several polls: the visitor is touching, the page stays as it is
-    assert [r.title for r in kiosk.visible_rows()] == ["Cathédrale Saint-Pierre"]
+    assert titles(kiosk) == before
     kiosk.app.last_touch -= kiosk.app.settings.quiet_seconds  # the visitor stepped back: refresh now
-    assert kiosk.until(lambda: len(kiosk.screen("list").ids.rv.data) == 2, timeout=3)
-    assert {r["title"] for r in kiosk.screen("list").ids.rv.data} == {"Cathédrale Saint-Pierre", "Pont Vieux"}
+    assert kiosk.until(lambda: titles(kiosk) == before | {"Pont Vieux"}, timeout=3)
+
+
+def test_new_content_refreshes_the_visible_screen_and_hidden_ones_when_shown(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    kiosk.tap(kiosk.screen("list").ids.topbar.ids.home)
+    hidden, before = kiosk.screen("list"), titles(kiosk)
+    write_from_another_process(kiosk, WRITER, "test:tour-horloge", "Tour de l'Horloge")
+    kiosk.app.last_touch -= kiosk.app.settings.quiet_seconds
+    assert kiosk.until(lambda: hidden.stale, timeout=3)  # the home screen was refreshed; the list only marked
+    assert titles(kiosk) == before and not kiosk.screen("home").stale
+    kiosk.tap(kiosk.tile("heritage"))
+    assert not hidden.stale and titles(kiosk) == before | {"Tour de l'Horloge"}
+
+
+def test_a_sync_that_brought_no_new_content_refreshes_nothing(kiosk, monkeypatch):
+    app = kiosk.app
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"))
+    refreshed = []
+    for name in ("attract", "home", "list", "detail", "search", "maintenance"):
+        monkeypatch.setattr(app.screen(name), "refresh", lambda name=name: refreshed.append(name))
+    data_version = app.cache.data_version()
+    write_from_another_process(kiosk, OUTCOME_WRITER)
+    app.last_touch -= app.settings.quiet_seconds  # a quiet moment: a refresh would happen now
+    kiosk.wait(1.0)  # several polls
+    assert app.cache.data_version() != data_version  # the cache did change ...
+    assert refreshed == [] and not app.screen("home").stale  # ... but not its content
 
 
 def touch_targets(root):
