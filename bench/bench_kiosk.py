@@ -1,0 +1,695 @@
+"""The kiosk app against what towns use instead (Chromium showing a static page) and a bare Kivy window.
+
+    python bench/bench_kiosk.py [--runs 5] [--entries 10000] [--images 300] [--switches 40]
+                                [--swipes 40] [--json]
+
+Every contender is a new process, started under the same X display (``xvfb-run`` at 1080x1920
+when ``DISPLAY`` is unset: software rendering, so the figures are this machine's CPU), fullscreen,
+in turns (Borne, Chromium, floor, Borne, ...) after one unmeasured warm-up start each:
+
+- **Borne**: the real app (``kiosk.launch.build_app``, kiosk mode, 60 fps cap) on a temporary data
+  folder holding the synthetic town (``bench.synth``) applied as one change set. *Start to first
+  frame*: from the parent's ``Popen`` to the first frame the window flips (the attract loop).
+  *Start to interactive home*: a simulated touch on the attract screen as soon as its first frame is
+  drawn, then the first frame drawn once the home screen's slide-in (0.18 s) has finished. One more
+  run goes on from there: ``--switches`` screen switches (a touch on a home tile, then the list's
+  Back button; latency = finger lifted, which is when a button acts, to the next frame drawn; the
+  screen's data is read in between), then ``--swipes`` simulated swipes on the longest list (shops)
+  with every frame interval recorded, then the resident memory (home screen shown again).
+- **Chromium** (Debian's ``/usr/bin/chromium --kiosk``, software rendering) showing
+  ``bench/kiosk_static_home.html``, the same home screen as a static page: start to its
+  ``first-contentful-paint`` (read over the DevTools protocol: ``performance.timeOrigin`` plus the
+  paint entry's time, against the wall clock at ``Popen``), and the memory of all its processes two
+  seconds after that paint.
+- **Floor** (``bench/kiosk_floor.py``): a bare Kivy window, same configuration, six labelled buttons.
+
+Memory is the summed VmRSS of the process tree (the targets are written in it; it counts pages
+shared between Chromium's processes once per process) and, for information, the summed Pss.
+With ``--json`` the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.kiosk_floor import run_floor, tree_memory  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+STATIC_HOME = Path(__file__).resolve().parent / "kiosk_static_home.html"
+SCREEN = "1080x1920"
+TARGETS = {
+    "start_s": 2.0,
+    "switch_p95_ms": 100.0,
+    "scroll_max_ms": 50.0,
+    "rss_over_floor_mb": 80.0,
+    "rss_vs_chromium": 0.25,
+}
+SWITCH_TARGETS = ("place", "heritage", "event", "shop", "service", "search")
+
+
+class BenchError(RuntimeError):
+    """A contender did not start or did not reach the state the benchmark waits for."""
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    return {
+        "n": len(ordered),
+        "p50": round(statistics.median(ordered), 1),
+        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
+        "max": round(ordered[-1], 1),
+    }
+
+
+# -- Borne (child process) ----------------------------------------------------------------------
+
+
+def run_borne(data_dir: Path, out: Path, full: bool, switches: int, swipes: int) -> int:
+    """The real app; a script driven once per frame measures start, switches, scrolling and memory."""
+    from kiosk.config import KioskSettings
+    from kiosk.launch import build_app
+
+    settings = KioskSettings(data_dir=data_dir, kiosk_mode=True, idle_seconds=3600, version="bench")
+    app = build_app(settings)
+    flips: list[float] = []
+    ticks: list[float] = []
+    result: dict = {}
+
+    def wait(seconds: float):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            yield
+
+    def next_flip(index: int, timeout: float = 5.0):
+        """Wait for frame number ``index`` to be drawn; its time."""
+        end = time.monotonic() + timeout
+        while len(flips) <= index:
+            if time.monotonic() > end:
+                raise BenchError(f"no frame drawn within {timeout} s")
+            yield
+        return flips[index]
+
+    def settled():
+        """Wait for the screen manager's transition to end, then for the frame drawn after it."""
+        # The transition may end in this frame's clock tick before or after this step runs: the index
+        # is taken before each look, so the frame drawn just after the end is the one waited for.
+        index = len(flips)
+        while app.sm.transition.is_active:
+            index = len(flips)
+            yield
+        try:
+            return (yield from next_flip(index, timeout=0.5))
+        except BenchError:  # nothing changed on screen after the transition: it was already drawn
+            return time.monotonic()
+
+    def tap(widget, screen: str):
+        """Finger down for a frame, lifted: times to the next frame and to the settled screen (ms)."""
+        from kiosk.touch import center_of, press
+
+        touch = press(*center_of(widget))
+        yield
+        index, lifted = len(flips), time.monotonic()
+        touch.up()
+        handler = time.monotonic() - lifted
+        first = yield from next_flip(index)
+        if app.sm.current != screen:
+            raise BenchError(f"expected the {screen} screen after the touch, found {app.sm.current}")
+        done = yield from settled()
+        return {
+            "frame_ms": (first - lifted) * 1000,
+            "handler_ms": handler * 1000,
+            "settled_ms": (done - lifted) * 1000,
+        }
+
+    def start():
+        from kivy.core.window import Window
+
+        from kiosk.touch import press
+
+        yield from next_flip(0, timeout=60)
+        result["attract_frame"] = flips[0]
+        result["window"] = list(Window.size)
+        touch = press(Window.width / 2, Window.height / 2)
+        index, touched = len(flips), time.monotonic()
+        yield
+        touch.up()
+        result["home_first_frame"] = yield from next_flip(index)
+        if app.sm.current != "home":
+            raise BenchError(f"the touch on the attract screen showed {app.sm.current}, not home")
+        result["home_ready"] = yield from settled()
+        result["touch_to_home_ms"] = (result["home_ready"] - touched) * 1000
+        result["memory_home"] = tree_memory(os.getpid())
+
+    def switch_walk():
+        home = app.screen("home")
+        tiles = {t.target: t for t in home.ids.tiles.children}
+        out = []
+        for n in range(switches // 2):
+            target = SWITCH_TARGETS[n % len(SWITCH_TARGETS)]
+            screen = "search" if target == "search" else "list"
+            there = yield from tap(tiles[target], screen)
+            yield from wait(0.3)
+            back = yield from tap(app.screen(screen).ids.topbar.ids.back, "home")
+            yield from wait(0.3)
+            out += [{"to": target, **there}, {"to": "home", **back}]
+        return out
+
+    def scroll_walk():
+        from kivy.core.window import Window
+
+        from kiosk.touch import press, swipe_points
+
+        home = app.screen("home")
+        shops = next(t for t in home.ids.tiles.children if t.target == "shop")
+        yield from tap(shops, "list")
+        rv = app.screen("list").ids.rv
+        yield from wait(1.0)
+        rows, y0 = len(rv.data), rv.scroll_y
+        x, low, high = Window.width / 2, Window.height * 0.2, Window.height * 0.7
+        begin = time.monotonic()
+        for _ in range(swipes):
+            touch = press(x, low)
+            yield
+            for point in swipe_points((x, low), (x, high), steps=8):
+                touch.move_to(*point)
+                yield
+            touch.up()
+            yield from wait(0.35)
+        end = time.monotonic()
+        pitch = rv.children[0].default_size[1] + rv.children[0].spacing
+        scrolled_px = (y0 - rv.scroll_y) * max(0.0, rv.children[0].height - rv.height)
+        ticked = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False) if begin <= a and b <= end]
+        drawn = [(b - a) * 1000 for a, b in zip(flips, flips[1:], strict=False) if begin <= a and b <= end]
+        yield from tap(app.screen("list").ids.topbar.ids.home, "home")
+        return {
+            "rows": rows,
+            "rows_scrolled": int(scrolled_px / pitch) if pitch else 0,
+            "seconds": round(end - begin, 1),
+            "frame_interval_ms": percentiles(ticked),
+            "over_50ms": sum(1 for v in ticked if v > 50),
+            "drawn_frame_interval_ms": percentiles(drawn),
+        }
+
+    def script():
+        yield from start()
+        if not full:
+            return
+        yield from wait(1.0)
+        result["switches"] = yield from switch_walk()
+        result["scroll"] = yield from scroll_walk()
+        yield from wait(1.0)
+        result["memory_end"] = tree_memory(os.getpid())
+
+    def started(*_args):
+        from kivy.clock import Clock
+        from kivy.core.window import Window
+
+        steps = script()
+        Window.bind(on_flip=lambda *_a: flips.append(time.monotonic()))
+
+        def drive(_dt):
+            ticks.append(time.monotonic())
+            try:
+                next(steps)
+            except StopIteration:
+                event.cancel()
+                app.stop()
+            except BaseException as exc:  # reported in the result, after the app has stopped
+                event.cancel()
+                result["error"] = f"{type(exc).__name__}: {exc}"
+                app.stop()
+
+        event = Clock.schedule_interval(drive, 0)
+
+    app.bind(on_start=started)
+    try:
+        app.run()
+    finally:
+        app.cache.close()
+        app.usage.close()
+        out.write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+# -- Chromium over the DevTools protocol --------------------------------------------------------
+
+
+class DevTools:
+    """A minimal DevTools websocket client (RFC 6455 text frames; the standard library only)."""
+
+    def __init__(self, ws_url: str, timeout: float = 10.0):
+        rest = ws_url.removeprefix("ws://")
+        hostport, path = rest.split("/", 1)
+        host, port = hostport.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise BenchError("the DevTools websocket closed during its handshake")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise BenchError(f"the DevTools websocket refused the connection: {head.splitlines()[0]!r}")
+        self.next_id = 0
+
+    def _read(self, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise BenchError("the DevTools websocket closed")
+            data += chunk
+        return data
+
+    def _frame(self) -> tuple[int, bool, bytes]:
+        b0, b1 = self._read(2)
+        length = b1 & 0x7F
+        if length == 126:
+            length = int.from_bytes(self._read(2), "big")
+        elif length == 127:
+            length = int.from_bytes(self._read(8), "big")
+        return b0 & 0x0F, bool(b0 & 0x80), self._read(length)
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        payload = json.dumps({"id": self.next_id, "method": method, "params": params}).encode()
+        mask = os.urandom(4)
+        size = len(payload)
+        header = bytes([0x81]) + (
+            bytes([0x80 | size])
+            if size < 126
+            else bytes([0x80 | 126]) + size.to_bytes(2, "big")
+            if size < 65536
+            else bytes([0x80 | 127]) + size.to_bytes(8, "big")
+        )
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+        while True:
+            message = b""
+            while True:
+                opcode, fin, data = self._frame()
+                if opcode == 8:
+                    raise BenchError("the DevTools websocket was closed by the browser")
+                message += data
+                if fin:
+                    break
+            reply = json.loads(message)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise BenchError(f"DevTools {method}: {reply['error']}")
+                return reply["result"]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+PAINT_JS = (
+    "JSON.stringify({origin: performance.timeOrigin, "
+    "paint: Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))})"
+)
+
+
+def run_chromium(html: Path, profile: Path, log: Path, settle: float = 2.0, timeout: float = 60.0) -> dict:
+    """Chromium in kiosk mode on ``html``: seconds from Popen to first-contentful-paint, and memory."""
+    cmd = [
+        CHROMIUM,
+        "--kiosk",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--password-store=basic",
+        f"--user-data-dir={profile}",
+        "--remote-debugging-port=0",  # Chromium picks a free port and writes it to DevToolsActivePort
+        html.as_uri(),
+    ]
+    with open(log, "a") as err:
+        started = time.time()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        port_file = profile / "DevToolsActivePort"
+        page = None
+        while page is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise BenchError(f"Chromium did not open its page (exit {proc.poll()}; see {log})")
+            time.sleep(0.05)
+            if not port_file.exists() or not port_file.read_text().strip():
+                continue
+            port = int(port_file.read_text().split()[0])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as reply:
+                    targets = json.load(reply)
+            except OSError:
+                continue
+            page = next((t for t in targets if t.get("type") == "page" and t.get("url") == html.as_uri()), None)
+        tools = DevTools(page["webSocketDebuggerUrl"])
+        try:
+            while True:
+                value = tools.call("Runtime.evaluate", expression=PAINT_JS, returnByValue=True)["result"]["value"]
+                timing = json.loads(value)
+                if "first-contentful-paint" in timing["paint"]:
+                    break
+                if time.monotonic() > deadline:
+                    raise BenchError("Chromium never reported a first-contentful-paint")
+                time.sleep(0.05)
+        finally:
+            tools.close()
+        seen = time.time()
+        painted = (timing["origin"] + timing["paint"]["first-contentful-paint"]) / 1000
+        time.sleep(settle)
+        return {
+            "first_paint_s": painted - started,
+            "seen_s": seen - started,  # when the benchmark read the paint entry: an upper bound
+            "navigation_s": timing["origin"] / 1000 - started,
+            "memory": tree_memory(proc.pid, session=True),
+        }
+    finally:
+        stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """End the process group this benchmark started (Chromium and its helpers), by its id."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# -- the run (parent) ---------------------------------------------------------------------------
+
+
+def import_town(data_dir: Path, entries: int, images: int) -> dict:
+    """The synthetic town applied to a new content cache in one change set (renditions made)."""
+    from bench.synth import synthetic_town
+    from content.cache import ChangeSet, ContentCache
+    from content.validation import parse_alert, parse_entry
+
+    begin = time.monotonic()
+    town = synthetic_town(entries, images)
+    changes = ChangeSet(
+        entries=[parse_entry(e) for e in town.entries],
+        alerts=[parse_alert(a) for a in town.alerts],
+        media=town.media,
+        cursor="bench",
+        origin="bundle",
+    )
+    with ContentCache.open(data_dir) as cache:
+        report = cache.apply(changes)
+    return {"entries": report.upserted, "images": len(town.media), "seconds": round(time.monotonic() - begin, 1)}
+
+
+def child(role: str, out: Path, log: Path, *args: str, timeout: float = 300) -> tuple[float, dict]:
+    """Run this file as ``role``; (monotonic time just before Popen, the JSON it wrote to ``out``)."""
+    out.unlink(missing_ok=True)
+    with open(log, "a") as err:
+        begin = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--role", role, "--out", str(out), *args],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if not out.exists():
+        raise BenchError(f"{role} wrote no result (exit {proc.returncode}; see {log})")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    if "error" in result:
+        raise BenchError(f"{role}: {result['error']} (see {log})")
+    return begin, result
+
+
+def borne_start(tmp: Path, data_dir: Path, full: bool = False, switches: int = 0, swipes: int = 0) -> dict:
+    args = ["--data", str(data_dir), "--switches", str(switches), "--swipes", str(swipes)] + (
+        ["--full"] if full else []
+    )
+    begin, r = child("borne", tmp / "borne.json", tmp / "borne.log", *args)
+    r["first_frame_s"] = r["attract_frame"] - begin
+    r["home_s"] = r["home_ready"] - begin
+    return r
+
+
+def floor_start(tmp: Path) -> dict:
+    begin, r = child("floor", tmp / "floor.json", tmp / "floor.log", "--data", str(tmp / "floor"))
+    r["first_frame_s"] = r["first_frame"] - begin
+    return r
+
+
+def median(values: list[float], digits: int = 2) -> float:
+    return round(statistics.median(values), digits)
+
+
+def run(args) -> dict:
+    if not Path(CHROMIUM).exists():
+        raise BenchError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory(prefix="borne-bench-kiosk-") as name:
+        tmp = Path(name)
+        data_dir = tmp / "data"
+        town = import_town(data_dir, args.entries, args.images)
+        html = tmp / "home.html"
+        shutil.copy(STATIC_HOME, html)
+        runs = {"borne": [], "chromium": [], "floor": []}
+        for n in range(args.runs + 1):  # run 0 warms the OS file cache up for each contender
+            borne = borne_start(tmp, data_dir)
+            chrome = run_chromium(html, tmp / f"chromium-{n}", tmp / "chromium.log")
+            floor = floor_start(tmp)
+            if n:
+                runs["borne"].append(borne)
+                runs["chromium"].append(chrome)
+                runs["floor"].append(floor)
+            else:
+                warm = {
+                    "borne_home_s": borne["home_s"],
+                    "chromium_s": chrome["first_paint_s"],
+                    "floor_s": floor["first_frame_s"],
+                }
+        full = borne_start(tmp, data_dir, full=True, switches=args.switches, swipes=args.swipes)
+    return summarise(args, town, runs, full, warm)
+
+
+def summarise(args, town: dict, runs: dict, full: dict, warm: dict) -> dict:
+    switches = full["switches"]
+    to_screen = [s["frame_ms"] for s in switches if s["to"] != "home"]
+    to_home = [s["frame_ms"] for s in switches if s["to"] == "home"]
+    borne_rss = full["memory_end"]["rss_mb"]
+    chrome_rss = median([r["memory"]["rss_mb"] for r in runs["chromium"]], 1)
+    floor_rss = median([r["memory"]["rss_mb"] for r in runs["floor"]], 1)
+    out = {
+        "screen": os.environ.get("BENCH_KIOSK_SCREEN", SCREEN),
+        "window": full["window"],
+        "display": os.environ.get("DISPLAY", ""),
+        "load": [round(x, 2) for x in os.getloadavg()],
+        "town": town,
+        "runs": args.runs,
+        "warm_up_run": {k: round(v, 2) for k, v in warm.items()},
+        "borne": {
+            "first_frame_s": median([r["first_frame_s"] for r in runs["borne"]]),
+            "home_s": median([r["home_s"] for r in runs["borne"]]),
+            "home_s_each": [round(r["home_s"], 2) for r in runs["borne"]],
+            "touch_to_home_ms": median([r["touch_to_home_ms"] for r in runs["borne"]], 0),
+            "rss_home_mb": median([r["memory_home"]["rss_mb"] for r in runs["borne"]], 1),
+            "switch_ms": percentiles([s["frame_ms"] for s in switches]),
+            "switch_to_screen_ms": percentiles(to_screen),
+            "switch_to_home_ms": percentiles(to_home),
+            "switch_handler_ms": percentiles([s["handler_ms"] for s in switches]),
+            "switch_settled_ms": percentiles([s["settled_ms"] for s in switches]),
+            "slowest_switches": sorted(switches, key=lambda s: -s["frame_ms"])[:3],
+            "scroll": full["scroll"],
+            "memory_end": full["memory_end"],
+        },
+        "chromium": {
+            "first_paint_s": median([r["first_paint_s"] for r in runs["chromium"]]),
+            "first_paint_s_each": [round(r["first_paint_s"], 2) for r in runs["chromium"]],
+            "navigation_start_s": median([r["navigation_s"] for r in runs["chromium"]]),
+            "paint_read_s": median([r["seen_s"] for r in runs["chromium"]]),
+            "rss_mb": chrome_rss,
+            "pss_mb": median([r["memory"]["pss_mb"] for r in runs["chromium"]], 1),
+            "processes": runs["chromium"][-1]["memory"]["processes"],
+        },
+        "floor": {
+            "first_frame_s": median([r["first_frame_s"] for r in runs["floor"]]),
+            "rss_mb": floor_rss,
+            "pss_mb": median([r["memory"]["pss_mb"] for r in runs["floor"]], 1),
+        },
+        "targets": TARGETS,
+    }
+    b, c = out["borne"], out["chromium"]
+    out["ratios"] = {
+        "start_home_vs_chromium": round(b["home_s"] / c["first_paint_s"], 2),
+        "first_frame_vs_chromium": round(b["first_frame_s"] / c["first_paint_s"], 2),
+        "rss_vs_chromium": round(borne_rss / chrome_rss, 3),
+        "pss_vs_chromium": round(b["memory_end"]["pss_mb"] / c["pss_mb"], 3),
+        "rss_over_floor_mb": round(borne_rss - floor_rss, 1),
+    }
+    r = out["ratios"]
+    out["met"] = {
+        "start_under_2s": b["home_s"] < TARGETS["start_s"],
+        "start_not_slower_than_chromium": b["home_s"] <= c["first_paint_s"],
+        "switch_p95_under_100ms": b["switch_ms"]["p95"] < TARGETS["switch_p95_ms"],
+        "no_scroll_frame_over_50ms": b["scroll"]["over_50ms"] == 0,
+        "rss_within_80mb_of_floor": r["rss_over_floor_mb"] <= TARGETS["rss_over_floor_mb"],
+        "rss_under_quarter_of_chromium": r["rss_vs_chromium"] < TARGETS["rss_vs_chromium"],
+    }
+    return out
+
+
+def print_table(r: dict) -> None:
+    b, c, f, q, ok = r["borne"], r["chromium"], r["floor"], r["ratios"], r["met"]
+    t = r["town"]
+    print(
+        f"{r['screen']} (window {r['window'][0]}x{r['window'][1]}), Xvfb software rendering; town {t['entries']} "
+        f"entries, {t['images']} images (imported in {t['seconds']} s); medians of {r['runs']} starts each "
+        f"after a warm-up start {r['warm_up_run']}; load {r['load']}"
+    )
+    mark = lambda good: "yes" if good else "NO"  # noqa: E731
+    sc = b["scroll"]
+    rows = [
+        (
+            "start to first frame (s)",
+            b["first_frame_s"],
+            c["first_paint_s"],
+            f["first_frame_s"],
+            q["first_frame_vs_chromium"],
+            "",
+            "",
+        ),
+        (
+            "start to interactive home (s)",
+            b["home_s"],
+            c["first_paint_s"],
+            f["first_frame_s"],
+            q["start_home_vs_chromium"],
+            "< 2 s, <= Chromium",
+            mark(ok["start_under_2s"] and ok["start_not_slower_than_chromium"]),
+        ),
+        ("RSS at home (MB)", b["rss_home_mb"], "", "", "", "", ""),
+        (
+            "RSS after the run (MB)",
+            b["memory_end"]["rss_mb"],
+            c["rss_mb"],
+            f["rss_mb"],
+            q["rss_vs_chromium"],
+            "<= floor+80, < 1/4",
+            mark(ok["rss_within_80mb_of_floor"] and ok["rss_under_quarter_of_chromium"]),
+        ),
+        ("PSS after the run (MB)", b["memory_end"]["pss_mb"], c["pss_mb"], f["pss_mb"], q["pss_vs_chromium"], "", ""),
+        (
+            "switch p50/p95 (ms)",
+            f"{b['switch_ms']['p50']}/{b['switch_ms']['p95']}",
+            "",
+            "",
+            "",
+            "p95 < 100",
+            mark(ok["switch_p95_under_100ms"]),
+        ),
+        (
+            "scroll frame p95/max (ms)",
+            f"{sc['frame_interval_ms']['p95']}/{sc['frame_interval_ms']['max']}",
+            "",
+            "",
+            "",
+            "none > 50",
+            mark(ok["no_scroll_frame_over_50ms"]),
+        ),
+    ]
+    print(f"{'measure':32} {'Borne':>12} {'Chromium':>10} {'Kivy floor':>11} {'Borne/Chr.':>11}  {'target':20} met")
+    for name, *cells, target, met in rows:
+        print(f"{name:32} {cells[0]!s:>12} {cells[1]!s:>10} {cells[2]!s:>11} {cells[3]!s:>11}  {target:20} {met}")
+    print(
+        f"Borne start to home, each run (s): {b['home_s_each']}; touch on the attract screen to settled home: "
+        f"{b['touch_to_home_ms']} ms; Chromium first paint, each run (s): {c['first_paint_s_each']} "
+        f"({c['processes']} processes; navigation started at {c['navigation_start_s']} s, paint read over DevTools "
+        f"at {c['paint_read_s']} s)"
+    )
+    print(
+        f"switches: to a list/search {b['switch_to_screen_ms']}, back home {b['switch_to_home_ms']}; in the touch "
+        f"handler {b['switch_handler_ms']}; to the settled screen {b['switch_settled_ms']} (ms)"
+    )
+    print(
+        f"scroll: {sc['rows']} rows, {sc['rows_scrolled']} scrolled by swipes in {sc['seconds']} s; frame intervals "
+        f"{sc['frame_interval_ms']}, {sc['over_50ms']} over 50 ms; drawn frames {sc['drawn_frame_interval_ms']} (ms)"
+    )
+    print(f"RSS over the floor: {q['rss_over_floor_mb']} MB (target <= 80); Borne/Chromium RSS {q['rss_vs_chromium']}")
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--role", choices=["run", "borne", "floor"], default="run", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=5, help="measured starts of each contender")
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--images", type=int, default=300)
+    parser.add_argument("--switches", type=int, default=40, help="screen switches (half to a screen, half back)")
+    parser.add_argument("--swipes", type=int, default=40, help="swipes on the list of shops")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.role == "borne":
+        return run_borne(args.data, args.out, args.full, args.switches, args.swipes)
+    if args.role == "floor":
+        return run_floor(args.out, args.data / "kivy")
+
+    if not os.environ.get("DISPLAY"):
+        if shutil.which("xvfb-run"):
+            screen = f"-screen 0 {SCREEN}x24"
+            os.execvp(
+                "xvfb-run", ["xvfb-run", "-a", "-s", screen, sys.executable, str(Path(__file__).resolve()), *argv]
+            )
+        print("bench_kiosk needs a display: run it under xvfb-run (apt-get install xvfb)", file=sys.stderr)
+        return 2
+    try:
+        result = run(args)
+    except BenchError as exc:
+        print(f"bench_kiosk: {exc}", file=sys.stderr)
+        return 1
+    print_table(result)
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

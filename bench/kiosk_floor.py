@@ -1,0 +1,125 @@
+"""Helpers of bench_kiosk: the floor (a bare Kivy window with six labelled buttons) and process memory.
+
+The floor is what any Kivy app of the same size costs on this machine before it shows anything of
+its own: the interpreter, Kivy, SDL2 and the software OpenGL renderer. ``run_floor`` is run in its
+own process by bench_kiosk (``--role floor``); it writes one JSON object to ``out`` and exits.
+
+Memory is read from ``/proc``: VmRSS (resident, what the targets are written in; summed over a
+process tree it counts shared pages once per process) and Pss (proportional set size, shared pages
+divided among the processes sharing them, so a tree's sum is what the tree really holds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+TILES = ("Découvrir", "Patrimoine", "Agenda", "Commerces", "Infos pratiques", "Recherche")
+
+
+# -- memory -------------------------------------------------------------------------------------
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def process_tree(root: int, session: bool = False) -> list[int]:
+    """``root`` and its descendants (by parent id in /proc/<pid>/stat); with ``session``, also every
+    process of the session ``root`` leads (helpers whose parent has gone are reparented to init)."""
+    children: dict[int, list[int]] = {}
+    in_session: set[int] = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        # the command name (field 2) is in parentheses and may hold spaces: split after its last ")"
+        fields = stat[stat.rfind(")") + 2 :].split()  # state, ppid, pgrp, session, ...
+        children.setdefault(int(fields[1]), []).append(int(name))
+        if session and int(fields[3]) == root:
+            in_session.add(int(name))
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        out.add(pid)
+        todo.extend(children.get(pid, []))
+    return sorted(out | in_session)
+
+
+def tree_memory(root: int, session: bool = False) -> dict:
+    """Resident memory of ``root`` and its descendants: summed VmRSS, summed Pss, peak RSS of the root (MB)."""
+    pids = process_tree(root, session)
+    rss = sum(_status_kb(p, "VmRSS") for p in pids)
+    pss = sum(_pss_kb(p) for p in pids)
+    return {
+        "processes": len(pids),
+        "rss_mb": round(rss / 1024, 1),
+        "pss_mb": round(pss / 1024, 1),
+        "root_peak_rss_mb": round(_status_kb(root, "VmHWM") / 1024, 1),
+    }
+
+
+# -- the floor (child process) ------------------------------------------------------------------
+
+
+def run_floor(out: Path, kivy_home: Path, settle: float = 1.0) -> int:
+    """A bare Kivy window, fullscreen as the kiosk's, six labelled buttons; first frame time and memory."""
+    from kiosk.config import configure
+
+    # The same Kivy configuration as the kiosk (fullscreen, input providers, 60 fps cap).
+    configure(kiosk_mode=True, kivy_home=kivy_home, max_fps=60)
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from kivy.uix.button import Button
+    from kivy.uix.gridlayout import GridLayout
+
+    result: dict = {}
+
+    class Floor(App):
+        def build(self):
+            grid = GridLayout(cols=2, spacing=24, padding=36)
+            for title in TILES:
+                grid.add_widget(Button(text=title, font_size=44))
+            return grid
+
+        def on_start(self):
+            Window.bind(on_flip=self.first_flip)
+
+        def first_flip(self, *_args):
+            Window.unbind(on_flip=self.first_flip)
+            result["first_frame"] = time.monotonic()
+            result["window"] = list(Window.size)
+            Clock.schedule_once(self.measure, settle)
+
+        def measure(self, _dt):
+            result["memory"] = tree_memory(os.getpid())
+            self.stop()
+
+    Floor().run()
+    out.write_text(json.dumps(result), encoding="utf-8")
+    return 0
