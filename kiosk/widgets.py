@@ -94,3 +94,10 @@ class InfoBlock(BoxLayout):
     lines = ListProperty([])
     extra = StringProperty("")
     extra_color = ColorProperty([1, 1, 1, 1])
+
+
+class StatusRow(BoxLayout):
+    """One labelled line of the maintenance panel (label on the left, its value, maybe several lines, on the right)."""
+
+    label = StringProperty("")
+    value = StringProperty("")

@@ -8,9 +8,11 @@ import json
 import logging
 from pathlib import Path
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.screens.base import KioskScreen
+from kiosk.status_rows import status_rows
+from kiosk.widgets import StatusRow
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,8 @@ class MaintenanceScreen(KioskScreen):
     unlocked = BooleanProperty(False)
     pin = StringProperty("")
     message = StringProperty("")
-    info = StringProperty("")
+    info = StringProperty("")  # the rows as plain "label: value" lines (logs, tests)
+    rows = ListProperty([])
 
     def setup(self, **_params) -> None:
         self.unlocked = False
@@ -62,13 +65,22 @@ class MaintenanceScreen(KioskScreen):
             state = app.cache.state()
         except Exception as exc:  # the panel must open even when the cache is broken
             state = {"error": str(exc)}
-        lines = [f"Borne {app.version or '(dev)'}", f"data: {app.settings.data_dir}"]
-        for key, value in state.items():
-            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}")
         request = Path(app.settings.data_dir) / SYNC_REQUEST
-        if request.exists():
-            lines.append(f"{SYNC_REQUEST}: pending since {request.stat().st_mtime:.0f}")
-        self.info = "\n".join(lines)
+        requested = dt.datetime.fromtimestamp(request.stat().st_mtime, dt.UTC) if request.exists() else None
+        self.rows = status_rows(
+            state,
+            version=app.version,
+            data_dir=str(app.settings.data_dir),
+            tz=app.tz,
+            lang=app.tr.lang,
+            _=app.tr._,
+            sync_requested_at=requested,
+        )
+        self.info = "\n".join(f"{row['label']}: {row['value']}" for row in self.rows)
+        box = self.ids.rows
+        box.clear_widgets()
+        for row in self.rows:
+            box.add_widget(StatusRow(label=row["label"], value=row["value"]))
 
     def sync_now(self) -> None:
         app = self.app

@@ -156,7 +156,10 @@ def test_staff_gesture_and_pin_open_maintenance_and_request_a_sync(kiosk):
     for digit in "2468":
         kiosk.tap(pad[digit], settle=0.05)
     kiosk.tap(pad["OK"])
-    assert screen.unlocked and "entries: 7" in screen.info.splitlines()
+    assert screen.unlocked
+    labels = {row.label: row.value for row in screen.ids.rows.children}
+    assert labels[kiosk.app.tr._("Entries")].splitlines()[0] == "7"  # labelled rows, not a raw dict
+    assert kiosk.app.tr._("Last sync") in labels and "{" not in screen.info
     kiosk.tap(screen.ids.sync_now)
     assert (kiosk.app.settings.data_dir / "sync-now").exists()
     kiosk.tap(screen.ids.topbar.ids.home)

@@ -1,0 +1,72 @@
+"""The maintenance panel's rows: the cache's state as labelled lines a town employee can read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from kiosk.status_rows import size_text, status_rows
+
+PARIS = ZoneInfo("Europe/Paris")
+STATE = {
+    "entries": 83,
+    "counts": {"place": 11, "heritage": 14, "event": 19, "shop": 25, "service": 14},
+    "alerts": 3,
+    "active_alerts": 2,
+    "media": {"count": 37, "bytes": 5_482_945},
+    "schema_version": 1,
+    "content_version": 4,
+    "cursor": "",
+    "last_import": {"at": "2026-11-26T02:01:40+00:00", "ok": True, "errors": []},
+    "last_sync": {"at": "2026-11-26T02:30:00+00:00", "ok": False, "errors": ["back office unreachable"]},
+    "last_sync_ok_at": None,
+    "time_zone": "Europe/Paris",
+}
+
+
+def shout(s: str) -> str:  # a "catalogue" that makes translated strings recognisable (placeholders kept)
+    return re.sub(r"\{(\w+)\}", lambda m: "{" + m.group(1).lower() + "}", s.upper())
+
+
+def rows_of(state, lang="fr", **kwargs):
+    rows = status_rows(state, version="1.2", data_dir="/var/lib/borne", tz=PARIS, lang=lang, _=shout, **kwargs)
+    return {row["label"]: row["value"] for row in rows}
+
+
+def test_every_part_of_the_state_has_a_translated_label():
+    rows = rows_of(STATE)
+    assert rows["VERSION"] == "Borne 1.2"
+    assert rows["ENTRIES"].splitlines() == [
+        "83",
+        "DISCOVER: 11",
+        "HERITAGE: 14",
+        "WHAT'S ON: 19",
+        "SHOPS: 25",
+        "PRACTICAL INFO: 14",
+    ]
+    assert rows["IMAGES"] == "37 · 5,5\u202fMo"
+    assert rows["SYNC CURSOR"] == "–"
+    assert rows["TIME ZONE"] == "Europe/Paris"
+    assert not any("{" in value for value in rows.values())
+
+
+def test_last_sync_shows_local_time_verdict_and_errors():
+    rows = rows_of(STATE)
+    assert rows["LAST SYNC"].splitlines() == ["26 nov. 2026, 03:30:00 · FAILED", "– back office unreachable"]
+    assert rows["LAST IMPORT"] == "26 nov. 2026, 03:01:40 · OK"
+    assert rows["LAST SUCCESSFUL SYNC"] == "NEVER"
+
+
+def test_a_broken_cache_shows_its_error():
+    assert rows_of({"error": "database disk image is malformed"})["CONTENT CACHE"] == "database disk image is malformed"
+
+
+def test_a_pending_sync_request_is_shown():
+    at = dt.datetime(2026, 11, 26, 2, 40, tzinfo=dt.UTC)
+    assert "03:40:00" in rows_of(STATE, lang="de", sync_requested_at=at)["SYNC NOW"]
+
+
+def test_sizes_in_the_chosen_language():
+    assert size_text(5_482_945, "en") == "5.5 MB"
+    assert size_text(48_000, "de") == "48 kB"
