@@ -80,7 +80,7 @@ def test_language_switch_updates_every_label_and_the_date(kiosk):
     tiles_de = [t.title for t in kiosk.screen("home").ids.tiles.children]
     assert tiles_de == [tr._(m) for m in ("Search", "Practical info", "Shops", "What's on", "Heritage", "Discover")]
     assert tiles_de != tiles_fr
-    assert "Donnerstag, 9. Juli 2026  ·  15:00" in kiosk.texts("home")
+    assert "Donnerstag, 9. Juli 2026  ·\u00a0\u00a015:00" in kiosk.texts("home")
     kiosk.tap(kiosk.tile("heritage"))
     assert kiosk.visible_rows()[0].title == "Kathedrale Sankt Peter"
 
@@ -329,3 +329,18 @@ def test_low_reach_brings_every_button_into_the_lower_two_thirds(kiosk):
         assert tops and max(tops) <= Window.height * 0.68
     finally:
         kiosk.app.low_reach = False
+
+
+def test_home_tiles_keep_their_symbols_with_large_text_high_contrast_and_low_reach(kiosk):
+    app = kiosk.app
+    kiosk.start_visit()
+    app.set_language("de")  # the longest tile titles
+    app.theme.text_step, app.theme.high_contrast, app.low_reach = 2, True, True
+    try:
+        kiosk.wait(0.3)
+        for tile in kiosk.screen("home").ids.tiles.children:
+            title, symbol = tile.children  # the title label is the last child added
+            assert symbol.text and symbol.font_size >= 60 * app.theme.u, f"{tile.target}: symbol {symbol.font_size}"
+            assert symbol.texture_size[1] <= symbol.height + 1 and title.texture_size[1] <= title.height + 1
+    finally:
+        app.reset_visit()
