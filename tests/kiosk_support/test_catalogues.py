@@ -15,11 +15,11 @@ CODES = [code for code, _name in LANGUAGES]
 
 #: Translations allowed to be spelt as the English msgid, because the word is the same.
 SAME_AS_ENGLISH = {
-    "fr": {"Dates", "Contact", "Maintenance"},
-    "nl": {"Contact", "Open"},
-    "de": set(),
-    "es": set(),
-    "it": set(),
+    "fr": {"Dates", "Contact", "Maintenance", "Images", "Version", "OK"},
+    "nl": {"Contact", "Open", "OK"},
+    "de": {"Version", "OK"},
+    "es": {"OK"},
+    "it": {"OK"},
 }
 
 
