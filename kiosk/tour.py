@@ -1,16 +1,20 @@
-"""``python main.py tour --out DIR [--size WxH] [--lang fr,en]``: walk every screen with simulated touches.
+"""``python main.py tour --out DIR [--size WxH] [--lang fr,en] [--at TIME]``: walk every screen with simulated touches.
 
 The real app starts on the real cache (the demo town is imported first into an empty data folder);
 a scripted "visitor" touches tiles, chips, rows, keys and buttons through the event loop (see
-kiosk.touch) and one PNG per step is written to DIR, then the app exits.
+kiosk.touch) and one PNG per step is written to DIR, then the app exits. ``--at`` pins the app's
+clock (ISO 8601, local time of the town when it has no offset), so that pictures for the docs show
+a town by day whatever the hour they are taken.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kiosk.config import parse_size
 from kiosk.launch import build_app, prepare_data, settings_from
@@ -214,6 +218,17 @@ class Tour:
         yield from self.tap(self.screen("maintenance").ids.topbar.ids.home)
 
 
+def pinned_clock(at: str, tz: str):
+    """A clock always at ``at`` (ISO 8601; without an offset, local time in ``tz``)."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise ValueError(f"--at {at!r}: expected an ISO 8601 time, e.g. 2026-07-09T15:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return lambda: moment
+
+
 def tour(args: argparse.Namespace, config=None) -> int:
     """Run the app in a window of ``args.size``, walk it for each of ``args.lang``, write the PNGs to ``args.out``."""
     out = Path(args.out)
@@ -223,7 +238,8 @@ def tour(args: argparse.Namespace, config=None) -> int:
     args = argparse.Namespace(**{**vars(args), "windowed": True})
     settings = settings_from(args, config, size=size, idle_seconds=3600)
     prepare_data(settings.data_dir, settings.tz)
-    app = build_app(settings)
+    at = getattr(args, "at", None)
+    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None)
     orientation = "portrait" if size[1] >= size[0] else "landscape"
     walk = Tour(app, out, langs, prefix=orientation)
     app.bind(on_start=lambda *_a: walk.start())
