@@ -117,8 +117,8 @@ def run_borne(data_dir: Path, out: Path, full: bool, switches: int, swipes: int)
             yield
         try:
             return (yield from next_flip(index, timeout=0.5))
-        except BenchError:  # nothing changed on screen after the transition: it was already drawn
-            return time.monotonic()
+        except BenchError:  # nothing changed on screen after the transition: the last frame drawn shows it
+            return flips[-1]
 
     def tap(widget, screen: str):
         """Finger down for a frame, lifted: times to the next frame and to the settled screen (ms)."""
