@@ -87,7 +87,8 @@ def tree_memory(root: int, session: bool = False) -> dict:
 
 
 def run_floor(out: Path, kivy_home: Path, settle: float = 1.0) -> int:
-    """A bare Kivy window, fullscreen as the kiosk's, six labelled buttons; first frame time and memory."""
+    """A bare Kivy window, fullscreen as the kiosk's, six labelled buttons; first frame time and memory
+    (``settle`` seconds after each button has been pressed once)."""
     from kiosk.config import configure
 
     # The same Kivy configuration as the kiosk (fullscreen, input providers, 60 fps cap).
@@ -114,7 +115,18 @@ def run_floor(out: Path, kivy_home: Path, settle: float = 1.0) -> int:
             Window.unbind(on_flip=self.first_flip)
             result["first_frame"] = time.monotonic()
             result["window"] = list(Window.size)
-            Clock.schedule_once(self.measure, settle)
+            self.presses = list(self.root.children)
+            Clock.schedule_once(self.press_next, 0)
+
+        def press_next(self, _dt):
+            """Press and release each button once (a frame each), so the renderer has drawn more than one frame."""
+            from kiosk.touch import center_of, press
+
+            if not self.presses:
+                Clock.schedule_once(self.measure, settle)
+                return
+            touch = press(*center_of(self.presses.pop()))
+            Clock.schedule_once(lambda _dt: (touch.up(), Clock.schedule_once(self.press_next, 0.05)), 0.05)
 
         def measure(self, _dt):
             result["memory"] = tree_memory(os.getpid())
