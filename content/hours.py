@@ -111,6 +111,14 @@ def open_state(hours: str, at: dt.datetime, tz: str = DEFAULT_TZ, *, country: st
     """The state of ``hours`` at ``at`` (aware), with public holidays of ``country``, in zone ``tz``."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"open_state needs an aware datetime, got {at.isoformat()}")
+    # OSM hours change on whole minutes: within one minute the answer is the same, so a list of a
+    # hundred shops sharing a few schedules works each one out once.
+    minute = at.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    return _open_state(hours, minute, tz, country)
+
+
+@lru_cache(maxsize=4096)
+def _open_state(hours: str, at: dt.datetime, tz: str, country: str) -> OpenState:
     oh = _parsed(hours, tz, country)
     tzinfo = zone(tz)
     local = _in_zone(at, tzinfo)

@@ -23,7 +23,8 @@ from content.validation import ContentError
 MAX_PIXELS = 40_000_000
 #: Largest image file accepted, in bytes.
 MAX_BYTES = 30 * 1024 * 1024
-RENDITIONS = {"thumb": (480, 480), "screen": (1600, 1600)}
+#: The list card shows its picture about 250x190 px on a 1080-wide screen; the detail page, full width.
+RENDITIONS = {"thumb": (320, 320), "screen": (1600, 1600)}
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
 

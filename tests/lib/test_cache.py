@@ -63,7 +63,7 @@ def test_images_get_renditions_and_unused_ones_are_collected(cache):
     cache.apply(changes([entry("musee", media=[media_item(img)])], media={sha: img}))
     thumb = cache.media_file(sha, "thumb")
     screen = cache.media_file(sha, "screen")
-    assert Image.open(thumb).size == (480, 320)
+    assert Image.open(thumb).size == (320, 213)
     assert Image.open(screen).size == (1600, 1067)
     assert cache.list_entries()[0].thumb == sha
     cache.apply(changes([entry("musee")]))
