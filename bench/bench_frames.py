@@ -72,7 +72,7 @@ def run_kiosk(data_dir: Path, size: tuple[int, int], screen: str) -> int:
         return wrapper
 
     # The UI thread's own content work: the look for new content (every poll_seconds) and the refresh.
-    app.refresh_all = timed("refresh", app.refresh_all)
+    app.refresh_visible = timed("refresh", app.refresh_visible)
     app._poll_content = timed("poll", app._poll_content)
 
     def on_frame(_dt) -> None:
