@@ -87,7 +87,7 @@ class UsageRow:
             "entry_id": self.entry_id,
             "category": self.category,
             "lang": self.lang,
-            "count": self.count,
+            "n": self.count,
         }
 
 
@@ -104,8 +104,8 @@ class Batch:
         return sum(row.count for row in self.rows)
 
     def as_dict(self) -> dict:
-        """The heartbeat's ``usage`` member."""
-        return {"batch": self.id, "created_at": self.created_at, "rows": [row.as_dict() for row in self.rows]}
+        """The heartbeat's ``usage`` member, as the back office reads it (``batch_id``, rows with ``n``)."""
+        return {"batch_id": self.id, "created_at": self.created_at, "rows": [row.as_dict() for row in self.rows]}
 
 
 @dataclass(frozen=True)

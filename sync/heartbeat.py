@@ -84,30 +84,12 @@ def status(job: SyncJob) -> dict:
     }
 
 
-def _row(row: Any) -> dict:
-    data = row.as_dict() if hasattr(row, "as_dict") else dict(row)
-    n = data.get("n", data.get("count"))
-    # The back office reads ``n``; content.usage names it ``count``: send both.
-    return {**data, "n": n, "count": n}
-
-
 def _batch_payload(batch: Any) -> tuple[str, dict] | None:
-    """``(batch_id, usage member)`` from a ``content.usage.Batch`` (or a dict of the same shape)."""
+    """``(batch_id, usage member)`` from a ``content.usage.Batch``."""
     if batch is None:
         return None
-    if isinstance(batch, dict):
-        batch_id = batch.get("batch_id") or batch.get("batch") or batch.get("id")
-        rows, created = batch.get("rows", []), batch.get("created_at")
-    else:
-        batch_id, rows, created = (
-            getattr(batch, "id", None),
-            getattr(batch, "rows", ()),
-            getattr(batch, "created_at", None),
-        )
-    if not batch_id:
-        return None
-    batch_id = str(batch_id)
-    return batch_id, {"batch_id": batch_id, "batch": batch_id, "created_at": created, "rows": [_row(r) for r in rows]}
+    usage = batch.as_dict()
+    return usage["batch_id"], usage
 
 
 def _pending(usage) -> tuple[str, dict] | None:

@@ -126,10 +126,10 @@ def test_batch_wire_form(store):
             "entry_id": "demo:x",
             "category": "museum",
             "lang": "it",
-            "count": 1,
+            "n": 1,
         }
     ]
-    assert wire["batch"] and wire["created_at"].endswith("Z")
+    assert wire["batch_id"] and wire["created_at"].endswith("Z")
 
 
 def _count_in_another_process(path, times):
