@@ -108,7 +108,6 @@ class Contact(_Model):
         return v
 
 
-
 class Occurrence(_Model):
     start: AwareDatetime
     end: AwareDatetime | None = None
