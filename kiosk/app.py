@@ -360,13 +360,15 @@ class BorneApp(App):
         return rows.status_text(state, now=self.now(), lang=self.tr.lang, _=self.tr._)
 
     def row_kwargs(self) -> dict:
-        return {
-            "lang": self.tr.lang,
-            "now": self.now(),
-            "_": self.tr._,
-            "hours_status": self.hours_status,
-            "thumb_path": self.thumb_path,
-        }
+        return {"lang": self.tr.lang, "thumb_path": self.thumb_path}
+
+    def card_line(self, card) -> tuple[str, str]:
+        """A list row's ``(state, line)``, worked out when the row is shown (see rows.card_line)."""
+        try:
+            return rows.card_line(card, lang=self.tr.lang, now=self.now(), _=self.tr._, hours_status=self.hours_status)
+        except Exception:  # one odd card must not take the list down
+            log.warning("cannot describe the list card %s", getattr(card, "id", "?"), exc_info=True)
+            return "", ""
 
     # -- usage -----------------------------------------------------------------------------------
 

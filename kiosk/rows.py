@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_skeleton, format_time
@@ -89,17 +90,34 @@ def when_text(start: dt.datetime, end: dt.datetime | None, *, now: dt.datetime, 
     return f"{day} · {hour}"
 
 
-def card_row(
+def card_row(card: Any, *, lang: str, thumb_path: Callable[[str], str] = lambda sha: "") -> dict:
+    """One list card's light data: title, symbol, thumbnail, and the card its line is computed from.
+
+    The line under the title (category, opening status or next date) costs Babel formatting: the
+    row's view asks :func:`card_line` for it when it is shown, so a list of thousands of entries
+    opens at once and only the rows on screen are ever formatted.
+    """
+    title, _fallback = pick(card.title, lang)
+    return {
+        "viewclass": "CardRow",
+        "entry_id": card.id,
+        "kind": card.kind,
+        "title": title,
+        "icon": KIND_ICONS.get(card.kind, "•"),
+        "thumb": thumb_path(card.thumb) if card.thumb else "",
+        "card": card,
+    }
+
+
+def card_line(
     card: Any,
     *,
     lang: str,
     now: dt.datetime,
     _: Gettext,
     hours_status: Callable[[Any], tuple[str, str]] = lambda card: ("", ""),
-    thumb_path: Callable[[str], str] = lambda sha: "",
-) -> dict:
-    """One list card: title, one line (category, opening status or next date), thumbnail."""
-    title, _fallback = pick(card.title, lang)
+) -> tuple[str, str]:
+    """A list card's ``(state, line)``: state "open", "closed" or "" (the coloured dot), and its one line."""
     parts = []
     if card.categories:
         parts.append(category_name(card.categories[0], lang))
@@ -110,16 +128,7 @@ def card_row(
         state, text = hours_status(card)
         if text:
             parts.append(text)
-    return {
-        "viewclass": "CardRow",
-        "entry_id": card.id,
-        "kind": card.kind,
-        "title": title,
-        "line": " · ".join(parts),
-        "state": state,  # "open", "closed" or "" (drives the coloured dot)
-        "icon": KIND_ICONS.get(card.kind, "•"),
-        "thumb": thumb_path(card.thumb) if card.thumb else "",
-    }
+    return state, " · ".join(parts)
 
 
 def card_rows(cards: Iterable[Any], **kwargs) -> list[dict]:
@@ -137,7 +146,7 @@ def grouped_rows(cards: Iterable[Any], *, _: Gettext, **kwargs) -> list[dict]:
         group = by_kind.get(kind)
         if group:
             rows.append({"viewclass": "HeaderRow", "text": f"{titles[kind]} ({len(group)})"})
-            rows.extend(card_row(card, _=_, **kwargs) for card in group)
+            rows.extend(card_row(card, **kwargs) for card in group)
     return rows
 
 
@@ -279,11 +288,24 @@ def clock_texts(now: dt.datetime, lang: str) -> tuple[str, str]:
 
 
 def status_text(state: Any, *, now: dt.datetime, lang: str, _: Gettext) -> tuple[str, str]:
-    """An OpenState as a visitor reads it: ``("open", "Open · closes at 19:00")``; ``("", "")`` if unknown."""
+    """An OpenState as a visitor reads it: ``("open", "Open · closes at 19:00")``; ``("", "")`` if unknown.
+
+    Worked out once per (state, language, minute): a list of shops sharing a few schedules
+    formats each distinct line once.
+    """
     if state is None or getattr(state, "unknown", False):
         return "", ""
-    change = state.changes_at.astimezone(now.tzinfo) if state.changes_at else None
-    if state.is_open:
+    minute = now.replace(second=0, microsecond=0)
+    return _status_text(bool(state.is_open), state.changes_at, minute, now.tzinfo, lang, _)
+
+
+@lru_cache(maxsize=1024)
+def _status_text(
+    is_open: bool, changes_at: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo, lang: str, _: Gettext
+) -> tuple[str, str]:
+    # ``zone`` is in the key because aware datetimes at the same instant are equal whatever their zone
+    change = changes_at.astimezone(zone) if changes_at else None
+    if is_open:
         if change is None:
             return "open", _("Open")
         if change.date() == now.date() or change - now < dt.timedelta(hours=12):

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -63,7 +70,11 @@ class Chip(Pressable, Label):
 
 
 class CardRow(RecycleDataViewBehavior, Pressable, BoxLayout):
-    """One row of a list; all its state comes from the RecycleView's data (it keeps none of its own)."""
+    """One row of a list; all its state comes from the RecycleView's data (it keeps none of its own).
+
+    The data is light (``rows.card_row``); the line under the title is worked out from the data's
+    card when the row is shown (``rows.card_line``, through the app's language, clock and hours).
+    """
 
     entry_id = StringProperty("")
     kind = StringProperty("")
@@ -72,10 +83,12 @@ class CardRow(RecycleDataViewBehavior, Pressable, BoxLayout):
     state = StringProperty("")
     icon = StringProperty("")
     thumb = StringProperty("")
+    card = ObjectProperty(None, allownone=True)
 
     def refresh_view_attrs(self, rv, index, data):
-        self.state = ""
         self.thumb = ""
+        card = data.get("card")
+        self.state, self.line = App.get_running_app().card_line(card) if card is not None else ("", "")
         return super().refresh_view_attrs(rv, index, data)
 
     def on_release(self):

@@ -42,7 +42,7 @@ class SearchScreen(KioskScreen):
             app.cache.search(text, lang=app.tr.lang, limit=RESULTS, now=app.now(), commune=app.commune) if text else []
         )
         self.count = len(cards)
-        data = rows.grouped_rows(cards, **app.row_kwargs())
+        data = rows.grouped_rows(cards, _=_, **app.row_kwargs())
         for row in data:
             if row["viewclass"] == "HeaderRow":
                 row["size"] = (None, 84 * app.theme.u)

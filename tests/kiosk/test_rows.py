@@ -53,19 +53,19 @@ def test_pick_falls_back_to_french_and_says_so():
 
 def test_event_row_shows_its_next_date_in_the_visitors_language():
     start = NOW.replace(hour=21)
-    row = rows.card_row(
+    line = rows.card_line(
         card(kind="event", categories=["concert"], next_start=start, next_end=start.replace(hour=23)),
         lang="en",
         now=NOW,
         _=same,
     )
-    assert row["line"] == "Concert · Today · 9:00\u202fPM – 11:00\u202fPM"
+    assert line == ("", "Concert · Today · 9:00\u202fPM – 11:00\u202fPM")
 
 
 def test_event_row_in_german_uses_german_date_names():
     start = dt.datetime(2026, 7, 11, 20, 30, tzinfo=PARIS)
-    row = rows.card_row(card(kind="event", next_start=start, next_end=None), lang="de", now=NOW, _=same)
-    assert row["line"].startswith("Sa., 11. Juli")
+    _state, line = rows.card_line(card(kind="event", next_start=start, next_end=None), lang="de", now=NOW, _=same)
+    assert line.startswith("Sa., 11. Juli")
 
 
 def test_multi_day_event_already_running_says_until_when():
@@ -74,20 +74,50 @@ def test_multi_day_event_already_running_says_until_when():
 
 
 def test_shop_row_shows_category_and_opening_status():
-    row = rows.card_row(
+    line = rows.card_line(
         card(categories=["bakery"], opening_hours="Mo-Sa 06:30-19:30"),
         lang="fr",
         now=NOW,
         _=same,
         hours_status=lambda c: ("open", "Ouvert · ferme à 19:30"),
     )
-    assert (row["line"], row["state"]) == ("Boulangerie · Ouvert · ferme à 19:30", "open")
-    assert row["viewclass"] == "CardRow" and row["entry_id"] == "t:x"
+    assert line == ("open", "Boulangerie · Ouvert · ferme à 19:30")
 
 
 def test_row_without_hours_has_no_status_dot():
-    row = rows.card_row(card(), lang="fr", now=NOW, _=same, hours_status=lambda c: pytest.fail("not asked"))
-    assert row["state"] == "" and row["line"] == ""
+    line = rows.card_line(card(), lang="fr", now=NOW, _=same, hours_status=lambda c: pytest.fail("not asked"))
+    assert line == ("", "")
+
+
+def test_list_row_data_is_light_and_formats_nothing():
+    """Opening a list of thousands builds only titles and thumbnails; the line is left to the row on show."""
+    shop = card(title={"fr": "Titre", "en": "Title"}, thumb="abc", opening_hours="Mo-Sa 06:30-19:30")
+    row = rows.card_row(shop, lang="en", thumb_path=lambda sha: f"/media/{sha}.thumb.jpg")
+    assert row == {
+        "viewclass": "CardRow",
+        "entry_id": "t:x",
+        "kind": "shop",
+        "title": "Title",
+        "icon": rows.KIND_ICONS["shop"],
+        "thumb": "/media/abc.thumb.jpg",
+        "card": shop,
+    }
+
+
+def test_status_text_is_worked_out_once_per_minute_and_language():
+    calls = []
+
+    def counting(s: str) -> str:
+        calls.append(s)
+        return s
+
+    state = SimpleNamespace(is_open=True, unknown=False, changes_at=NOW.replace(hour=19))
+    first = rows.status_text(state, now=NOW.replace(second=5), lang="en", _=counting)
+    again = rows.status_text(state, now=NOW.replace(second=50), lang="en", _=counting)
+    assert first == again == ("open", "Open · closes at 7:00\u202fPM") and len(calls) == 1
+    rows.status_text(state, now=NOW.replace(minute=1), lang="en", _=counting)
+    rows.status_text(state, now=NOW, lang="fr", _=counting)
+    assert len(calls) == 3
 
 
 @pytest.mark.parametrize(
@@ -118,7 +148,7 @@ def test_status_text_goes_through_the_catalogue():
 
 def test_search_results_are_grouped_by_kind_in_home_order():
     cards = [card(id="t:s", kind="shop"), card(id="t:h", kind="heritage"), card(id="t:s2", kind="shop")]
-    data = rows.grouped_rows(cards, lang="fr", now=NOW, _=same)
+    data = rows.grouped_rows(cards, lang="fr", _=same)
     assert [(r["viewclass"], r.get("text") or r["entry_id"]) for r in data] == [
         ("HeaderRow", "Heritage (1)"),
         ("CardRow", "t:h"),
@@ -131,7 +161,7 @@ def test_search_results_are_grouped_by_kind_in_home_order():
 @given(st.lists(st.sampled_from(["place", "heritage", "event", "shop", "service"]), max_size=30))
 def test_grouping_keeps_every_result_once(kinds):
     cards = [card(id=f"t:{i}", kind=k) for i, k in enumerate(kinds)]
-    data = rows.grouped_rows(cards, lang="fr", now=NOW, _=same)
+    data = rows.grouped_rows(cards, lang="fr", _=same)
     assert sorted(r["entry_id"] for r in data if r["viewclass"] == "CardRow") == sorted(c.id for c in cards)
     assert sum(r["viewclass"] == "HeaderRow" for r in data) == len(set(kinds))
 

@@ -30,6 +30,16 @@ def test_heritage_tile_lists_the_cathedral(kiosk):
     assert [row.title for row in kiosk.visible_rows()] == ["Cathédrale Saint-Pierre"]
 
 
+def test_shop_rows_on_screen_show_their_opening_status(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("shop"))
+    shown = {row.title: (row.state, row.line) for row in kiosk.visible_rows()}
+    state, line = shown["Boulangerie du Rempart"]  # Thursday 15:00, open until 19:30
+    assert state == "open" and line.startswith("Boulangerie · ") and "19:30" in line
+    assert shown["Fromagerie des Planèzes"][0] == "closed"  # mornings only
+    assert "19:30" in " ".join(kiosk.texts())  # the line is drawn, not only held by the row
+
+
 def test_urgent_alert_stands_out_on_home(kiosk):
     kiosk.start_visit()
     banner = kiosk.screen("home").ids.alert
