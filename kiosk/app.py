@@ -18,6 +18,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition
 
 from kiosk import rows
 from kiosk.config import KioskSettings
@@ -27,20 +28,26 @@ from kiosk.theme import Theme
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
-KV_FILES = (
-    "widgets.kv",
-    "attract.kv",
-    "home.kv",
-    "list.kv",
-    "detail.kv",
-    "search.kv",
-    "maintenance.kv",
-    "settings.kv",
-    "root.kv",
-)
-SCREENS = ("attract", "home", "list", "detail", "search", "maintenance")
+#: What the first frames show (the attract loop, then home): loaded at start.
+KV_FILES = ("widgets.kv", "attract.kv", "home.kv", "root.kv")
+#: The other screens: ``name -> (class in kiosk.screens, kv file)``, built when first asked for.
+LAZY_SCREENS = {
+    "list": ("ListScreen", "list.kv"),
+    "detail": ("DetailScreen", "detail.kv"),
+    "search": ("SearchScreen", "search.kv"),
+    "maintenance": ("MaintenanceScreen", "maintenance.kv"),
+}
+SCREENS = ("attract", "home", *LAZY_SCREENS)
+PREWARM_AFTER = 3.0  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
 CORNER_TAPS = 5  # staff gesture: taps in the top-right corner ...
 CORNER_WINDOW = 3.0  # ... within this many seconds
+
+
+def load_kv(name: str) -> None:
+    """Load ``kiosk/kv/<name>`` once per process (Kivy's rules are global: a second load would double them)."""
+    path = str(KV_DIR / name)
+    if path not in Builder.files:
+        Builder.load_file(path)
 
 
 class BorneApp(App):
@@ -89,8 +96,10 @@ class BorneApp(App):
 
         Factory.register("Pressable", cls=kiosk.widgets.Pressable)  # a mixin: kv's dynamic classes use it
         for name in KV_FILES:
-            Builder.load_file(str(KV_DIR / name))
+            load_kv(name)
         root = KioskRoot()
+        self._slide = root.ids.sm.transition  # between screens a visitor moves through
+        self._cut = NoTransition()  # from the attract loop: home at once, on the next frame
         Window.clearcolor = self.theme.bg
         self.theme.bind(bg=lambda _t, value: setattr(Window, "clearcolor", value))
         Window.bind(size=self._on_window_size, on_touch_down=self._on_any_touch, on_keyboard=self._on_keyboard)
@@ -102,6 +111,7 @@ class BorneApp(App):
         self.refresh_visible()  # the attract loop; every other screen reads the cache when it is set up
         self._tick_clock()
         self._timers = [
+            Clock.schedule_once(self._prewarm, PREWARM_AFTER),
             Clock.schedule_interval(self._tick_clock, 15),
             Clock.schedule_interval(self._check_idle, 1.0),
             Clock.schedule_interval(self._poll_content, self.settings.poll_seconds),
@@ -124,7 +134,33 @@ class BorneApp(App):
         return self.root.ids.sm
 
     def screen(self, name: str):
+        """The screen called ``name``, built (kv file loaded, widgets made) the first time it is asked for."""
+        if not self.sm.has_screen(name):
+            self._build_screen(name)
         return self.sm.get_screen(name)
+
+    def built_screens(self) -> list[str]:
+        return list(self.sm.screen_names)
+
+    def _build_screen(self, name: str) -> None:
+        import kiosk.screens
+
+        if name not in LAZY_SCREENS:
+            raise KeyError(f"no screen called {name!r} (screens: {', '.join(SCREENS)})")
+        class_name, kv = LAZY_SCREENS[name]
+        load_kv(kv)
+        screen = getattr(kiosk.screens, class_name)(name=name)
+        screen.stale = True  # set up (and so refreshed) before it is first shown
+        self.sm.add_widget(screen)
+        log.debug("screen %s built", name)
+
+    def _prewarm(self, *_args) -> None:
+        """Build the next screen not built yet, one per frame, so that no visitor's touch waits for it."""
+        missing = [name for name in LAZY_SCREENS if not self.sm.has_screen(name)]
+        if missing:
+            self._build_screen(missing[0])
+        if len(missing) > 1:
+            self._timers.append(Clock.schedule_once(self._prewarm, 0))
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -157,7 +193,8 @@ class BorneApp(App):
         target = self.screen(name)
         target.stale = False  # setup reads the cache as it is now
         target.setup(**params)
-        self.sm.transition.direction = direction
+        self.sm.transition = self._cut if current == "attract" else self._slide
+        self._slide.direction = direction
         if current != name:
             self.sm.current = name
         self.count(**target.usage_keys())
@@ -188,6 +225,7 @@ class BorneApp(App):
     def open_settings_panel(self) -> None:
         from kiosk.settings_panel import VisitorSettings
 
+        load_kv("settings.kv")
         VisitorSettings().open()
 
     def open_maintenance(self) -> None:
@@ -249,11 +287,12 @@ class BorneApp(App):
         """Forget everything the last visitor did: screens, language, search, filters, settings."""
         self.close_overlays()
         self.history.clear()
-        for name in SCREENS:
+        for name in self.built_screens():
             self.screen(name).reset()
         self.theme.reset()
         self.low_reach = False
-        self.sm.transition.direction = "right"
+        self.sm.transition = self._slide
+        self._slide.direction = "right"
         self.sm.current = "attract"  # first, so that what follows refreshes the attract loop only
         if self.tr.lang != self.settings.default_lang:
             self.tr.lang = self.settings.default_lang
@@ -322,7 +361,7 @@ class BorneApp(App):
         self._content_day = self.now().date()
         self.alert_text, self.alert_level = self._alert_banner()
         visible = self.sm.current
-        for name in SCREENS:
+        for name in self.built_screens():  # a screen not built yet reads the cache when first set up
             if name != visible:
                 self.screen(name).stale = True
         screen = self.screen(visible)
@@ -336,7 +375,7 @@ class BorneApp(App):
         self._pending_refresh = False
         self._content_day = self.now().date()
         self.alert_text, self.alert_level = self._alert_banner()
-        for name in SCREENS:
+        for name in self.built_screens():
             self.screen(name).stale = False
             self.screen(name).refresh()
 
