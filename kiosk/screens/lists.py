@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk import rows
@@ -11,6 +12,11 @@ from kiosk.screens.base import KioskScreen
 from kiosk.widgets import Chip
 
 log = logging.getLogger(__name__)
+
+#: Rows given to the RecycleView at once (more than a screenful at the smallest text) ...
+FIRST_ROWS = 40
+#: ... and then per frame, until the whole list is in (a frame of rows costs a few milliseconds).
+ROWS_PER_FRAME = 600
 
 
 class ListScreen(KioskScreen):
@@ -22,13 +28,24 @@ class ListScreen(KioskScreen):
     empty = StringProperty("")
     chips = ListProperty([])
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._more = None  # the clock event adding the rest of the rows, while there is a rest
+        self._rest: list = []
+        self._scroll_when_full: float | None = None
+
     def setup(
         self, *, kind: str = "place", category: str = "", period: str = "", open_only: bool = False, scroll: float = 1.0
     ) -> None:
         changed = kind != self.kind
         self.kind, self.category, self.period, self.open_only = kind, category, period, open_only
         self.refresh()
-        self.ids.rv.scroll_y = 1.0 if changed else scroll
+        self.scroll_to(1.0 if changed else scroll)
+
+    def scroll_to(self, scroll: float) -> None:
+        """Scroll to ``scroll`` (1 = top); a position within a list still filling is taken once it is full."""
+        self.ids.rv.scroll_y = scroll
+        self._scroll_when_full = scroll if (self._rest and scroll != 1.0) else None
 
     def snapshot(self) -> dict:
         return {
@@ -72,33 +89,65 @@ class ListScreen(KioskScreen):
         except Exception:  # a broken query shows an empty list, never a crash in front of a visitor
             log.exception("cannot list %s (category %r)", self.kind, self.category)
             cards = []
-        self.ids.rv.data = rows.card_rows(cards, **app.row_kwargs())
+        self._show_rows(cards)
         filtered = bool(self.category or self.period or self.open_only)
-        self.empty = "" if self.ids.rv.data else rows.empty_text(self.kind, filtered=filtered, _=_)
+        self.empty = "" if cards else rows.empty_text(self.kind, filtered=filtered, _=_)
+
+    def _show_rows(self, cards: list) -> None:
+        """The first screenful of rows now, the rest a frame at a time (a list of thousands opens at once)."""
+        self._stop_filling()
+        self.ids.rv.data = rows.card_rows(cards[:FIRST_ROWS], **self.app.row_kwargs())
+        self._rest = cards[FIRST_ROWS:]
+        if self._rest:
+            self._more = Clock.schedule_interval(self._add_rows, 0)
+
+    def _add_rows(self, *_args) -> bool:
+        chunk, self._rest = self._rest[:ROWS_PER_FRAME], self._rest[ROWS_PER_FRAME:]
+        self.ids.rv.data.extend(rows.card_rows(chunk, **self.app.row_kwargs()))
+        if self._rest:
+            return True
+        self._more = None
+        if self._scroll_when_full is not None:
+            self.ids.rv.scroll_y, self._scroll_when_full = self._scroll_when_full, None
+        return False
+
+    def _stop_filling(self) -> None:
+        if self._more is not None:
+            self._more.cancel()
+        self._more, self._rest, self._scroll_when_full = None, [], None
+
+    def on_leave(self, *_args) -> None:
+        """Let go of the rows (and so of their thumbnails): showing this screen again always sets it up."""
+        self._stop_filling()
+        self.ids.rv.data = []
 
     def _fill_chips(self) -> None:
+        """One Chip per category, reused from one refresh to the next (making Kivy widgets is what costs)."""
         box = self.ids.chips
-        box.clear_widgets()
-        for chip in self.chips:
-            box.add_widget(
-                Chip(
-                    key=chip["key"],
-                    text=chip["text"],
-                    active=chip["active"],
-                    on_release=lambda c: self.choose(category=c.key),
-                )
-            )
+        shown = list(reversed(box.children))  # children are kept last-added first
+        for chip in shown[len(self.chips) :]:
+            box.remove_widget(chip)
+        for index, chip in enumerate(self.chips):
+            if index < len(shown):
+                widget = shown[index]
+                widget.key, widget.text, widget.active = chip["key"], chip["text"], chip["active"]
+            else:
+                box.add_widget(Chip(key=chip["key"], text=chip["text"], active=chip["active"], on_release=self._chosen))
+
+    def _chosen(self, chip) -> None:
+        self.choose(category=chip.key)
 
     def choose(self, **changes) -> None:
         for name, value in changes.items():
             setattr(self, name, value)
         self.refresh()
-        self.ids.rv.scroll_y = 1.0
+        self.scroll_to(1.0)
         if "category" in changes and changes["category"]:
             self.app.count(screen=f"list.{self.kind}", category=changes["category"])
 
     def reset(self) -> None:
         self.category, self.period, self.open_only = "", "", False
+        self._stop_filling()
         self.ids.rv.data = []
         self.ids.rv.scroll_y = 1.0
         self.ids.chips_scroll.scroll_x = 0
