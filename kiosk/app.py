@@ -23,6 +23,7 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import rows
 from kiosk.config import KioskSettings
 from kiosk.i18n import Translator
+from kiosk.images import cap_image_caches, release_image_caches
 from kiosk.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class BorneApp(App):
         from kiosk.root import KioskRoot
         from kiosk.settings_panel import VisitorSettings  # noqa: F401
 
+        cap_image_caches()
         Factory.register("Pressable", cls=kiosk.widgets.Pressable)  # a mixin: kv's dynamic classes use it
         for name in KV_FILES:
             load_kv(name)
@@ -298,6 +300,7 @@ class BorneApp(App):
             self.tr.lang = self.settings.default_lang
         self._refresh_if_pending(force=True)
         self.screen("attract").refresh_if_stale()
+        release_image_caches()  # the next visitor starts from what the attract loop needs
         self.count(screen="attract")
 
     def close_overlays(self) -> None:

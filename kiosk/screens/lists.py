@@ -8,6 +8,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk import rows
+from kiosk.images import release_image_caches
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import Chip
 
@@ -117,9 +118,10 @@ class ListScreen(KioskScreen):
         self._more, self._rest, self._scroll_when_full = None, [], None
 
     def on_leave(self, *_args) -> None:
-        """Let go of the rows (and so of their thumbnails): showing this screen again always sets it up."""
+        """Let go of the rows and their thumbnails: showing this screen again always sets it up."""
         self._stop_filling()
         self.ids.rv.data = []
+        release_image_caches()
 
     def _fill_chips(self) -> None:
         """One Chip per category, reused from one refresh to the next (making Kivy widgets is what costs)."""
