@@ -89,7 +89,8 @@ class BorneApp(App):
     def build(self):
         from kivy.factory import Factory
 
-        import kiosk.screens  # noqa: F401 - registers the screen classes for kv
+        import kiosk.screens.attract  # noqa: F401 - registers the first screens' classes for kv
+        import kiosk.screens.home  # noqa: F401
         import kiosk.widgets  # noqa: F401
         from kiosk.keyboard import OnScreenKeyboard  # noqa: F401
         from kiosk.root import KioskRoot

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ctypes
 
 CATEGORIES = ("kv.image", "kv.texture")
-LIMIT = 48  # images: the thumbnails of about two screens of rows, the attract loop's pictures
-TIMEOUT = 20.0  # s
+LIMIT = 150  # images: a long list keeps scrolling smoothly (a miss decodes a JPEG in the frame)
+TIMEOUT = 15.0  # s
 
 
 def cap_image_caches(limit: int = LIMIT, timeout: float = TIMEOUT) -> None:
