@@ -39,7 +39,7 @@ LAZY_SCREENS = {
     "maintenance": ("MaintenanceScreen", "maintenance.kv"),
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)
-PREWARM_AFTER = 3.0  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
+PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
 CORNER_TAPS = 5  # staff gesture: taps in the top-right corner ...
 CORNER_WINDOW = 3.0  # ... within this many seconds
 
