@@ -190,16 +190,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def configure_logging(*, verbose: bool = False) -> None:
+    """Borne's logging, set once per process: transitions, not ticks."""
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # urllib3 warns on every retry; the sync logs the fault itself, once (transitions, not ticks).
+    # urllib3 warns on every retry; the sync logs the fault itself, once.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
-    # APScheduler reports every run of every job at INFO: ticks, not transitions.
+    # APScheduler reports every run of every job at INFO.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(verbose=args.verbose)
     from content.config import ConfigError
 
     try:

@@ -24,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.e2e.sync_proc", description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path, help="the kiosk's data folder")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from main import configure_logging
+
+    configure_logging()  # as `main.py sync` does
     logging.getLogger("sync.service").setLevel(logging.DEBUG)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     from content import __version__
     from content.config import load_config
