@@ -372,17 +372,6 @@ class BorneApp(App):
         screen.stale = False
         screen.refresh()
 
-    def refresh_all(self) -> None:
-        """Refresh every screen now, hidden ones included (for a caller that must have them all current)."""
-        if not self.root:
-            return
-        self._pending_refresh = False
-        self._content_day = self.now().date()
-        self.alert_text, self.alert_level = self._alert_banner()
-        for name in self.built_screens():
-            self.screen(name).stale = False
-            self.screen(name).refresh()
-
     @property
     def commune(self) -> str | None:
         return self.settings.commune or None
