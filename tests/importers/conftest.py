@@ -3,14 +3,12 @@ from pathlib import Path
 
 import pytest
 
-OPENDATA = Path("/work/shared/opendata")
+from tests.conftest import opendata_samples
 
 
 @pytest.fixture
 def opendata() -> Path:
-    if not OPENDATA.is_dir():
-        pytest.skip("the shared open-data samples are not on this machine")
-    return OPENDATA
+    return opendata_samples()
 
 
 def load(path: Path):

@@ -16,8 +16,6 @@ pytest.importorskip("pytest_django")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
 os.environ.setdefault("BORNE_DATA_DIR", tempfile.mkdtemp(prefix="borne-bo-test-"))
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "opendata"
-
 
 def pytest_configure(config):
     import django
@@ -33,9 +31,9 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def samples() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.skip(f"open-data samples not found at {SAMPLES}")
-    return SAMPLES
+    from tests.conftest import opendata_samples
+
+    return opendata_samples()
 
 
 @pytest.fixture
