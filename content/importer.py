@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from content.bundle import BundleError, read_bundle
 from content.cache import ApplyReport, ChangeSet, ContentCache
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def bundle_changes(path: str | Path, *, verify_key: bytes | None, staging_dir: Path) -> Iterator[ChangeSet]:
+    """Check a bundle whole and yield it as a full-snapshot change set.
+
+    Its images are extracted (verified again) into a temporary folder under ``staging_dir`` that
+    lives as long as the ``with`` block, so the caller applies inside it. Raises BundleError.
+    """
+    bundle = read_bundle(path, verify_key=verify_key)
+    entries, alerts = bundle.parsed()
+    with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=staging_dir) as staging:
+        yield ChangeSet(
+            entries=entries,
+            alerts=alerts,
+            media=bundle.extract_media(Path(staging)),
+            cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
+            replace_all=True,
+            origin="bundle",
+        )
 
 
 def import_bundle(cache: ContentCache, path: str | Path, *, verify_key: bytes | None = None) -> ApplyReport:
@@ -19,20 +41,8 @@ def import_bundle(cache: ContentCache, path: str | Path, *, verify_key: bytes | 
     BundleError; the content already there stays as it was.
     """
     try:
-        bundle = read_bundle(path, verify_key=verify_key)
-        entries, alerts = bundle.parsed()
-        with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=cache.media.root.parent) as staging:
-            media = bundle.extract_media(Path(staging))
-            report = cache.apply(
-                ChangeSet(
-                    entries=entries,
-                    alerts=alerts,
-                    media=media,
-                    cursor=bundle.cursor,
-                    replace_all=True,
-                    origin="bundle",
-                )
-            )
+        with bundle_changes(path, verify_key=verify_key, staging_dir=cache.media.root.parent) as changes:
+            report = cache.apply(changes)
     except BundleError as exc:
         log.error("bundle refused: %s", exc)
         cache.record_outcome("bundle", ok=False, errors=[str(exc)])

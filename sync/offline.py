@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from content.bundle import BundleError, read_bundle
-from content.cache import ApplyReport, ChangeSet
+from content.bundle import BundleError
+from content.cache import ApplyReport
+from content.importer import bundle_changes
 from sync.errors import SyncError
 
 if TYPE_CHECKING:
@@ -96,36 +96,17 @@ class BundleWatcher:
     def import_bundle(self, path: Path) -> ApplyReport:
         """Verify and apply one bundle as a full snapshot. Raises SyncError (recorded) when refused."""
         job = self.job
+        job.incoming.mkdir(parents=True, exist_ok=True)
         try:
             if not job.bundle_key:
                 raise BundleError(f"{path}: no bundle key configured on this kiosk: cannot check the signature")
-            bundle = read_bundle(path, verify_key=job.bundle_key)
-            if not bundle.signed:
-                raise BundleError(f"{path}: bundle is not signed by the back office: refused")
-            entries, alerts = bundle.parsed()
+            # With a key, the reader refuses an unsigned or badly signed bundle.
+            with bundle_changes(path, verify_key=job.bundle_key, staging_dir=job.incoming) as changes:
+                report = job.apply(changes)
         except (BundleError, OSError) as exc:
             message = str(exc) if isinstance(exc, BundleError) else f"{path}: cannot read ({exc})"
             log.warning("bundle refused: %s", message)
             job.record("bundle", ok=False, errors=[message])
             raise SyncError(message) from None
-        job.incoming.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix="bundle-", dir=job.incoming))
-        try:
-            try:
-                media = bundle.extract_media(tmp)
-            except (BundleError, OSError) as exc:
-                job.record("bundle", ok=False, errors=[str(exc)])
-                raise SyncError(str(exc)) from None
-            changes = ChangeSet(
-                entries=entries,
-                alerts=alerts,
-                cursor=bundle.cursor,  # "" when the bundle has none: the next online sync starts over
-                media=media,
-                replace_all=True,
-                origin="bundle",
-            )
-            report = job.apply(changes)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         log.info("bundle %s imported: %d entries, %d alerts", path, report.upserted, report.alerts)
         return report
