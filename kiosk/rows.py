@@ -136,17 +136,19 @@ def card_rows(cards: Iterable[Any], **kwargs) -> list[dict]:
 
 
 def grouped_rows(cards: Iterable[Any], *, _: Gettext, **kwargs) -> list[dict]:
-    """Search results grouped by kind (in the home screen's order), with a header row per group."""
+    """Search results grouped by kind, with a header row per group.
+
+    The groups come in the order of their best result (the cache ranks titles first), so "cath"
+    opens on Heritage with the cathedral, not on whichever kind the home screen lists first.
+    """
     by_kind: dict[str, list] = {}
     for card in cards:
         by_kind.setdefault(card.kind, []).append(card)
     titles = kind_titles(_)
     rows: list[dict] = []
-    for kind in titles:
-        group = by_kind.get(kind)
-        if group:
-            rows.append({"viewclass": "HeaderRow", "text": f"{titles[kind]} ({len(group)})"})
-            rows.extend(card_row(card, **kwargs) for card in group)
+    for kind, group in by_kind.items():
+        rows.append({"viewclass": "HeaderRow", "text": f"{titles.get(kind, kind)} ({len(group)})"})
+        rows.extend(card_row(card, **kwargs) for card in group)
     return rows
 
 

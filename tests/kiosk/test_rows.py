@@ -146,15 +146,15 @@ def test_status_text_goes_through_the_catalogue():
     assert rows.status_text(state, now=NOW, lang="en", _=shout) == ("closed", "CLOSED")
 
 
-def test_search_results_are_grouped_by_kind_in_home_order():
+def test_search_results_are_grouped_by_kind_in_the_order_of_their_best_result():
     cards = [card(id="t:s", kind="shop"), card(id="t:h", kind="heritage"), card(id="t:s2", kind="shop")]
     data = rows.grouped_rows(cards, lang="fr", _=same)
     assert [(r["viewclass"], r.get("text") or r["entry_id"]) for r in data] == [
-        ("HeaderRow", "Heritage (1)"),
-        ("CardRow", "t:h"),
         ("HeaderRow", "Shops (2)"),
         ("CardRow", "t:s"),
         ("CardRow", "t:s2"),
+        ("HeaderRow", "Heritage (1)"),
+        ("CardRow", "t:h"),
     ]
 
 
