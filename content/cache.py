@@ -116,12 +116,6 @@ class ContentCache(queries.Queries):
         media.clean_temporaries()
         return cls(db, media, readonly=False, tz=tz)
 
-    @classmethod
-    def memory(cls, media_dir: Path, *, tz: str = "Europe/Paris") -> ContentCache:
-        db = Database(memory=True)
-        MIGRATIONS.apply(db)
-        return cls(db, MediaStore(media_dir), readonly=False, tz=tz)
-
     def _check_version(self) -> None:
         known = {m.name for m in MIGRATIONS._migrations}
         applied = {m.name for m in MIGRATIONS.applied(self.db)}

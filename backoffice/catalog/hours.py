@@ -21,15 +21,12 @@ def describe_hours(value: str, lang: str = "fr") -> tuple[bool, str]:
         hours.check_opening_hours(value)
     except ValueError as exc:
         return False, str(exc)
-    describe = getattr(hours, "describe", None)
-    if describe is None:
-        return True, value
     try:
-        lines = describe(value, lang)
+        lines = hours.describe(value, lang)
     except Exception:  # a rendering problem must not hide that the value is valid
         log.exception("describing opening hours %r", value)
         return True, value
-    return True, "\n".join(lines) if isinstance(lines, list | tuple) else str(lines)
+    return True, "\n".join(lines)
 
 
 @require_GET
