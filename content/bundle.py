@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content.model import SCHEMA_VERSION
+from content.contract import SCHEMA_VERSION
 from content.validation import ContentError, EntryError, check_schema, parse_alert, parse_entry
 
 MANIFEST = "manifest.json"

@@ -16,13 +16,18 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from content import queries
+from content import queries, schema
+from content.contract import SCHEMA_VERSION
 from content.media import MediaError, MediaStore
-from content.model import SCHEMA_VERSION, Alert, Entry, dump
-from content.schema import MIGRATIONS
+
+# The models and sqlite-utils are the writer's: a reader (the kiosk) opens a plain read-only
+# sqlite3 connection and starts without importing them.
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from content.model import Alert, Entry
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +86,9 @@ def _load(src) -> bytes:
 class ContentCache(queries.Queries):
     """The content cache of one kiosk. Build it with :meth:`open`."""
 
-    def __init__(self, db: Database, media: MediaStore, *, readonly: bool, tz: str = "Europe/Paris"):
+    def __init__(
+        self, db: Database | sqlite3.Connection, media: MediaStore, *, readonly: bool, tz: str = "Europe/Paris"
+    ):
         self.db = db
         self.media = media
         self.readonly = readonly
@@ -99,10 +106,11 @@ class ContentCache(queries.Queries):
                 raise CacheError(f"{path}: no content cache yet (import a bundle or run a sync first)")
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 5000")
-            db = Database(conn)
-            cache = cls(db, media, readonly=True, tz=tz)
+            cache = cls(conn, media, readonly=True, tz=tz)
             cache._check_version()
             return cache
+        from sqlite_utils import Database
+
         data_dir.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(path, check_same_thread=False)
@@ -110,16 +118,23 @@ class ContentCache(queries.Queries):
             db = Database(conn)
             db.enable_wal()
             db.execute("PRAGMA synchronous = FULL")
-            MIGRATIONS.apply(db)
+            schema.migrations().apply(db)
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"{path}: cannot open the content cache ({exc})") from None
         media.clean_temporaries()
         return cls(db, media, readonly=False, tz=tz)
 
     def _check_version(self) -> None:
-        known = {m.name for m in MIGRATIONS._migrations}
-        applied = {m.name for m in MIGRATIONS.applied(self.db)}
-        if unknown := applied - known:
+        """Refuse a cache that a newer Borne has migrated further than this one knows."""
+        try:
+            if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [schema.APPLIED_TABLE]).fetchone():
+                return  # nothing migrated yet
+            rows = self.db.execute(
+                f"SELECT name FROM {schema.APPLIED_TABLE} WHERE migration_set = ?", [schema.MIGRATION_SET]
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot read the content cache ({exc})") from None
+        if unknown := {name for (name,) in rows} - set(schema.NAMES):
             raise CacheError(f"the content cache was written by a newer Borne ({', '.join(sorted(unknown))})")
 
     def close(self) -> None:
@@ -229,6 +244,8 @@ class ContentCache(queries.Queries):
         self.db.execute("DELETE FROM entries WHERE num = ?", [num])
 
     def _upsert(self, e: Entry) -> None:
+        from content.model import dump
+
         place = e.place
         row = {
             "id": e.id,
@@ -278,6 +295,8 @@ class ContentCache(queries.Queries):
         )
 
     def _apply_alerts(self, changes: ChangeSet) -> int:
+        from content.model import dump
+
         gone = list(changes.deleted_alerts)
         if changes.replace_all:
             keep = {a.id for a in changes.alerts}

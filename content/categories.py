@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: The kinds a category usually belongs to (same words as ``content.model.KINDS``).
+#: The kinds a category usually belongs to (same words as ``content.contract.KINDS``).
 GROUPS = ("place", "heritage", "event", "shop", "service")
-#: The languages every category is named in (``content.model.UI_LANGUAGES``).
+#: The languages every category is named in (``content.contract.UI_LANGUAGES``).
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl")
 
 

@@ -15,9 +15,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from content.contract import ContentError
 
-from content.validation import ContentError
+# Pillow is imported by the functions that decode images: the kiosk only reads file paths from here.
 
 #: Largest image accepted, in pixels (a 40-megapixel photo is already more than any screen needs).
 MAX_PIXELS = 40_000_000
@@ -51,6 +51,8 @@ def sha256_file(path: Path) -> str:
 
 def inspect_image(data: bytes, *, where: str = "image") -> ImageInfo:
     """Check that ``data`` is an image we accept and return what the contract says of it."""
+    from PIL import Image, UnidentifiedImageError
+
     if len(data) > MAX_BYTES:
         raise MediaError(f"{where}: {len(data)} bytes, more than the {MAX_BYTES} allowed")
     try:
@@ -73,6 +75,8 @@ def inspect_image(data: bytes, *, where: str = "image") -> ImageInfo:
 
 def render(data: bytes, box: tuple[int, int]) -> bytes:
     """A JPEG of the image fitted into ``box``, upright, without metadata."""
+    from PIL import Image, ImageOps
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(io.BytesIO(data)) as img:
@@ -123,6 +127,8 @@ class MediaStore:
         """Verify and store an image with its renditions. Safe to repeat; never half-written."""
         if hashlib.sha256(data).hexdigest() != sha256:
             raise MediaError(f"media {sha256}: the bytes do not match the hash")
+        from PIL import Image
+
         info = inspect_image(data, where=f"media {sha256}")
         self.root.mkdir(parents=True, exist_ok=True)
         for name, box in RENDITIONS.items():

@@ -22,20 +22,9 @@ from pydantic import (
 
 from content import text
 from content.categories import CATEGORIES
+from content.contract import ID_RE, INSEE_RE, LANG_RE, SHA256_RE
 
-#: Version of the entry/alert/bundle/feed contract. Bump on an incompatible change.
-SCHEMA_VERSION = 1
-
-KINDS = ("place", "heritage", "event", "shop", "service")
 Kind = Literal["place", "heritage", "event", "shop", "service"]
-
-#: The languages the kiosk's interface speaks; content may carry others, which are kept.
-UI_LANGUAGES = ("fr", "en", "de", "es", "it", "nl")
-
-ID_RE = re.compile(r"^[a-z][a-z0-9_-]*:[A-Za-z0-9._:/@+-]{1,200}$")
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-INSEE_RE = re.compile(r"^(\d[0-9AB]\d{3})$")
 
 
 def _plain_map(value: dict[str, str]) -> dict[str, str]:

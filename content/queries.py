@@ -6,12 +6,16 @@ import datetime as dt
 import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from content import hours, timeutil
 from content.categories import CATEGORIES
-from content.model import Alert, Entry
 from content.text import fold
+
+if TYPE_CHECKING:
+    from content.model import Entry
 
 CARD_COLUMNS = (
     "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, "
@@ -129,6 +133,31 @@ def _parse_utc(text: str) -> dt.datetime:
 _card = Card
 
 
+@dataclass(frozen=True)
+class ActiveAlert:
+    """An alert in force, read back from the cache (where only validated alerts are stored)."""
+
+    id: str
+    level: str
+    message: dict[str, str]
+    starts: dt.datetime
+    until: dt.datetime | None
+    communes: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, text: str) -> ActiveAlert:
+        data = json.loads(text)
+        until = data.get("until")
+        return cls(
+            id=data["id"],
+            level=data["level"],
+            message=data["message"],
+            starts=dt.datetime.fromisoformat(data["from"]),
+            until=dt.datetime.fromisoformat(until) if until else None,
+            communes=tuple(data.get("communes") or ()),
+        )
+
+
 class Queries:
     """Read side of :class:`content.cache.ContentCache` (mixed in; uses ``self.db``, ``self.tz``)."""
 
@@ -144,6 +173,8 @@ class Queries:
     # -- single entries -------------------------------------------------------------------------
 
     def get(self, entry_id: str) -> Entry | None:
+        from content.model import Entry  # the models cost a tenth of a second to import: not at start
+
         row = self.db.execute("SELECT data FROM entries WHERE id = ?", [entry_id]).fetchone()
         return Entry.model_validate_json(row[0]) if row else None
 
@@ -274,7 +305,7 @@ class Queries:
 
     # -- alerts ---------------------------------------------------------------------------------
 
-    def active_alerts(self, *, now: dt.datetime | None = None, commune: str | None = None) -> list[Alert]:
+    def active_alerts(self, *, now: dt.datetime | None = None, commune: str | None = None) -> list[ActiveAlert]:
         """Alerts in force now, urgent first, for ``commune`` (an alert without communes is for all)."""
         rows = self.db.execute(
             "SELECT data, communes FROM alerts WHERE starts <= :now AND (until IS NULL OR until > :now) "
@@ -285,7 +316,7 @@ class Queries:
         for data, communes in rows:
             wanted = json.loads(communes)
             if not commune or not wanted or commune in wanted:
-                alerts.append(Alert.model_validate_json(data))
+                alerts.append(ActiveAlert.from_json(data))
         return alerts
 
     # -- places ---------------------------------------------------------------------------------

@@ -1,12 +1,22 @@
-"""Numbered migrations of the content cache, applied by the writer at start."""
+"""Numbered migrations of the content cache, applied by the writer at start.
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+Each step is a plain function of a sqlite-utils ``Database``, listed in order in :data:`STEPS`. The
+writer applies them through sqlite-utils' migrations (:func:`migrations`), which record each name in
+:data:`APPLIED_TABLE`; a reader only compares those names with :data:`NAMES`, without sqlite-utils.
+"""
 
-MIGRATIONS = Migrations("borne-content")
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "borne-content"
+APPLIED_TABLE = "_sqlite_migrations"  # where sqlite-utils records the migrations it applied
 
 
-@MIGRATIONS()
 def m001_initial(db: Database) -> None:
     db.executescript(
         """
@@ -58,3 +68,17 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+STEPS = (m001_initial,)
+NAMES = tuple(step.__name__ for step in STEPS)
+
+
+def migrations() -> Migrations:
+    """The steps as sqlite-utils migrations, for the writer to apply."""
+    from sqlite_utils.migrations import Migrations
+
+    result = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        result()(step)
+    return result

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content.model import ID_RE, LANG_RE
+from content.contract import ID_RE, LANG_RE
 
 log = logging.getLogger(__name__)
 

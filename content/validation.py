@@ -6,11 +6,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from content.model import SCHEMA_VERSION, Alert, Entry
+from content.contract import SCHEMA_VERSION, ContentError
+from content.model import Alert, Entry
 
-
-class ContentError(ValueError):
-    """Content that does not follow the contract."""
+__all__ = ["ContentError", "EntryError", "SchemaVersionError", "check_schema", "parse_alert", "parse_entry"]
 
 
 class SchemaVersionError(ContentError):

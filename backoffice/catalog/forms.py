@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.models import Alert, Entry, EntryImage
 from content.categories import CATEGORIES
-from content.model import UI_LANGUAGES
+from content.contract import UI_LANGUAGES
 
 LANG_NAMES = {"fr": "français", "en": "English", "de": "Deutsch", "es": "español", "it": "italiano", "nl": "Nederlands"}
 TEXT_FIELDS = {

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content.model import INSEE_RE, KINDS
+from content.contract import INSEE_RE, KINDS
 
 
 class ChangeCounter(models.Model):

@@ -16,7 +16,7 @@ from heapq import merge
 from django.db.models import Prefetch, Q
 
 from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq
-from content.model import SCHEMA_VERSION
+from content.contract import SCHEMA_VERSION
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 1000

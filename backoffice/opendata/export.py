@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from backoffice.catalog.models import Entry
 from backoffice.fleet.feed import visible_snapshot
-from content.model import SCHEMA_VERSION
+from content.contract import SCHEMA_VERSION
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, UnidentifiedImageError
 
-from content.model import KINDS, Contact, Place, dump
+from content.contract import KINDS
+from content.model import Contact, Place, dump
 from content.validation import EntryError, parse_alert, parse_entry
 
 from . import when

@@ -4,7 +4,7 @@ import pytest
 
 from content import categories
 from content.categories import CATEGORIES, GROUPS, LANGUAGES, Category, for_group, name
-from content.model import KINDS, UI_LANGUAGES
+from content.contract import KINDS, UI_LANGUAGES
 
 SLUG_RE = re.compile(r"^[a-z]+(-[a-z]+)*$")
 

@@ -213,7 +213,7 @@ def test_ensure_compiled_logs_a_broken_catalogue_instead_of_raising(tmp_path, ca
 
 
 def test_interface_languages_are_the_content_contracts():
-    from content.model import UI_LANGUAGES
+    from content.contract import UI_LANGUAGES
 
     assert tuple(code for code, _ in LANGUAGES) == UI_LANGUAGES
 

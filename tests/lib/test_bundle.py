@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from content.bundle import BundleError, Limits, read_bundle, write_bundle
-from content.model import SCHEMA_VERSION
+from content.contract import SCHEMA_VERSION
 
 from .conftest import alert, entry, make_image, media_item
 

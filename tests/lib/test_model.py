@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from content.model import SCHEMA_VERSION, dump
+from content.contract import SCHEMA_VERSION
+from content.model import dump
 from content.validation import EntryError, SchemaVersionError, check_schema, parse_alert, parse_entry
 
 from .conftest import alert, entry
