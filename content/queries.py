@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from content import hours, timeutil
 from content.categories import CATEGORIES
 from content.text import fold
+from content.views import EntryView
 
 if TYPE_CHECKING:
     from content.model import Entry
@@ -178,11 +179,16 @@ class Queries:
         row = self.db.execute("SELECT data FROM entries WHERE id = ?", [entry_id]).fetchone()
         return Entry.model_validate_json(row[0]) if row else None
 
+    def view(self, entry_id: str) -> EntryView | None:
+        """The entry as the kiosk reads it: a light view of the stored JSON, without the models."""
+        row = self.db.execute("SELECT data FROM entries WHERE id = ?", [entry_id]).fetchone()
+        return EntryView.from_json(row[0]) if row else None
+
     def media_file(self, sha256: str, rendition: str = "screen") -> Path | None:
         path = self.media.path(sha256, rendition)
         return path if path.exists() else None
 
-    def open_state(self, entry: Entry | Card, now: dt.datetime | None = None) -> hours.OpenState | None:
+    def open_state(self, entry: Entry | EntryView | Card, now: dt.datetime | None = None) -> hours.OpenState | None:
         if not entry.opening_hours:
             return None
         return hours.open_state(entry.opening_hours, self.now(now), self.tz)

@@ -61,7 +61,7 @@ class DetailScreen(KioskScreen):
         if not self.entry_id:
             return
         app = self.app
-        entry = app.cache.get(self.entry_id)
+        entry = app.cache.view(self.entry_id)
         if entry is None:  # withdrawn while on screen: nothing to show, go home rather than a dead end
             self.entry_id = ""
             if app.sm.current == "detail":

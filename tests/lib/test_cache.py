@@ -378,3 +378,13 @@ def test_an_image_that_failed_before_can_come_alone_later(cache):
     assert report.media_added == 1
     assert cache.missing_media() == set()
     assert cache.media_file(item["sha256"], "thumb") is not None
+
+
+def test_a_cache_migrated_by_a_newer_borne_is_refused_by_a_reader(tmp_path):
+    with ContentCache.open(tmp_path) as writer:
+        writer.db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('borne-content', 'm099_future', '')"
+        )
+    with pytest.raises(CacheError, match="newer Borne.*m099_future"):
+        ContentCache.open(tmp_path, readonly=True)
