@@ -8,6 +8,7 @@ screen's behaviour in ``kiosk/screens/``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import rows
 from kiosk.config import KioskSettings
 from kiosk.i18n import Translator
-from kiosk.images import cap_image_caches, release_image_caches
+from kiosk.images import cap_image_caches, release_image_caches, trim_heap
 from kiosk.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,15 @@ LAZY_SCREENS = {
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)
 PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
+#: The screens a visitor reaches in one touch from home; the staff's maintenance panel is built when opened.
+PREWARM_SCREENS = ("list", "search", "detail")
+#: List rows made ahead, a few a frame, so that the first list opened does not wait for them (a
+#: portrait screen shows about ten 190-unit rows; a search adds a heading per kind).
+PREWARM_ROWS = {"CardRow": 14, "HeaderRow": 5}
+ROWS_PER_PREWARM_FRAME = 2
+#: Memory is handed back (unused images, cyclic garbage, the allocator's free pages) once the
+#: screen has been left alone this long after a visitor's touch or a change of screen.
+HOUSEKEEPING_QUIET = 0.8  # s
 CORNER_TAPS = 5  # staff gesture: taps in the top-right corner ...
 CORNER_WINDOW = 3.0  # ... within this many seconds
 
@@ -81,6 +91,7 @@ class BorneApp(App):
         self._seen_content_version = None  # the cache's content_version: moves only when content was applied
         self._content_day = None  # "today" in the lists and the attract loop changes at midnight
         self._pending_refresh = False
+        self._housekeeping = Clock.create_trigger(self._housekeep, HOUSEKEEPING_QUIET)
         self.tr.bind(lang=self._on_lang)
         self.bind(low_reach=self._update_reach, portrait=self._update_reach)
 
@@ -158,12 +169,50 @@ class BorneApp(App):
         log.debug("screen %s built", name)
 
     def _prewarm(self, *_args) -> None:
-        """Build the next screen not built yet, one per frame, so that no visitor's touch waits for it."""
-        missing = [name for name in LAZY_SCREENS if not self.sm.has_screen(name)]
+        """One step a frame, so that no visitor's touch waits for them: the screens one touch away,
+        then list rows; at the end what start made is set aside from the garbage collector's walks."""
+        missing = [name for name in PREWARM_SCREENS if not self.sm.has_screen(name)]
         if missing:
             self._build_screen(missing[0])
-        if len(missing) > 1:
-            self._timers.append(Clock.schedule_once(self._prewarm, 0))
+        elif not self._prewarm_rows(ROWS_PER_PREWARM_FRAME):
+            # Start's objects live as long as the app: freezing them keeps every later collection
+            # short (a full one over them costs tens of milliseconds, a dropped frame mid-swipe).
+            gc.collect()
+            gc.freeze()
+            log.debug("prewarm done")
+            return
+        self._timers.append(Clock.schedule_once(self._prewarm, 0))
+
+    def _prewarm_rows(self, count: int) -> bool:
+        """Make up to ``count`` list rows for the RecycleViews to take; False when none were missing.
+
+        RecycleView takes a view of the right class from Kivy's cache of unused views before making
+        one (``kivy.uix.recycleview.views._cached_views``, shared by every RecycleView).
+        """
+        from kivy.factory import Factory
+        from kivy.uix.recycleview import views
+
+        made = 0
+        for name, wanted in PREWARM_ROWS.items():
+            cls = Factory.get(name)
+            cached = views._cached_views[cls]
+            while len(cached) < wanted and made < count:
+                cached.append(cls())
+                made += 1
+        return made > 0
+
+    # -- memory ----------------------------------------------------------------------------------
+
+    def _housekeep(self, *_args) -> None:
+        """Hand memory back once nobody is using the screen: images no widget shows, cyclic garbage,
+        and the allocator's free pages (a visit leaves tens of megabytes of them)."""
+        quiet_for = self.idle_for()
+        if quiet_for < HOUSEKEEPING_QUIET or (self.root and self.sm.transition.is_active):
+            Clock.schedule_once(self._housekeep, max(0.05, HOUSEKEEPING_QUIET - quiet_for))
+            return
+        release_image_caches(trim=False)
+        gc.collect()
+        trim_heap()
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -201,6 +250,7 @@ class BorneApp(App):
         if current != name:
             self.sm.current = name
         self.count(**target.usage_keys())
+        self._housekeeping()
 
     def go_home(self) -> None:
         self.history.clear()
@@ -257,8 +307,9 @@ class BorneApp(App):
     # -- touches, keys, idle ---------------------------------------------------------------------
 
     def _on_any_touch(self, window, touch):
-        """Sees every touch before any widget: idle timer, and the hidden staff gesture."""
+        """Sees every touch before any widget: idle timer, housekeeping, and the hidden staff gesture."""
         self.last_touch = time.monotonic()
+        self._housekeeping()
         corner = 90 * self.theme.u
         if touch.x >= window.width - corner and touch.y >= window.height - corner:
             now = time.monotonic()

@@ -26,13 +26,15 @@ def cap_image_caches(limit: int = LIMIT, timeout: float = TIMEOUT) -> None:
         Cache.register(category, limit=limit, timeout=timeout)
 
 
-def release_image_caches() -> None:
-    """Drop every cached image (those on screen keep theirs) and hand the freed memory back to the system."""
+def release_image_caches(trim: bool = True) -> None:
+    """Drop every cached image (those on screen keep theirs); with ``trim``, hand the freed memory
+    back to the system at once."""
     from kivy.cache import Cache
 
     for category in CATEGORIES:
         Cache.remove(category)
-    trim_heap()
+    if trim:
+        trim_heap()
 
 
 def trim_heap() -> None:

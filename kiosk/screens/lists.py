@@ -119,7 +119,13 @@ class ListScreen(KioskScreen):
 
     def on_leave(self, *_args) -> None:
         """Let go of the rows and their thumbnails: showing this screen again always sets it up."""
+        if self.manager is not None and self.manager.current == self.name:
+            return  # a transition away was cut short by a touch that brought this screen back, set up anew
         self._stop_filling()
+        adapter = self.ids.rv.view_adapter
+        shown = [*adapter.views.values(), *(v for views in adapter.dirty_views.values() for v in views.values())]
+        for view in shown:  # kept for the next list, without their pictures
+            view.thumb = ""
         self.ids.rv.data = []
         release_image_caches()
 

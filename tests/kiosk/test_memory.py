@@ -1,0 +1,75 @@
+"""What the kiosk does to keep its memory down over months: rows made once, pictures let go of."""
+
+from kivy.cache import Cache
+
+from kiosk.app import HOUSEKEEPING_QUIET, PREWARM_ROWS
+
+
+def cached_views(name):
+    from kivy.factory import Factory
+    from kivy.uix.recycleview import views
+
+    return views._cached_views[Factory.get(name)]
+
+
+def test_list_rows_are_made_ahead_and_the_first_list_takes_them(kiosk):
+    kiosk.start_visit()
+    assert kiosk.until(lambda: len(cached_views("CardRow")) >= PREWARM_ROWS["CardRow"] or kiosk.visible_rows())
+    from kiosk.widgets import CardRow
+
+    made = []
+    original = CardRow.__init__
+
+    def counting(self, **kwargs):
+        made.append(self)
+        original(self, **kwargs)
+
+    CardRow.__init__ = counting
+    try:
+        kiosk.tap(kiosk.tile("shop"), settle=0.3)
+        assert kiosk.visible_rows(), "the list shows rows"
+        assert made == [], f"{len(made)} rows made while a visitor waited for the list"
+    finally:
+        CardRow.__init__ = original
+
+
+def test_leaving_a_list_lets_go_of_its_thumbnails(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"), settle=0.3)
+    rows = kiosk.visible_rows()
+    assert any(row.thumb for row in rows), "the heritage list shows photos"
+    kiosk.tap(kiosk.screen("list").ids.topbar.ids.home)
+    kiosk.settled()
+    assert not any(row.thumb for row in rows)
+
+
+def test_once_the_screen_is_left_alone_unused_images_are_released(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"), settle=0.1)
+    assert Cache._objects["kv.texture"], "the list's thumbnails went through Kivy's image cache"
+    kiosk.wait(HOUSEKEEPING_QUIET + 0.5)
+    assert not Cache._objects["kv.texture"] and not Cache._objects["kv.image"]
+    shown = [row for row in kiosk.visible_rows() if row.thumb]
+    assert shown, "the rows still show their thumbnails"
+    for row in shown:
+        image = next(w for w in row.walk(restrict=True) if type(w).__name__ == "Image")
+        assert image.texture is not None
+
+
+def test_leaving_a_page_lets_go_of_its_photos_but_coming_straight_back_shows_them(kiosk):
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("heritage"), settle=0.3)
+    entry_id = kiosk.visible_rows()[0].entry_id
+    kiosk.app.open_entry(entry_id)
+    kiosk.settled()
+    photos = kiosk.screen("detail").ids.photos
+    assert photos.slides
+    kiosk.app.back()
+    kiosk.settled()
+    assert not photos.slides and kiosk.screen("detail").qr is None
+    # Back, then the same row at once, before the slide away from the page has ended.
+    kiosk.app.open_entry(entry_id)
+    kiosk.app.back()
+    kiosk.app.open_entry(entry_id)
+    kiosk.settled()
+    assert kiosk.current == "detail" and photos.slides and kiosk.screen("detail").qr is not None
