@@ -178,36 +178,37 @@ def alert_banner(alerts: Iterable[Any], *, lang: str) -> dict:
     return {"text": text, "level": top.level, "more": len(ranked) - 1}
 
 
-def attract_slides(
-    featured: Iterable[Any],
-    today: Iterable[Any],
+def attract_cards(featured: Iterable[Any], today: Iterable[Any]) -> list[Any]:
+    """The attract loop's entries: today's events first, then featured entries (each once)."""
+    cards, seen = [], set()
+    for card in [*today, *featured]:
+        if card.id not in seen:
+            seen.add(card.id)
+            cards.append(card)
+    return cards
+
+
+def attract_slide(
+    card: Any,
     *,
     lang: str,
     now: dt.datetime,
     _: Gettext,
     thumb_path: Callable[[str], str] = lambda sha: "",
-) -> list[dict]:
-    """The attract loop: today's events first, then featured entries (each once)."""
-    slides, seen = [], set()
-    for card in [*today, *featured]:
-        if card.id in seen:
-            continue
-        seen.add(card.id)
-        title, _fb = pick(card.title, lang)
-        if card.kind == "event" and getattr(card, "next_start", None):
-            line = when_text(card.next_start, card.next_end, now=now, lang=lang, _=_)
-        else:
-            line, _fb = pick(card.summary, lang)
-        slides.append(
-            {
-                "entry_id": card.id,
-                "title": title,
-                "line": line,
-                "image": thumb_path(card.thumb) if card.thumb else "",
-                "icon": KIND_ICONS.get(card.kind, "•"),
-            }
-        )
-    return slides
+) -> dict:
+    """One slide of the attract loop, worked out when it is shown (an event's line is its next date)."""
+    title, _fb = pick(card.title, lang)
+    if card.kind == "event" and getattr(card, "next_start", None):
+        line = when_text(card.next_start, card.next_end, now=now, lang=lang, _=_)
+    else:
+        line, _fb = pick(card.summary, lang)
+    return {
+        "entry_id": card.id,
+        "title": title,
+        "line": line,
+        "image": thumb_path(card.thumb) if card.thumb else "",
+        "icon": KIND_ICONS.get(card.kind, "•"),
+    }
 
 
 def osm_link(lat: float, lon: float) -> str:

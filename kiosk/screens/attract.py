@@ -23,7 +23,7 @@ def veil_texture(steps: int = 64) -> Texture:
 
 
 class AttractScreen(KioskScreen):
-    slides = ListProperty([])
+    slides = ListProperty([])  # the entries shown in turn (Cards)
     index = NumericProperty(0)
     slide_title = StringProperty("")
     slide_line = StringProperty("")
@@ -52,16 +52,23 @@ class AttractScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         now = app.now()
-        kw = {"lang": app.tr.lang, "now": now, "_": app.tr._, "thumb_path": lambda sha: app.thumb_path(sha, "screen")}
         today = app.cache.events_in("today", now=now, commune=app.commune)
         featured = app.cache.featured(now=now, commune=app.commune)
-        self.slides = rows.attract_slides(featured, today, **kw)
+        self.slides = rows.attract_cards(featured, today)
         self.show(0)
 
     def show(self, index: int) -> None:
+        """Show slide ``index`` (each slide's text is worked out when it comes up, not all at once)."""
+        app = self.app
         self.index = index % len(self.slides) if self.slides else 0
         if self.slides:
-            slide = self.slides[self.index]
+            slide = rows.attract_slide(
+                self.slides[self.index],
+                lang=app.tr.lang,
+                now=app.now(),
+                _=app.tr._,
+                thumb_path=lambda sha: app.thumb_path(sha, "screen"),
+            )
         else:  # an empty cache still greets the visitor
             slide = {"title": self.app.tr._("Welcome"), "line": "", "image": "", "icon": rows.KIND_ICONS["place"]}
         self.slide_title, self.slide_line = slide["title"], slide["line"]

@@ -212,8 +212,10 @@ def test_event_detail_lists_coming_dates():
 
 def test_attract_shows_each_entry_once_today_first():
     market, cathedral = card(id="t:m", kind="event", next_start=NOW, next_end=None), card(id="t:c", kind="heritage")
-    slides = rows.attract_slides([cathedral, market], [market], lang="fr", now=NOW, _=same)
-    assert [s["entry_id"] for s in slides] == ["t:m", "t:c"]
+    cards = rows.attract_cards([cathedral, market], [market])
+    assert [c.id for c in cards] == ["t:m", "t:c"]
+    slide = rows.attract_slide(market, lang="fr", now=NOW, _=same, thumb_path=lambda sha: f"/media/{sha}")
+    assert slide["entry_id"] == "t:m" and slide["line"] == rows.when_text(NOW, None, now=NOW, lang="fr", _=same)
 
 
 def test_home_clock_in_the_visitors_language():
