@@ -170,11 +170,12 @@ class BorneApp(App):
 
     def _prewarm(self, *_args) -> None:
         """One step a frame, so that no visitor's touch waits for them: the screens one touch away,
-        then list rows; at the end what start made is set aside from the garbage collector's walks."""
+        then list rows and category chips; at the end what start made is set aside from the garbage
+        collector's walks."""
         missing = [name for name in PREWARM_SCREENS if not self.sm.has_screen(name)]
         if missing:
             self._build_screen(missing[0])
-        elif not self._prewarm_rows(ROWS_PER_PREWARM_FRAME):
+        elif not (self._prewarm_rows(ROWS_PER_PREWARM_FRAME) or self.screen("list").make_spare_chips(4)):
             # Start's objects live as long as the app: freezing them keeps every later collection
             # short (a full one over them costs tens of milliseconds, a dropped frame mid-swipe).
             gc.collect()

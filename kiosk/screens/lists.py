@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 FIRST_ROWS = 40
 #: ... and then per frame, until the whole list is in (a frame of rows costs a few milliseconds).
 ROWS_PER_FRAME = 600
+#: Category chips made ahead after start (a kind's categories in use rarely reach this many).
+SPARE_CHIPS = 24
 
 
 class ListScreen(KioskScreen):
@@ -34,6 +36,7 @@ class ListScreen(KioskScreen):
         self._more = None  # the clock event adding the rest of the rows, while there is a rest
         self._rest: list = []
         self._scroll_when_full: float | None = None
+        self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
 
     def setup(
         self, *, kind: str = "place", category: str = "", period: str = "", open_only: bool = False, scroll: float = 1.0
@@ -135,12 +138,21 @@ class ListScreen(KioskScreen):
         shown = list(reversed(box.children))  # children are kept last-added first
         for chip in shown[len(self.chips) :]:
             box.remove_widget(chip)
+            self._spare_chips.append(chip)
         for index, chip in enumerate(self.chips):
-            if index < len(shown):
-                widget = shown[index]
-                widget.key, widget.text, widget.active = chip["key"], chip["text"], chip["active"]
-            else:
-                box.add_widget(Chip(key=chip["key"], text=chip["text"], active=chip["active"], on_release=self._chosen))
+            widget = shown[index] if index < len(shown) else self._spare_chip()
+            widget.key, widget.text, widget.active = chip["key"], chip["text"], chip["active"]
+            if widget.parent is None:
+                box.add_widget(widget)
+
+    def _spare_chip(self) -> Chip:
+        return self._spare_chips.pop() if self._spare_chips else Chip(on_release=self._chosen)
+
+    def make_spare_chips(self, count: int) -> int:
+        """Make up to ``count`` chips ahead, until :data:`SPARE_CHIPS` wait; how many were made."""
+        made = max(0, min(count, SPARE_CHIPS - len(self._spare_chips) - len(self.ids.chips.children)))
+        self._spare_chips += [Chip(on_release=self._chosen) for _ in range(made)]
+        return made
 
     def _chosen(self, chip) -> None:
         self.choose(category=chip.key)
