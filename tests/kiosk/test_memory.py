@@ -1,6 +1,7 @@
 """What the kiosk does to keep its memory down over months: rows made once, pictures let go of."""
 
 from kivy.cache import Cache
+from kivy.uix.image import Image
 
 from kiosk.app import HOUSEKEEPING_QUIET, PREWARM_ROWS
 
@@ -52,7 +53,7 @@ def test_once_the_screen_is_left_alone_unused_images_are_released(kiosk):
     shown = [row for row in kiosk.visible_rows() if row.thumb]
     assert shown, "the rows still show their thumbnails"
     for row in shown:
-        image = next(w for w in row.walk(restrict=True) if type(w).__name__ == "Image")
+        image = next(w for w in row.walk(restrict=True) if isinstance(w, Image))
         assert image.texture is not None
 
 
