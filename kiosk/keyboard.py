@@ -22,8 +22,9 @@ from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.button import Button
+from kivy.uix.label import Label
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,12 @@ def load_kv() -> None:
         _kv_loaded = True
 
 
-class KeyboardKey(Button):
-    """One key; ``key`` is the character it types or SPACE / BACKSPACE / CLEAR."""
+class KeyboardKey(ButtonBehavior, Label):
+    """One key; ``key`` is the character it types or SPACE / BACKSPACE / CLEAR.
+
+    A pressable Label rather than a Button: keyboard.kv draws the key, and a Button would also draw
+    its (here transparent) BorderImage under it, one more GL draw per key for nothing.
+    """
 
     key = StringProperty("")
     special = BooleanProperty(False)
