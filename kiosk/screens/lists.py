@@ -127,8 +127,8 @@ class ListScreen(KioskScreen):
         self._stop_filling()
         adapter = self.ids.rv.view_adapter
         shown = [*adapter.views.values(), *(v for views in adapter.dirty_views.values() for v in views.values())]
-        for view in shown:  # kept for the next list, without their pictures
-            view.thumb = ""
+        for view in shown:  # kept for the next list, without their pictures and texts
+            view.thumb = view.title = view.line = ""
         self.ids.rv.data = []
         release_image_caches()
 
