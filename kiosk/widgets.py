@@ -99,6 +99,18 @@ class HeaderRow(RecycleDataViewBehavior, Label):
     pass
 
 
+def release_rows(rv) -> None:
+    """Empty a RecycleView and let its rows go without their pictures and texts (textures held by
+    widgets nobody sees); the rows themselves are kept for the next list (making them is what costs)."""
+    adapter = rv.view_adapter
+    for view in [*adapter.views.values(), *(v for views in adapter.dirty_views.values() for v in views.values())]:
+        if isinstance(view, CardRow):
+            view.thumb = view.title = view.line = ""
+        elif isinstance(view, HeaderRow):
+            view.text = ""
+    rv.data = []
+
+
 class InfoBlock(BoxLayout):
     """A titled block of lines on the detail page (address, hours, dates, contact)."""
 

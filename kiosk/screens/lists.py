@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kiosk import rows
 from kiosk.images import release_image_caches
 from kiosk.screens.base import KioskScreen
-from kiosk.widgets import Chip
+from kiosk.widgets import Chip, release_rows
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +125,7 @@ class ListScreen(KioskScreen):
         if self.manager is not None and self.manager.current == self.name:
             return  # a transition away was cut short by a touch that brought this screen back, set up anew
         self._stop_filling()
-        adapter = self.ids.rv.view_adapter
-        shown = [*adapter.views.values(), *(v for views in adapter.dirty_views.values() for v in views.values())]
-        for view in shown:  # kept for the next list, without their pictures and texts
-            view.thumb = view.title = view.line = ""
-        self.ids.rv.data = []
+        release_rows(self.ids.rv)
         release_image_caches()
 
     def _fill_chips(self) -> None:

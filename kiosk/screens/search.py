@@ -7,6 +7,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from kiosk import rows
 from kiosk.screens.base import KioskScreen
+from kiosk.widgets import release_rows
 
 RESULTS = 80
 
@@ -54,6 +55,12 @@ class SearchScreen(KioskScreen):
             self.message = _("No result for “{query}”.").format(query=text)
         else:
             self.message = ""
+
+    def on_leave(self, *_args) -> None:
+        """Let go of the results (Back sets the search up again from its query)."""
+        if self.manager is not None and self.manager.current == self.name:
+            return  # a transition away was cut short by a touch that brought this screen back
+        release_rows(self.ids.rv)
 
     def reset(self) -> None:
         self.ids.kb.text = ""
