@@ -38,6 +38,10 @@ class AttractScreen(KioskScreen):
         self._prompt_index = 0
         self.veil = veil_texture()
 
+    def on_pre_enter(self, *_args):
+        if self.slides and not self.slide_image:
+            self.show(self.index)  # its photo, let go of when the loop was left
+
     def on_enter(self, *_args):
         self._events = [
             Clock.schedule_interval(self.next_slide, SLIDE_SECONDS),
@@ -48,6 +52,8 @@ class AttractScreen(KioskScreen):
         for event in self._events:
             event.cancel()
         self._events = []
+        if self.manager is None or self.manager.current != self.name:
+            self.slide_image = ""  # a screen-sized photo nobody sees while a visitor uses the kiosk
 
     def refresh(self) -> None:
         app = self.app

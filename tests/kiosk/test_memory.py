@@ -74,3 +74,20 @@ def test_leaving_a_page_lets_go_of_its_photos_but_coming_straight_back_shows_the
     kiosk.app.open_entry(entry_id)
     kiosk.settled()
     assert kiosk.current == "detail" and photos.slides and kiosk.screen("detail").qr is not None
+
+
+def test_the_attract_loop_lets_go_of_its_photo_while_a_visitor_uses_the_kiosk(kiosk):
+    kiosk.app.reset_visit()
+    kiosk.settled()
+    attract = kiosk.screen("attract")
+    with_photo = next(i for i, card in enumerate(attract.slides) if card.thumb)
+    attract.show(with_photo)
+    assert attract.slide_image
+    kiosk.start_visit()
+    kiosk.settled()
+    assert attract.slide_image == ""
+    kiosk.app.reset_visit()
+    kiosk.settled()
+    assert kiosk.current == "attract"
+    attract.show(with_photo)
+    assert attract.slide_image, "the loop shows photos again"
