@@ -17,9 +17,13 @@ of them has already updated ``text`` when it is dispatched.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
+import struct
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -99,6 +103,69 @@ def apply_key(text: str, key: str, *, max_length: int = 0) -> str:
     return text + char
 
 
+def _f32(value: float) -> float:
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def rounded_rect(x: float, y: float, w: float, h: float, radius: float, segments: int = 10) -> list[float]:
+    """The vertices (x, y, u, v) of Kivy's ``RoundedRectangle(pos=(x, y), size=(w, h), radius=[radius])``.
+
+    The same points, in the same order (the centre, then each corner's arc and its closing point,
+    clockwise from the top left) and computed in the same single precision as Kivy 2.3's
+    RoundedRectangle.build, so that a Mesh of them covers exactly the same pixels: drawn as a
+    ``triangle_fan`` (:func:`rounded_fan`), or merged with other keys by :func:`fans_to_triangles`.
+    """
+    if w <= 0 or h <= 0:
+        return []
+    x, y, w, h = map(_f32, (x, y, w, h))
+    rx = ry = _f32(min(radius, w / 2, h / 2)) if radius > 0 else 0.0
+    vertices = [_f32(x + _f32(w / 2)), _f32(y + _f32(h / 2)), 0.5, 0.5]
+    left, right = _f32(x + rx), _f32(_f32(x + w) - rx)
+    top, bottom = _f32(_f32(y + h) - ry), _f32(y + ry)
+    centres = [(left, top), (right, top), (right, bottom), (left, bottom)]
+    for corner, (dw, dh) in enumerate([(0, 1), (1, 1), (1, 0), (0, 0)]):
+        if not (rx and segments):
+            vertices += [_f32(x + w * dw), _f32(y + h * dh), dw, dh]
+            continue
+        px, py = centres[corner]
+        start = _f32((180 - 90 * corner) * 0.017453292519943295)
+        end = _f32((90 - 90 * corner) * 0.017453292519943295)
+        theta = _f32(_f32(end - start) / segments)
+        tangential, radial = _f32(math.tan(theta)), _f32(math.cos(theta))
+        cx, cy = _f32(math.cos(start)), _f32(math.sin(start))
+        for _ in range(segments):
+            vertices += [_f32(px + _f32(cx * rx)), _f32(py + _f32(cy * ry)), 0, 0]
+            fx, fy = -cy, cx
+            cx, cy = _f32(cx + _f32(fx * tangential)), _f32(cy + _f32(fy * tangential))
+            cx, cy = _f32(cx * radial), _f32(cy * radial)
+        closing_x = px * (dw != dh) + x * (dw == dh) + w * (dw * dh)
+        closing_y = py * (dw == dh) + y * (dw != dh) + h * (dh > dw)
+        vertices += [_f32(closing_x), _f32(closing_y), 0, 0]
+    return vertices
+
+
+def rounded_fan(x: float, y: float, w: float, h: float, radius: float) -> tuple[list[float], list[int]]:
+    """:func:`rounded_rect` and the indices of its triangle fan (every vertex, then the first corner's again)."""
+    vertices = rounded_rect(x, y, w, h, radius)
+    count = len(vertices) // 4
+    return vertices, ([*range(count), 1] if count else [])
+
+
+def fans_to_triangles(fans: list[list[float]]) -> tuple[list[float], list[int]]:
+    """Several :func:`rounded_rect` fans as one ``triangles`` Mesh: (vertices, indices).
+
+    Each fan's triangles are kept (centre, one point, the next), so the pixels covered do not change.
+    """
+    vertices: list[float] = []
+    indices: list[int] = []
+    for fan in fans:
+        base, count = len(vertices) // 4, len(fan) // 4
+        ring = [*range(1, count), 1]
+        indices += [i for a, b in itertools.pairwise(ring) for i in (base, base + a, base + b)]
+        vertices += fan
+    return vertices, indices
+
+
 _kv_loaded = False
 
 
@@ -120,6 +187,8 @@ class KeyboardKey(ButtonBehavior, Label):
     key = StringProperty("")
     special = BooleanProperty(False)
     keyboard = ObjectProperty(None, allownone=True)
+    #: The key's own background, (vertices, indices) of a triangle fan: only while pressed (keyboard.kv).
+    pressed_fan = ObjectProperty(([], []))
 
 
 class OnScreenKeyboard(BoxLayout):
@@ -137,11 +206,19 @@ class OnScreenKeyboard(BoxLayout):
     key_height = NumericProperty(104)
     max_key_width = NumericProperty(140)
     key_spacing = NumericProperty(8)
+    key_radius = NumericProperty(12)
+    #: The keys' resting backgrounds, drawn by the keyboard as two Meshes (character keys, control
+    #: keys) rather than one RoundedRectangle a key: two GL draws instead of one a key. A key draws
+    #: its own background only while pressed (keyboard.kv).
+    key_mesh = ListProperty([[], []])
+    control_mesh = ListProperty([[], []])
 
     __events__ = ("on_key_text", "on_backspace", "on_clear")
 
     def __init__(self, **kwargs):
         load_kv()
+        self._draw_keys_soon = Clock.create_trigger(self._draw_keys, -1)
+        self._watched: set[int] = set()
         super().__init__(**kwargs)
         self.fbind("lang", self._rebuild)
         self.fbind("digits", self._rebuild)
@@ -149,6 +226,7 @@ class OnScreenKeyboard(BoxLayout):
         self.fbind("max_key_width", self._fit)
         self.fbind("key_spacing", self._fit)
         self.fbind("key_height", self._fit)
+        self.fbind("key_radius", self._draw_keys_soon)
         self._rebuild()
 
     def on_kv_post(self, base_widget) -> None:
@@ -201,6 +279,20 @@ class OnScreenKeyboard(BoxLayout):
             box.add_widget(line)
         self._fit()
 
+    def _draw_keys(self, *_args) -> None:
+        """Build the two background meshes from where the keys are now (and follow them from now on)."""
+        keys = list(self.key_widgets().values())
+        for key in keys:
+            if id(key) not in self._watched:
+                self._watched.add(id(key))
+                key.fbind("pos", self._draw_keys_soon)
+                key.fbind("size", self._draw_keys_soon)
+        self.key_mesh = list(fans_to_triangles([self._fan(k) for k in keys if not k.special]))
+        self.control_mesh = list(fans_to_triangles([self._fan(k) for k in keys if k.special]))
+
+    def _fan(self, key: KeyboardKey) -> list[float]:
+        return rounded_rect(key.x, key.y, key.width, key.height, self.key_radius)
+
     def _fit(self, *_args) -> None:
         widest = max((len(row) for row in self.rows), default=10)
         room = self.width - self.padding[0] - self.padding[2] - self.key_spacing * (widest - 1)
@@ -210,6 +302,7 @@ class OnScreenKeyboard(BoxLayout):
             line.spacing = self.key_spacing
             line.height = self.key_height
             line.width = line.count * self.key_width + (line.count - 1) * self.key_spacing
+        self._draw_keys_soon()
 
 
 class KeyboardRow(BoxLayout):
