@@ -21,6 +21,7 @@ import itertools
 import logging
 import math
 import struct
+import weakref
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -218,7 +219,7 @@ class OnScreenKeyboard(BoxLayout):
     def __init__(self, **kwargs):
         load_kv()
         self._draw_keys_soon = Clock.create_trigger(self._draw_keys, -1)
-        self._watched: set[int] = set()
+        self._watched: weakref.WeakSet[KeyboardKey] = weakref.WeakSet()  # keys whose moves redraw the meshes
         super().__init__(**kwargs)
         self.fbind("lang", self._rebuild)
         self.fbind("digits", self._rebuild)
@@ -283,8 +284,8 @@ class OnScreenKeyboard(BoxLayout):
         """Build the two background meshes from where the keys are now (and follow them from now on)."""
         keys = list(self.key_widgets().values())
         for key in keys:
-            if id(key) not in self._watched:
-                self._watched.add(id(key))
+            if key not in self._watched:
+                self._watched.add(key)
                 key.fbind("pos", self._draw_keys_soon)
                 key.fbind("size", self._draw_keys_soon)
         self.key_mesh = list(fans_to_triangles([self._fan(k) for k in keys if not k.special]))

@@ -164,3 +164,20 @@ def test_a_row_without_a_picture_or_state_draws_neither(kiosk):
     row.thumb, row.state = "", ""
     kiosk.frames(2)
     assert [d for d in drawn(Window) if d[0] in list(row.walk()) and d[2]] == []
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_the_keyboard_draws_a_background_under_every_key_and_nowhere_else(kiosk, lang):
+    """The keys' backgrounds are one mesh for the keyboard: it follows the keys (here rebuilt for another layout)."""
+    go(kiosk, "search")
+    kiosk.app.set_language(lang)
+    kiosk.frames(3)
+    kb = kiosk.app.screen("search").ids.kb
+    assert kb.layout == ("qwertz" if lang == "de" else "azerty")
+    from kiosk.keyboard import rounded_rect
+
+    per_key = len(rounded_rect(0, 0, 100, 100, kb.key_radius))  # a key's background: a centre, then its outline
+    centres = set()
+    for vertices, _indices in (kb.key_mesh, kb.control_mesh):
+        centres |= {(round(vertices[i]), round(vertices[i + 1])) for i in range(0, len(vertices), per_key)}
+    assert centres == {(round(k.center_x), round(k.center_y)) for k in kb.key_widgets().values()}
