@@ -25,6 +25,7 @@ from kiosk import rows
 from kiosk.config import KioskSettings
 from kiosk.i18n import Translator
 from kiosk.images import cap_image_caches, release_image_caches, trim_heap
+from kiosk.textmem import drop_text_surfaces
 from kiosk.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class BorneApp(App):
         from kiosk.settings_panel import VisitorSettings  # noqa: F401
 
         cap_image_caches()
+        drop_text_surfaces()
         Factory.register("Pressable", cls=kiosk.widgets.Pressable)  # a mixin: kv's dynamic classes use it
         for name in KV_FILES:
             load_kv(name)

@@ -39,8 +39,8 @@ class AttractScreen(KioskScreen):
         self.veil = veil_texture()
 
     def on_pre_enter(self, *_args):
-        if self.slides and not self.slide_image:
-            self.show(self.index)  # its photo, let go of when the loop was left
+        if not self.slide_title:
+            self.show(self.index)  # let go of when the loop was left
 
     def on_enter(self, *_args):
         self._events = [
@@ -53,7 +53,8 @@ class AttractScreen(KioskScreen):
             event.cancel()
         self._events = []
         if self.manager is None or self.manager.current != self.name:
-            self.slide_image = ""  # a screen-sized photo nobody sees while a visitor uses the kiosk
+            # a screen-sized photo and big titles nobody sees while a visitor uses the kiosk
+            self.slide_image = self.slide_title = self.slide_line = ""
 
     def refresh(self) -> None:
         app = self.app

@@ -126,6 +126,8 @@ class ListScreen(KioskScreen):
             return  # a transition away was cut short by a touch that brought this screen back, set up anew
         self._stop_filling()
         release_rows(self.ids.rv)
+        for chip in self.ids.chips.children:  # their texts come back with the next setup
+            chip.text = ""
         release_image_caches()
 
     def _fill_chips(self) -> None:

@@ -91,3 +91,14 @@ def test_the_attract_loop_lets_go_of_its_photo_while_a_visitor_uses_the_kiosk(ki
     assert kiosk.current == "attract"
     attract.show(with_photo)
     assert attract.slide_image, "the loop shows photos again"
+
+
+def test_labels_keep_their_texture_but_not_a_second_copy_of_their_pixels(kiosk):
+    from kivy.uix.label import Label
+
+    kiosk.start_visit()
+    labels = [w for w in kiosk.screen("home").walk(restrict=True) if isinstance(w, Label) and w.text]
+    assert len(labels) > 5
+    for label in labels:
+        assert label.texture is not None and label.texture.size[0] > 0, label.text
+        assert getattr(label._label, "_surface", None) is None, f"{label.text!r} keeps its SDL surface"
