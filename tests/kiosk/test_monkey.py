@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app import HOUSEKEEPING_QUIET
+
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
 
@@ -73,8 +75,11 @@ def test_thousands_of_random_touches(kiosk):
     kiosk.settled()
     assert_way_back(kiosk)
     after = rss_mb()
+    kiosk.wait(HOUSEKEEPING_QUIET + 0.5)  # left alone: the kiosk hands memory back
+    quiet = rss_mb()
     print(
         f"\nmonkey: {count} gestures, screens visited {sorted(screens)}, "
-        f"resident memory {before:.0f} MB -> {after:.0f} MB ({after - before:+.0f} MB; every 1000: {samples})"
+        f"resident memory {before:.0f} MB -> {after:.0f} MB ({after - before:+.0f} MB; every 1000: {samples}); "
+        f"{quiet:.0f} MB once left alone for {HOUSEKEEPING_QUIET + 0.5:.1f} s"
     )
     assert {"home", "list", "detail"} <= screens
