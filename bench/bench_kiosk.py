@@ -11,7 +11,8 @@ in turns (Borne, Chromium, floor, Borne, ...) after one unmeasured warm-up start
   folder holding the synthetic town (``bench.synth``) applied as one change set. *Start to first
   frame*: from the parent's ``Popen`` to the first frame the window flips (the attract loop).
   *Start to interactive home*: a simulated touch on the attract screen as soon as its first frame is
-  drawn, then the first frame drawn once the home screen's slide-in (0.18 s) has finished. One more
+  drawn, then the first frame that shows the home screen whole (the attract loop cuts to it; after a
+  slide, the first frame drawn once the slide has ended). One more
   run goes on from there: ``--switches`` screen switches (a touch on a home tile, then the list's
   Back button; latency = finger lifted, which is when a button acts, to the next frame drawn; the
   screen's data is read in between), then ``--swipes`` simulated swipes on the longest list (shops)
@@ -107,11 +108,16 @@ def run_borne(data_dir: Path, out: Path, full: bool, switches: int, swipes: int)
             yield
         return flips[index]
 
-    def settled():
-        """Wait for the screen manager's transition to end, then for the frame drawn after it."""
+    def settled(index: int | None = None):
+        """Wait for the screen manager's transition to end, then for the frame drawn after it.
+
+        ``index``: the number of frames drawn when the touch acted; a cut (no transition, as from
+        the attract loop to home) is settled with the first frame drawn after it.
+        """
         # The transition may end in this frame's clock tick before or after this step runs: the index
         # is taken before each look, so the frame drawn just after the end is the one waited for.
-        index = len(flips)
+        if index is None:
+            index = len(flips)
         while app.sm.transition.is_active:
             index = len(flips)
             yield
@@ -154,7 +160,7 @@ def run_borne(data_dir: Path, out: Path, full: bool, switches: int, swipes: int)
         result["home_first_frame"] = yield from next_flip(index)
         if app.sm.current != "home":
             raise BenchError(f"the touch on the attract screen showed {app.sm.current}, not home")
-        result["home_ready"] = yield from settled()
+        result["home_ready"] = yield from settled(index)
         result["touch_to_home_ms"] = (result["home_ready"] - touched) * 1000
         result["memory_home"] = tree_memory(os.getpid())
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
-from kivy.uix.image import Image
 from kivy.uix.label import Label
 
 from kiosk import rows
@@ -88,7 +88,7 @@ class DetailScreen(KioskScreen):
         carousel.clear_widgets()
         paths = [p for p in (app.thumb_path(sha, "screen") for sha in media) if p]
         for path in paths:
-            carousel.add_widget(Image(source=path, fit_mode="cover"))
+            carousel.add_widget(Factory.CoverImage(source=path))  # widgets.kv: one draw, not three
         if not paths:
             carousel.add_widget(
                 Label(

@@ -20,9 +20,12 @@ FIRST_ROWS = 40
 ROWS_PER_FRAME = 600
 #: Category chips made ahead after start (a kind's categories in use rarely reach this many).
 SPARE_CHIPS = 24
+#: The row of category chips shows from this many chips on ("All" and one category say nothing).
+CHIP_ROW_FROM = 2
 
 
 class ListScreen(KioskScreen):
+    CHIP_ROW_FROM = CHIP_ROW_FROM
     kind = StringProperty("place")
     category = StringProperty("")
     period = StringProperty("")  # events: "", "today", "weekend", "month"
@@ -37,6 +40,7 @@ class ListScreen(KioskScreen):
         self._rest: list = []
         self._scroll_when_full: float | None = None
         self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
+        self._filter_chips: list | None = None  # the filter row's widgets, shown or not
 
     def setup(
         self, *, kind: str = "place", category: str = "", period: str = "", open_only: bool = False, scroll: float = 1.0
@@ -88,6 +92,7 @@ class ListScreen(KioskScreen):
             slugs.append(self.category)
         self.chips = rows.chip_rows(slugs, lang=app.tr.lang, selected=self.category, _=_)
         self._fill_chips()
+        self._place_filters()
         try:
             cards = self.cards()
         except Exception:  # a broken query shows an empty list, never a crash in front of a visitor
@@ -134,13 +139,28 @@ class ListScreen(KioskScreen):
         """One Chip per category, reused from one refresh to the next (making Kivy widgets is what costs)."""
         box = self.ids.chips
         shown = list(reversed(box.children))  # children are kept last-added first
-        for chip in shown[len(self.chips) :]:
+        # Up to CHIP_ROW_FROM chips list.kv hides the row: none is left in it (it would still be drawn).
+        keep = len(self.chips) if len(self.chips) > CHIP_ROW_FROM else 0
+        for chip in shown[keep:]:
             box.remove_widget(chip)
             self._spare_chips.append(chip)
+        if not keep:
+            return
         for index, chip in enumerate(self.chips):
             widget = shown[index] if index < len(shown) else self._spare_chip()
             widget.key, widget.text, widget.active = chip["key"], chip["text"], chip["active"]
             if widget.parent is None:
+                box.add_widget(widget)
+
+    def _place_filters(self) -> None:
+        """Only the filter chips this kind offers sit in the filter row (a hidden one would still be drawn)."""
+        box = self.ids.filters
+        if self._filter_chips is None:  # as list.kv lays them out, then the spacer
+            self._filter_chips = list(reversed(box.children))
+        wanted = [w for w in self._filter_chips if not isinstance(w, Chip) or w.shown]
+        if list(reversed(box.children)) != wanted:
+            box.clear_widgets()
+            for widget in wanted:
                 box.add_widget(widget)
 
     def _spare_chip(self) -> Chip:

@@ -96,19 +96,14 @@ def go(kiosk, step: str) -> None:
     kiosk.frames(3)
 
 
-#: A list of one category keeps its chips ("All" and that category) under a hidden ScrollView
-#: (kiosk/screens/lists.py adds them): they are drawn at opacity 0.
-HIDDEN_CHIPS = pytest.mark.xfail(reason="chips of a hidden chip row are drawn (lists.py)", strict=True)
-
-
 @pytest.mark.parametrize(
     "step",
     [
         "home",
-        pytest.param("list heritage", marks=HIDDEN_CHIPS),
+        "list heritage",
         "list event",
         "list shop",
-        pytest.param("list service", marks=HIDDEN_CHIPS),
+        "list service",
         "detail",
         "search",
         "search cath",

@@ -13,14 +13,18 @@ def kv_app():
     unregisters it afterwards. Use ``kv_app.tr.locale_dir`` / ``kv_app.tr.reload()`` to change catalogues.
     """
     from kivy.app import App
-    from kivy.properties import ObjectProperty
+    from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 
     from kiosk.i18n import Translator
     from kiosk.theme import Theme
 
     class SupportTestApp(App):
+        # What kv rules read of BorneApp: the kiosk's own tests may have loaded every rule of
+        # kiosk/kv into Kivy's (process-wide) Builder before these tests run.
         tr = ObjectProperty(None)
         theme = ObjectProperty(None)
+        portrait = BooleanProperty(True)
+        reach_pad = NumericProperty(0)
 
     app = SupportTestApp()
     app.tr = Translator(lang="fr")
