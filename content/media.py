@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +96,8 @@ def render(data: bytes, box: tuple[int, int]) -> bytes:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # the writer's: a reader only looks files up
+
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from content import hours, timeutil
 from content.categories import CATEGORIES
 from content.text import fold
-from content.views import EntryView
 
 if TYPE_CHECKING:
     from content.model import Entry
+    from content.views import EntryView
 
 CARD_COLUMNS = (
     "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, "
@@ -181,6 +181,8 @@ class Queries:
 
     def view(self, entry_id: str) -> EntryView | None:
         """The entry as the kiosk reads it: a light view of the stored JSON, without the models."""
+        from content.views import EntryView  # the detail page's: not at start
+
         row = self.db.execute("SELECT data FROM entries WHERE id = ?", [entry_id]).fetchone()
         return EntryView.from_json(row[0]) if row else None
 

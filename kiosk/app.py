@@ -104,7 +104,6 @@ class BorneApp(App):
         import kiosk.screens.attract  # noqa: F401 - registers the first screens' classes for kv
         import kiosk.screens.home  # noqa: F401
         import kiosk.widgets  # noqa: F401
-        from kiosk.keyboard import OnScreenKeyboard  # noqa: F401
         from kiosk.root import KioskRoot
         from kiosk.settings_panel import VisitorSettings  # noqa: F401
 

@@ -8,7 +8,6 @@ the UI tests call it first).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import importlib.util
 import os
 import re
@@ -152,4 +151,6 @@ def _sdl_library() -> str | None:
         bundled = sorted((Path(spec.origin).parent.parent / "Kivy.libs").glob("libSDL2-2*.so*"))
         if bundled:
             return str(bundled[0])
+    import ctypes.util  # runs ldconfig: only when Kivy brought no SDL of its own
+
     return ctypes.util.find_library("SDL2-2.0")

@@ -11,6 +11,9 @@ from kiosk.screens.base import KioskScreen
 
 SLIDE_SECONDS = 7
 PROMPT_SECONDS = 2.5
+#: The loop opens on its welcome (clock, prompt) at once; its entries are read and fade in this
+#: long after, so that the kiosk's first frame and a first touch wait for no query nor photo.
+ENTRIES_AFTER = 0.3  # s
 
 
 def veil_texture(steps: int = 64) -> Texture:
@@ -36,10 +39,15 @@ class AttractScreen(KioskScreen):
         super().__init__(**kwargs)
         self._events = []
         self._prompt_index = 0
+        self._read_soon = Clock.create_trigger(self._read_entries, ENTRIES_AFTER)
+        self._unread = False
         self.veil = veil_texture()
 
     def on_pre_enter(self, *_args):
-        if not self.slide_title:
+        if self._unread or self._read_soon.is_triggered:  # left before its entries were read
+            self._read_soon.cancel()
+            self._read_entries()
+        elif not self.slide_title:
             self.show(self.index)  # let go of when the loop was left
 
     def on_enter(self, *_args):
@@ -57,6 +65,15 @@ class AttractScreen(KioskScreen):
             self.slide_image = self.slide_title = self.slide_line = ""
 
     def refresh(self) -> None:
+        if not self.slides:
+            self.show(0)  # the welcome, until the entries come
+        self._read_soon()
+
+    def _read_entries(self, *_args) -> None:
+        if self.manager is not None and self.manager.current != self.name:
+            self._unread = True  # a visitor came first: read when the loop shows again (on_pre_enter)
+            return
+        self._unread = False
         app = self.app
         now = app.now()
         today = app.cache.events_in("today", now=now, commune=app.commune)

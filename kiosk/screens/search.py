@@ -6,6 +6,7 @@ from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
 from kiosk import rows
+from kiosk.keyboard import OnScreenKeyboard  # noqa: F401 - search.kv places one
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import release_rows
 

@@ -23,6 +23,23 @@ def test_touch_on_the_attract_loop_opens_home(kiosk):
     assert kiosk.current == "home"
 
 
+def test_the_loop_greets_at_once_and_reads_its_entries_just_after(kiosk):
+    from kiosk.screens.attract import ENTRIES_AFTER
+
+    attract = kiosk.screen("attract")
+    kiosk.app.reset_visit()
+    kiosk.settled()
+    attract.slides = []
+    attract.refresh()  # as at start: nothing read yet
+    assert attract.slide_title == "Bienvenue" and attract.slides == []
+    kiosk.start_visit()  # a visitor before the entries: nothing is read while home shows
+    kiosk.wait(ENTRIES_AFTER + 0.2)
+    assert attract.slides == []
+    kiosk.app.reset_visit()  # the loop again: its entries now
+    kiosk.settled()
+    assert attract.slides and "Marché de la ville haute" in kiosk.texts("attract")
+
+
 def test_heritage_tile_lists_the_cathedral(kiosk):
     kiosk.start_visit()
     kiosk.tap(kiosk.tile("heritage"))
