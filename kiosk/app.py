@@ -119,6 +119,9 @@ class BorneApp(App):
         self.theme.bind(bg=lambda _t, value: setattr(Window, "clearcolor", value))
         Window.bind(size=self._on_window_size, on_touch_down=self._on_any_touch, on_keyboard=self._on_keyboard)
         self._on_window_size(Window, Window.size)
+        # Home is laid out now, hidden: its texts are rendered once, at their size, before the first
+        # touch (a screen not shown keeps Kivy's default 100x100 until it is).
+        root.ids.sm.get_screen("home").size = Window.size
         return root
 
     def on_start(self):

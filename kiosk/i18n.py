@@ -214,14 +214,15 @@ def compile_catalogues(locale_dir: Path | str = LOCALE_DIR, *, force: bool = Fal
     Only catalogues whose ``.mo`` is missing or older than the ``.po`` are compiled (all with
     ``force``). Returns the .mo files written. Raises CatalogueError naming the file on a bad .po.
     """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import PoFileError, read_po
-
     written = []
     for lang, po in _po_files(Path(locale_dir)):
         mo = po.with_suffix(".mo")
         if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
+        # Babel's catalogue machinery only when there is something to compile (not at every start).
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import PoFileError, read_po
+
         try:
             with po.open("rb") as f:
                 catalog = read_po(f, locale=lang, abort_invalid=True)
