@@ -33,12 +33,12 @@ log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent / "kv"
 #: What the first frames show (the attract loop, then home): loaded at start.
 KV_FILES = ("widgets.kv", "attract.kv", "home.kv", "root.kv")
-#: The other screens: ``name -> (class in kiosk.screens, kv file)``, built when first asked for.
+#: The other screens: ``name -> (class in kiosk.screens, kv files)``, built when first asked for.
 LAZY_SCREENS = {
-    "list": ("ListScreen", "list.kv"),
-    "detail": ("DetailScreen", "detail.kv"),
-    "search": ("SearchScreen", "search.kv"),
-    "maintenance": ("MaintenanceScreen", "maintenance.kv"),
+    "list": ("ListScreen", ("rows.kv", "list.kv")),
+    "detail": ("DetailScreen", ("rows.kv", "detail.kv")),
+    "search": ("SearchScreen", ("rows.kv", "search.kv")),
+    "maintenance": ("MaintenanceScreen", ("maintenance.kv",)),
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)
 PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
@@ -165,8 +165,9 @@ class BorneApp(App):
 
         if name not in LAZY_SCREENS:
             raise KeyError(f"no screen called {name!r} (screens: {', '.join(SCREENS)})")
-        class_name, kv = LAZY_SCREENS[name]
-        load_kv(kv)
+        class_name, kv_files = LAZY_SCREENS[name]
+        for kv in kv_files:
+            load_kv(kv)
         screen = getattr(kiosk.screens, class_name)(name=name)
         screen.stale = True  # set up (and so refreshed) before it is first shown
         self.sm.add_widget(screen)

@@ -1,4 +1,4 @@
-"""Reusable widgets of every screen (their look is in kv/widgets.kv)."""
+"""Reusable widgets of every screen (their look is in kv/widgets.kv, and kv/rows.kv for list rows and blocks)."""
 
 from __future__ import annotations
 

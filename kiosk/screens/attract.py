@@ -60,6 +60,9 @@ class AttractScreen(KioskScreen):
         for event in self._events:
             event.cancel()
         self._events = []
+        if self._read_soon.is_triggered:  # read when the loop shows again (on_pre_enter)
+            self._read_soon.cancel()
+            self._unread = True
         if self.manager is None or self.manager.current != self.name:
             # a screen-sized photo and big titles nobody sees while a visitor uses the kiosk
             self.slide_image = self.slide_title = self.slide_line = ""
