@@ -127,7 +127,11 @@ class Tour:
         return chips[index] if len(chips) > index else None
 
     def filter_chip(self, index):
-        return list(reversed(self.screen("list").ids.filters.children))[index]
+        """The ``index``-th filter chip the list offers (events: all, today, weekend, month; shops
+        and places: open now)."""
+        from kiosk.widgets import Chip
+
+        return [w for w in reversed(self.screen("list").ids.filters.children) if isinstance(w, Chip)][index]
 
     # -- the walk ---------------------------------------------------------------------------------
 
@@ -152,9 +156,9 @@ class Tour:
                     yield from self.shot(f"list-{kind}-weekend-{lang}")
                     yield from self.tap(self.filter_chip(0))
                 elif kind in ("shop", "place"):
-                    yield from self.tap(self.filter_chip(1))  # open now
+                    yield from self.tap(self.filter_chip(0))  # open now
                     yield from self.shot(f"list-{kind}-open-{lang}")
-                    yield from self.tap(self.filter_chip(1))  # and off again
+                    yield from self.tap(self.filter_chip(0))  # and off again
                 elif len(self.screen("list").chips) > 2:  # the category row shows with two categories or more
                     yield from self.tap(self.chip(1))
                     yield from self.shot(f"list-{kind}-category-{lang}")

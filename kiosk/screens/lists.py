@@ -41,6 +41,7 @@ class ListScreen(KioskScreen):
         self._scroll_when_full: float | None = None
         self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
         self._filter_chips: list | None = None  # the filter row's widgets, shown or not
+        self.on_kind(self, self.kind)  # the first kind shown may be the default one: no change fires
 
     def setup(
         self, *, kind: str = "place", category: str = "", period: str = "", open_only: bool = False, scroll: float = 1.0

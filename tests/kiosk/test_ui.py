@@ -408,3 +408,12 @@ def test_home_tiles_keep_their_symbols_with_large_text_high_contrast_and_low_rea
             assert symbol.texture_size[1] <= symbol.height + 1 and title.texture_size[1] <= title.height + 1
     finally:
         app.reset_visit()
+
+
+def test_a_new_list_screen_of_places_offers_open_now(kiosk):
+    """Places are the list screen's default kind: setting it up for places changes nothing, and the
+    "Open now" filter must be there all the same."""
+    from kiosk.screens.lists import ListScreen
+
+    kiosk.start_visit()
+    assert ListScreen(name="fresh-list").has_open_filter
