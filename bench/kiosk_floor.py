@@ -83,6 +83,24 @@ def tree_memory(root: int, session: bool = False) -> dict:
     }
 
 
+# -- frames -------------------------------------------------------------------------------------
+
+
+def on_presented(window, callback) -> None:
+    """Call ``callback(monotonic time)`` each time the window has handed a frame to the display.
+
+    That is after the buffer swap: Kivy's ``on_flip`` event fires before it, and with software
+    OpenGL the swap is when the frame is rasterised (tens of milliseconds at 1080x1920).
+    """
+    swap = window.flip
+
+    def flip():
+        swap()
+        callback(time.monotonic())
+
+    window.flip = flip
+
+
 # -- the floor (child process) ------------------------------------------------------------------
 
 
@@ -109,11 +127,12 @@ def run_floor(out: Path, kivy_home: Path, settle: float = 1.0) -> int:
             return grid
 
         def on_start(self):
-            Window.bind(on_flip=self.first_flip)
+            on_presented(Window, self.presented)
 
-        def first_flip(self, *_args):
-            Window.unbind(on_flip=self.first_flip)
-            result["first_frame"] = time.monotonic()
+        def presented(self, at: float) -> None:
+            if "first_frame" in result:
+                return
+            result["first_frame"] = at
             result["window"] = list(Window.size)
             self.presses = list(self.root.children)
             Clock.schedule_once(self.press_next, 0)
