@@ -63,9 +63,11 @@ class AttractScreen(KioskScreen):
         if self._read_soon.is_triggered:  # read when the loop shows again (on_pre_enter)
             self._read_soon.cancel()
             self._unread = True
-        if self.manager is None or self.manager.current != self.name:
-            # a screen-sized photo and big titles nobody sees while a visitor uses the kiosk
-            self.slide_image = self.slide_title = self.slide_line = ""
+        super().on_leave()
+
+    def release(self) -> None:
+        """A screen-sized photo and big titles nobody sees while a visitor uses the kiosk."""
+        self.slide_image = self.slide_title = self.slide_line = ""
 
     def refresh(self) -> None:
         if not self.slides:
@@ -73,9 +75,6 @@ class AttractScreen(KioskScreen):
         self._read_soon()
 
     def _read_entries(self, *_args) -> None:
-        if self.manager is not None and self.manager.current != self.name:
-            self._unread = True  # a visitor came first: read when the loop shows again (on_pre_enter)
-            return
         self._unread = False
         app = self.app
         now = app.now()

@@ -34,6 +34,15 @@ class KioskScreen(Screen):
     def reset(self) -> None:
         """Forget the visitor's choices on this screen (idle reset)."""
 
+    def on_leave(self, *_args) -> None:
+        # Not when a transition away was cut short by a touch that brought this screen back (its
+        # setup has already run): only a screen really left lets go of what it showed.
+        if self.manager is None or self.manager.current != self.name:
+            self.release()
+
+    def release(self) -> None:
+        """Let go of what only the screen on show needs (pictures, rows, texts): the next setup brings them back."""
+
     def usage_keys(self) -> dict:
         """What the usage counters record for a view of this screen (never anything a visitor typed)."""
         return {"screen": self.name}

@@ -100,10 +100,8 @@ class DetailScreen(KioskScreen):
             )
         carousel.index = 0
 
-    def on_leave(self, *_args) -> None:
-        """Let go of the photos (a screen-sized picture each): showing this page again sets it up."""
-        if self.manager is not None and self.manager.current == self.name:
-            return  # a transition away was cut short by a touch that brought this page back, set up anew
+    def release(self) -> None:
+        """The photos (a screen-sized picture each) and the QR code."""
         self.ids.photos.clear_widgets()
         self.qr = None
 

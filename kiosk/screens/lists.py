@@ -126,10 +126,8 @@ class ListScreen(KioskScreen):
             self._more.cancel()
         self._more, self._rest, self._scroll_when_full = None, [], None
 
-    def on_leave(self, *_args) -> None:
-        """Let go of the rows and their thumbnails: showing this screen again always sets it up."""
-        if self.manager is not None and self.manager.current == self.name:
-            return  # a transition away was cut short by a touch that brought this screen back, set up anew
+    def release(self) -> None:
+        """The rows with their thumbnails and texts, the chips' texts."""
         self._stop_filling()
         release_rows(self.ids.rv)
         for chip in self.ids.chips.children:  # their texts come back with the next setup

@@ -57,10 +57,8 @@ class SearchScreen(KioskScreen):
         else:
             self.message = ""
 
-    def on_leave(self, *_args) -> None:
-        """Let go of the results (Back sets the search up again from its query)."""
-        if self.manager is not None and self.manager.current == self.name:
-            return  # a transition away was cut short by a touch that brought this screen back
+    def release(self) -> None:
+        """The results (Back sets the search up again from its query)."""
         release_rows(self.ids.rv)
 
     def reset(self) -> None:
