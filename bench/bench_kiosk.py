@@ -7,10 +7,11 @@ Every contender is a new process, started under the same X display (``xvfb-run``
 when ``DISPLAY`` is unset: software rendering, so the figures are this machine's CPU), fullscreen,
 in turns (Borne, Chromium, floor, Borne, ...) after one unmeasured warm-up start each:
 
-- **Borne**: the real app (``kiosk.launch.build_app``, kiosk mode, 60 fps cap) on a temporary data
-  folder holding the synthetic town (``bench.synth``) applied as one change set. *Start to first
-  frame*: from the parent's ``Popen`` to the first frame on the display (after the window's buffer
-  swap, where software OpenGL rasterises it; the attract loop).
+- **Borne**: the command a kiosk runs, ``main.py run --no-sync`` (``bench/kiosk_drive.py`` starts
+  it with a measuring script bound to the app's start), on a temporary data folder holding the
+  synthetic town (``bench.synth``) applied as one change set, its ``borne.toml`` in kiosk mode (60 fps
+  cap). *Start to first frame*: from the parent's ``Popen`` to the first frame on the display (after
+  the window's buffer swap, where software OpenGL rasterises it; the attract loop).
   *Start to interactive home*: a simulated touch on the attract screen as soon as its first frame is
   drawn, then the first frame that shows the home screen whole (the attract loop cuts to it; after a
   slide, the first frame drawn once the slide has ended). One more
@@ -23,7 +24,7 @@ in turns (Borne, Chromium, floor, Borne, ...) after one unmeasured warm-up start
   ``first-contentful-paint`` (read over the DevTools protocol: ``performance.timeOrigin`` plus the
   paint entry's time, against the wall clock at ``Popen``), and the memory of all its processes two
   seconds after that paint.
-- **Floor** (``bench/kiosk_floor.py``): a bare Kivy window, same configuration, six labelled buttons.
+- **Floor** (``bench/kiosk_floor.py``): a bare Kivy window, same Kivy configuration, six labelled buttons.
 
 Memory is the summed VmRSS of the process tree (the targets are written in it; it counts pages
 shared between Chromium's processes once per process) and, for information, the summed Pss.
@@ -50,10 +51,11 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.kiosk_floor import on_presented, run_floor, tree_memory  # noqa: E402
+from bench.kiosk_floor import percentiles, tree_memory  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-STATIC_HOME = Path(__file__).resolve().parent / "kiosk_static_home.html"
+BENCH = Path(__file__).resolve().parent
+STATIC_HOME = BENCH / "kiosk_static_home.html"
 SCREEN = "1080x1920"
 TARGETS = {
     "start_s": 2.0,
@@ -62,199 +64,13 @@ TARGETS = {
     "rss_over_floor_mb": 80.0,
     "rss_vs_chromium": 0.25,
 }
-SWITCH_TARGETS = ("place", "heritage", "event", "shop", "service", "search")
 
 
 class BenchError(RuntimeError):
     """A contender did not start or did not reach the state the benchmark waits for."""
 
 
-def percentiles(values: list[float]) -> dict:
-    if not values:
-        return {"n": 0}
-    ordered = sorted(values)
-    return {
-        "n": len(ordered),
-        "p50": round(statistics.median(ordered), 1),
-        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
-        "max": round(ordered[-1], 1),
-    }
-
-
 # -- Borne (child process) ----------------------------------------------------------------------
-
-
-def run_borne(data_dir: Path, out: Path, full: bool, switches: int, swipes: int) -> int:
-    """The real app; a script driven once per frame measures start, switches, scrolling and memory."""
-    from kiosk.config import KioskSettings
-    from kiosk.launch import build_app
-
-    settings = KioskSettings(data_dir=data_dir, kiosk_mode=True, idle_seconds=3600, version="bench")
-    app = build_app(settings)
-    flips: list[float] = []
-    ticks: list[float] = []
-    result: dict = {}
-
-    def wait(seconds: float):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            yield
-
-    def next_flip(index: int, timeout: float = 5.0):
-        """Wait for frame number ``index`` to be drawn; its time."""
-        end = time.monotonic() + timeout
-        while len(flips) <= index:
-            if time.monotonic() > end:
-                raise BenchError(f"no frame drawn within {timeout} s")
-            yield
-        return flips[index]
-
-    def settled(index: int | None = None):
-        """Wait for the screen manager's transition to end, then for the frame drawn after it.
-
-        ``index``: the number of frames drawn when the touch acted; a cut (no transition, as from
-        the attract loop to home) is settled with the first frame drawn after it.
-        """
-        # The transition may end in this frame's clock tick before or after this step runs: the index
-        # is taken before each look, so the frame drawn just after the end is the one waited for.
-        if index is None:
-            index = len(flips)
-        while app.sm.transition.is_active:
-            index = len(flips)
-            yield
-        try:
-            return (yield from next_flip(index, timeout=0.5))
-        except BenchError:  # nothing changed on screen after the transition: the last frame drawn shows it
-            return flips[-1]
-
-    def tap(widget, screen: str):
-        """Finger down for a frame, lifted: times to the next frame and to the settled screen (ms)."""
-        from kiosk.touch import center_of, press
-
-        touch = press(*center_of(widget))
-        yield
-        index, lifted = len(flips), time.monotonic()
-        touch.up()
-        handler = time.monotonic() - lifted
-        first = yield from next_flip(index)
-        if app.sm.current != screen:
-            raise BenchError(f"expected the {screen} screen after the touch, found {app.sm.current}")
-        done = yield from settled()
-        return {
-            "frame_ms": (first - lifted) * 1000,
-            "handler_ms": handler * 1000,
-            "settled_ms": (done - lifted) * 1000,
-        }
-
-    def start():
-        from kivy.core.window import Window
-
-        from kiosk.touch import press
-
-        yield from next_flip(0, timeout=60)
-        result["attract_frame"] = flips[0]
-        result["window"] = list(Window.size)
-        touch = press(Window.width / 2, Window.height / 2)
-        index, touched = len(flips), time.monotonic()
-        yield
-        touch.up()
-        result["home_first_frame"] = yield from next_flip(index)
-        if app.sm.current != "home":
-            raise BenchError(f"the touch on the attract screen showed {app.sm.current}, not home")
-        result["home_ready"] = yield from settled(index)
-        result["touch_to_home_ms"] = (result["home_ready"] - touched) * 1000
-        result["memory_home"] = tree_memory(os.getpid())
-
-    def switch_walk():
-        home = app.screen("home")
-        tiles = {t.target: t for t in home.ids.tiles.children}
-        out = []
-        for n in range(switches // 2):
-            target = SWITCH_TARGETS[n % len(SWITCH_TARGETS)]
-            screen = "search" if target == "search" else "list"
-            there = yield from tap(tiles[target], screen)
-            yield from wait(0.3)
-            back = yield from tap(app.screen(screen).ids.topbar.ids.back, "home")
-            yield from wait(0.3)
-            out += [{"to": target, **there}, {"to": "home", **back}]
-        return out
-
-    def scroll_walk():
-        from kivy.core.window import Window
-
-        from kiosk.touch import press, swipe_points
-
-        home = app.screen("home")
-        shops = next(t for t in home.ids.tiles.children if t.target == "shop")
-        yield from tap(shops, "list")
-        rv = app.screen("list").ids.rv
-        yield from wait(1.0)
-        rows, y0 = len(rv.data), rv.scroll_y
-        x, low, high = Window.width / 2, Window.height * 0.2, Window.height * 0.7
-        begin = time.monotonic()
-        for _ in range(swipes):
-            touch = press(x, low)
-            yield
-            for point in swipe_points((x, low), (x, high), steps=8):
-                touch.move_to(*point)
-                yield
-            touch.up()
-            yield from wait(0.35)
-        end = time.monotonic()
-        pitch = rv.children[0].default_size[1] + rv.children[0].spacing
-        scrolled_px = (y0 - rv.scroll_y) * max(0.0, rv.children[0].height - rv.height)
-        ticked = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False) if begin <= a and b <= end]
-        drawn = [(b - a) * 1000 for a, b in zip(flips, flips[1:], strict=False) if begin <= a and b <= end]
-        yield from tap(app.screen("list").ids.topbar.ids.home, "home")
-        return {
-            "rows": rows,
-            "rows_scrolled": int(scrolled_px / pitch) if pitch else 0,
-            "seconds": round(end - begin, 1),
-            "frame_interval_ms": percentiles(ticked),
-            "over_50ms": sum(1 for v in ticked if v > 50),
-            "drawn_frame_interval_ms": percentiles(drawn),
-        }
-
-    def script():
-        yield from start()
-        if not full:
-            return
-        yield from wait(1.0)
-        result["switches"] = yield from switch_walk()
-        result["memory_switches"] = tree_memory(os.getpid())
-        result["scroll"] = yield from scroll_walk()
-        yield from wait(1.0)
-        result["memory_end"] = tree_memory(os.getpid())
-
-    def started(*_args):
-        from kivy.clock import Clock
-        from kivy.core.window import Window
-
-        steps = script()
-        on_presented(Window, flips.append)  # after each buffer swap: the frame is on the display
-
-        def drive(_dt):
-            ticks.append(time.monotonic())
-            try:
-                next(steps)
-            except StopIteration:
-                event.cancel()
-                app.stop()
-            except BaseException as exc:  # reported in the result, after the app has stopped
-                event.cancel()
-                result["error"] = f"{type(exc).__name__}: {exc}"
-                app.stop()
-
-        event = Clock.schedule_interval(drive, 0)
-
-    app.bind(on_start=started)
-    try:
-        app.run()
-    finally:
-        app.cache.close()
-        app.usage.close()
-        out.write_text(json.dumps(result), encoding="utf-8")
-    return 0
 
 
 # -- Chromium over the DevTools protocol --------------------------------------------------------
@@ -443,15 +259,14 @@ def import_town(data_dir: Path, entries: int, images: int) -> dict:
     return {"entries": report.upserted, "images": len(town.media), "seconds": round(time.monotonic() - begin, 1)}
 
 
-def child(role: str, out: Path, log: Path, *args: str, timeout: float = 300) -> tuple[float, dict]:
-    """Run this file as ``role``; (monotonic time just before Popen, the JSON it wrote to ``out``)."""
+def child(script: str, out: Path, log: Path, *args: str, timeout: float = 300) -> tuple[float, dict]:
+    """Run ``bench/<script>`` in a process of its own; (monotonic time just before Popen, the JSON it wrote to ``out``)."""
     out.unlink(missing_ok=True)
     with open(log, "a") as err:
         begin = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--role", role, "--out", str(out), *args],
+            [sys.executable, str(BENCH / script), "--out", str(out), *args],
             cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
@@ -461,10 +276,10 @@ def child(role: str, out: Path, log: Path, *args: str, timeout: float = 300) -> 
             proc.kill()
             proc.wait()
     if not out.exists():
-        raise BenchError(f"{role} wrote no result (exit {proc.returncode}; see {log})")
+        raise BenchError(f"{script} wrote no result (exit {proc.returncode}; see {log})")
     result = json.loads(out.read_text(encoding="utf-8"))
     if "error" in result:
-        raise BenchError(f"{role}: {result['error']} (see {log})")
+        raise BenchError(f"{script}: {result['error']} (see {log})")
     return begin, result
 
 
@@ -472,14 +287,14 @@ def borne_start(tmp: Path, data_dir: Path, full: bool = False, switches: int = 0
     args = ["--data", str(data_dir), "--switches", str(switches), "--swipes", str(swipes)] + (
         ["--full"] if full else []
     )
-    begin, r = child("borne", tmp / "borne.json", tmp / "borne.log", *args)
+    begin, r = child("kiosk_drive.py", tmp / "borne.json", tmp / "borne.log", *args)
     r["first_frame_s"] = r["attract_frame"] - begin
     r["home_s"] = r["home_ready"] - begin
     return r
 
 
 def floor_start(tmp: Path) -> dict:
-    begin, r = child("floor", tmp / "floor.json", tmp / "floor.log", "--data", str(tmp / "floor"))
+    begin, r = child("kiosk_floor.py", tmp / "floor.json", tmp / "floor.log", "--kivy-home", str(tmp / "floor" / "kivy"))
     r["first_frame_s"] = r["first_frame"] - begin
     return r
 
@@ -495,6 +310,7 @@ def run(args) -> dict:
         tmp = Path(name)
         data_dir = tmp / "data"
         town = import_town(data_dir, args.entries, args.images)
+        (data_dir / "borne.toml").write_text("kiosk_mode = true\nidle_seconds = 3600\n", encoding="utf-8")
         html = tmp / "home.html"
         shutil.copy(STATIC_HOME, html)
         runs = {"borne": [], "chromium": [], "floor": []}
@@ -666,10 +482,6 @@ def print_table(r: dict) -> None:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--role", choices=["run", "borne", "floor"], default="run", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=5, help="measured starts of each contender")
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--images", type=int, default=300)
@@ -677,11 +489,6 @@ def main(argv=None) -> int:
     parser.add_argument("--swipes", type=int, default=40, help="swipes on the list of shops")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-
-    if args.role == "borne":
-        return run_borne(args.data, args.out, args.full, args.switches, args.swipes)
-    if args.role == "floor":
-        return run_floor(args.out, args.data / "kivy")
 
     if not os.environ.get("DISPLAY"):
         if shutil.which("xvfb-run"):

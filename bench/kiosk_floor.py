@@ -2,7 +2,8 @@
 
 The floor is what any Kivy app of the same size costs on this machine before it shows anything of
 its own: the interpreter, Kivy, SDL2 and the software OpenGL renderer. ``run_floor`` is run in its
-own process by bench_kiosk (``--role floor``); it writes one JSON object to ``out`` and exits.
+own process by bench_kiosk (``python bench/kiosk_floor.py --out FILE --kivy-home DIR``); it writes
+one JSON object to ``out`` and exits.
 
 Memory is read from ``/proc``: VmRSS (resident, what the targets are written in; summed over a
 process tree it counts shared pages once per process) and Pss (proportional set size, shared pages
@@ -11,10 +12,16 @@ divided among the processes sharing them, so a tree's sum is what the tree reall
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
 TILES = ("Découvrir", "Patrimoine", "Agenda", "Commerces", "Infos pratiques", "Recherche")
 
@@ -80,6 +87,25 @@ def tree_memory(root: int, session: bool = False) -> dict:
         "rss_mb": round(rss / 1024, 1),
         "pss_mb": round(pss / 1024, 1),
         "root_peak_rss_mb": round(_status_kb(root, "VmHWM") / 1024, 1),
+    }
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+def percentiles(values: list[float]) -> dict:
+    """Count, median, 95th percentile and maximum of ``values``, rounded to 0.1 (the statistics
+    module is not imported: this module is loaded by the processes whose start is measured)."""
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    n, mid = len(ordered), len(ordered) // 2
+    median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return {
+        "n": n,
+        "p50": round(median, 1),
+        "p95": round(ordered[min(n - 1, int(n * 0.95))], 1),
+        "max": round(ordered[-1], 1),
     }
 
 
@@ -154,3 +180,15 @@ def run_floor(out: Path, kivy_home: Path, settle: float = 1.0) -> int:
     Floor().run()
     out.write_text(json.dumps(result), encoding="utf-8")
     return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="The floor of bench_kiosk: a bare Kivy window with six buttons.")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the JSON result")
+    parser.add_argument("--kivy-home", type=Path, required=True, help="Kivy's home folder for this run")
+    args = parser.parse_args(argv)
+    return run_floor(args.out, args.kivy_home)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
