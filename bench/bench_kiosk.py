@@ -260,7 +260,8 @@ def import_town(data_dir: Path, entries: int, images: int) -> dict:
 
 
 def child(script: str, out: Path, log: Path, *args: str, timeout: float = 300) -> tuple[float, dict]:
-    """Run ``bench/<script>`` in a process of its own; (monotonic time just before Popen, the JSON it wrote to ``out``)."""
+    """Run ``bench/<script>`` in a process of its own: (monotonic time just before its Popen, the JSON
+    it wrote to ``out``)."""
     out.unlink(missing_ok=True)
     with open(log, "a") as err:
         begin = time.monotonic()
@@ -294,7 +295,8 @@ def borne_start(tmp: Path, data_dir: Path, full: bool = False, switches: int = 0
 
 
 def floor_start(tmp: Path) -> dict:
-    begin, r = child("kiosk_floor.py", tmp / "floor.json", tmp / "floor.log", "--kivy-home", str(tmp / "floor" / "kivy"))
+    kivy_home = tmp / "floor" / "kivy"
+    begin, r = child("kiosk_floor.py", tmp / "floor.json", tmp / "floor.log", "--kivy-home", str(kivy_home))
     r["first_frame_s"] = r["first_frame"] - begin
     return r
 

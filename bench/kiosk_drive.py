@@ -34,7 +34,6 @@ class DriveError(RuntimeError):
     """The app did not reach the state the script waits for."""
 
 
-
 def drive(app, full: bool, switches: int, swipes: int) -> dict:
     """Bind the measuring script to ``app``'s start; the dict it fills is returned at once (filled as the app runs)."""
     flips: list[float] = []
