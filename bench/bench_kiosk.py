@@ -308,6 +308,10 @@ def median(values: list[float], digits: int = 2) -> float:
 def run(args) -> dict:
     if not Path(CHROMIUM).exists():
         raise BenchError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    # As installed (packaging/install-kiosk.sh compiles them): Borne's modules in bytecode already, so
+    # that no start compiles one (with PYTHONDONTWRITEBYTECODE set, every start would).
+    compileall = [sys.executable, "-m", "compileall", "-q", "main.py", "content", "kiosk", "sync", "bench"]
+    subprocess.run(compileall, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="borne-bench-kiosk-") as name:
         tmp = Path(name)
         data_dir = tmp / "data"

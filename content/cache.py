@@ -124,18 +124,28 @@ class ContentCache(queries.Queries):
         media.clean_temporaries()
         return cls(db, media, readonly=False, tz=tz)
 
-    def _check_version(self) -> None:
-        """Refuse a cache that a newer Borne has migrated further than this one knows."""
+    def _applied_migrations(self) -> set[str]:
         try:
             if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [schema.APPLIED_TABLE]).fetchone():
-                return  # nothing migrated yet
+                return set()  # nothing migrated yet
             rows = self.db.execute(
                 f"SELECT name FROM {schema.APPLIED_TABLE} WHERE migration_set = ?", [schema.MIGRATION_SET]
             ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"cannot read the content cache ({exc})") from None
-        if unknown := {name for (name,) in rows} - set(schema.NAMES):
+        return {name for (name,) in rows}
+
+    def _check_version(self) -> None:
+        """Refuse a cache that a newer Borne has migrated further than this one knows."""
+        if unknown := self._applied_migrations() - set(schema.NAMES):
             raise CacheError(f"the content cache was written by a newer Borne ({', '.join(sorted(unknown))})")
+
+    def is_current(self) -> bool:
+        """Every migration this Borne knows has been applied (a writer opening the cache has nothing to do)."""
+        return self._applied_migrations() >= set(schema.NAMES)
+
+    def has_entries(self) -> bool:
+        return self.db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None
 
     def close(self) -> None:
         self.db.close()

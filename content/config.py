@@ -28,8 +28,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 CONFIG_NAME = "borne.toml"
 
 
@@ -68,6 +66,8 @@ class Config:
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only when no data folder is given
+
     return Path(platformdirs.user_data_dir("borne", appauthor=False))
 
 

@@ -7,7 +7,6 @@ decodes the original.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import warnings
@@ -16,7 +15,8 @@ from pathlib import Path
 
 from content.contract import ContentError
 
-# Pillow is imported by the functions that decode images: the kiosk only reads file paths from here.
+# Pillow and hashlib are imported by the functions that decode or check images: the kiosk only
+# reads file paths from here.
 
 #: Largest image accepted, in pixels (a 40-megapixel photo is already more than any screen needs).
 MAX_PIXELS = 40_000_000
@@ -41,6 +41,8 @@ class ImageInfo:
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 16):
@@ -50,6 +52,8 @@ def sha256_file(path: Path) -> str:
 
 def inspect_image(data: bytes, *, where: str = "image") -> ImageInfo:
     """Check that ``data`` is an image we accept and return what the contract says of it."""
+    import hashlib
+
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_BYTES:
@@ -126,6 +130,8 @@ class MediaStore:
 
     def add(self, sha256: str, data: bytes) -> ImageInfo:
         """Verify and store an image with its renditions. Safe to repeat; never half-written."""
+        import hashlib
+
         if hashlib.sha256(data).hexdigest() != sha256:
             raise MediaError(f"media {sha256}: the bytes do not match the hash")
         from PIL import Image

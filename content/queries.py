@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from content import hours, timeutil
+from content import timeutil
 from content.categories import CATEGORIES
 from content.text import fold
 
+# Opening hours (content.hours, with its parser) are worked out by the lists and pages: imported there,
+# not at the kiosk's start.
 if TYPE_CHECKING:
+    from content import hours
     from content.model import Entry
     from content.views import EntryView
 
@@ -193,6 +196,8 @@ class Queries:
     def open_state(self, entry: Entry | EntryView | Card, now: dt.datetime | None = None) -> hours.OpenState | None:
         if not entry.opening_hours:
             return None
+        from content import hours
+
         return hours.open_state(entry.opening_hours, self.now(now), self.tz)
 
     # -- lists ----------------------------------------------------------------------------------
@@ -296,6 +301,8 @@ class Queries:
         now: dt.datetime | None = None,
     ) -> list[Card]:
         """Entries open at ``now`` with their state (when they close) attached."""
+        from content import hours
+
         now_ = self.now(now)
         # The state at one instant depends only on the hours' text: shops that share their hours
         # (most of a street) are worked out once.

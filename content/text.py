@@ -9,7 +9,6 @@ in depth, so that even a text that slipped past validation shows as the characte
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -62,6 +61,8 @@ _MD_RE = [
 
 def html_to_text(value: str) -> str:
     """Turn HTML or Markdown into plain text with paragraphs split by a blank line."""
+    import html  # its table of entities is loaded by the importers, not by the kiosk's start
+
     s = value.replace("\r\n", "\n")
     s = re.sub(r"<br\s*/?>", "\n", s, flags=re.I)
     s = re.sub(r"<li\b[^>]*>", "\n• ", s, flags=re.I)

@@ -31,7 +31,6 @@ import logging
 import re
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -245,6 +244,8 @@ class UsageStore:
     def pending(self, limit: int = 1000) -> Batch | None:
         """The batch to send: the unacknowledged one if any, else up to ``limit`` open counters frozen
         into a new batch; None when there is nothing to send."""
+        import uuid  # the sync process's: the kiosk's start does without it
+
         if limit < 1:
             raise UsageError(f"usage batch: limit must be at least 1, got {limit!r}")
         with self._write() as db:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kivy.animation import Animation
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -53,6 +54,15 @@ ROWS_PER_PREWARM_FRAME = 2
 HOUSEKEEPING_QUIET = 0.8  # s
 CORNER_TAPS = 5  # staff gesture: taps in the top-right corner ...
 CORNER_WINDOW = 3.0  # ... within this many seconds
+
+
+class Cut(NoTransition):
+    """Kivy's NoTransition, finished as it starts. Kivy's ends on the next clock tick: the frame
+    drawn in between shows both screens, and the new one alone comes a frame later."""
+
+    def start(self, manager):
+        super().start(manager)
+        Animation.stop_all(self)  # its zero-length animation completes now: on_enter, on_leave, old screen gone
 
 
 def load_kv(name: str) -> None:
@@ -114,7 +124,7 @@ class BorneApp(App):
             load_kv(name)
         root = KioskRoot()
         self._slide = root.ids.sm.transition  # between screens a visitor moves through
-        self._cut = NoTransition()  # from the attract loop: home at once, on the next frame
+        self._cut = Cut()  # from the attract loop: home alone, on the next frame
         Window.clearcolor = self.theme.bg
         self.theme.bind(bg=lambda _t, value: setattr(Window, "clearcolor", value))
         Window.bind(size=self._on_window_size, on_touch_down=self._on_any_touch, on_keyboard=self._on_keyboard)

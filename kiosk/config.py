@@ -43,7 +43,7 @@ class KioskSettings:
     tz: str = "Europe/Paris"
     poll_seconds: float = 3.0  # how often the UI looks for new content
     quiet_seconds: float = 10.0  # no touch for this long = safe to refresh the page
-    version: str = ""
+    version: str = ""  # "" = the installed package's, read when the maintenance panel shows it
     max_fps: int = 60  # 0 = as fast as possible (tests, benchmarks)
 
     def __post_init__(self):
@@ -54,9 +54,17 @@ class KioskSettings:
 
 
 def configure(
-    *, kiosk_mode: bool, size: tuple[int, int] | None = None, kivy_home: Path | None = None, max_fps: int = 60
+    *,
+    kiosk_mode: bool,
+    size: tuple[int, int] | None = None,
+    kivy_home: Path | None = None,
+    kivy_data: Path | None = None,
+    max_fps: int = 60,
 ) -> None:
-    """Set Kivy's environment and Config. Call once, before the window is created."""
+    """Set Kivy's environment and Config. Call once, before the window is created.
+
+    ``kivy_data``: a Kivy data folder to use instead of Kivy's own (kiosk.style.prepare).
+    """
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # main.py owns the command line
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy logs through logging, configured by main.py
@@ -67,6 +75,8 @@ def configure(
     if kivy_home is not None:
         kivy_home.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("KIVY_HOME", str(kivy_home))
+    if kivy_data is not None:
+        os.environ.setdefault("KIVY_DATA_DIR", str(kivy_data))
 
     from kivy.config import Config
 

@@ -26,7 +26,6 @@ def settings_from(args: argparse.Namespace, config=None, **overrides) -> KioskSe
         "data_dir": Path(config.data_dir if config is not None else args.data_dir),
         "kiosk_mode": bool(getattr(config, "kiosk_mode", True)) and not windowed,
         "size": parse_size(size_text) if size_text else None,
-        "version": _version(),
     }
     if config is not None:
         values.update(
@@ -40,22 +39,21 @@ def settings_from(args: argparse.Namespace, config=None, **overrides) -> KioskSe
     return KioskSettings(**values)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("borne")
-    except PackageNotFoundError:
-        return "dev"
-
-
 def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
     """Import the demo town into an empty data folder, before the UI opens the cache read-only.
 
     This is the only write the kiosk command makes, and it happens before any window or sync
-    process exists; from then on the sync process is the cache's only writer.
+    process exists; from then on the sync process is the cache's only writer. A cache that holds
+    content and needs no migration is only looked at, read-only (the writer's code is not loaded).
     """
-    from content.cache import ContentCache
+    from content.cache import CacheError, ContentCache
+
+    try:
+        with ContentCache.open(data_dir, readonly=True, tz=tz) as cache:
+            if cache.is_current() and cache.has_entries():
+                return
+    except CacheError:
+        pass  # no cache yet, or one this Borne must migrate (or cannot read): the writer says which
     from content.importer import ensure_content
 
     with ContentCache.open(data_dir, tz=tz) as cache:
@@ -66,8 +64,21 @@ def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
 
 def build_app(settings: KioskSettings, *, clock=None):
     """Configure Kivy, open the cache read-only and the usage store, and build the (not yet running) app."""
+    from kiosk import style
+
     kivy_home = settings.data_dir / "kivy"
-    configure(kiosk_mode=settings.kiosk_mode, size=settings.size, kivy_home=kivy_home, max_fps=settings.max_fps)
+    try:
+        kivy_data = style.prepare(kivy_home)
+    except OSError as exc:  # Kivy's own data folder, whole, does as well (a little slower to start)
+        log.warning("cannot prepare Kivy's trimmed style in %s (%s): using Kivy's own", kivy_home, exc)
+        kivy_data = None
+    configure(
+        kiosk_mode=settings.kiosk_mode,
+        size=settings.size,
+        kivy_home=kivy_home,
+        kivy_data=kivy_data,
+        max_fps=settings.max_fps,
+    )
     from content.cache import ContentCache
     from content.usage import UsageStore
     from kiosk.app import BorneApp

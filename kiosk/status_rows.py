@@ -44,6 +44,16 @@ def outcome_text(outcome: Any, *, tz: dt.tzinfo, lang: str, _: Gettext) -> list[
     return lines
 
 
+def installed_version() -> str:
+    """The installed package's version ("dev" when Borne runs from a checkout that was not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("borne")
+    except PackageNotFoundError:
+        return "dev"
+
+
 def status_rows(
     state: dict,
     *,
@@ -56,7 +66,7 @@ def status_rows(
 ) -> list[dict]:
     """``[{"label": ..., "value": ...}]`` for the cache's ``state()`` (an ``{"error": ...}`` state shows the error)."""
     rows = [
-        {"label": _("Version"), "value": f"Borne {version or 'dev'}"},
+        {"label": _("Version"), "value": f"Borne {version or installed_version()}"},
         {"label": _("Data folder"), "value": data_dir},
     ]
     if "error" in state:

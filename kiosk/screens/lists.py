@@ -7,6 +7,7 @@ import logging
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+import content.hours  # noqa: F401 - the rows' "open now" lines: loaded with this screen (built after start)
 from kiosk import rows
 from kiosk.images import release_image_caches
 from kiosk.screens.base import KioskScreen

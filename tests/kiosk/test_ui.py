@@ -23,6 +23,24 @@ def test_touch_on_the_attract_loop_opens_home(kiosk):
     assert kiosk.current == "home"
 
 
+def test_the_frame_after_a_touch_on_the_loop_draws_home_alone(kiosk):
+    """The cut from the attract loop is over as it starts: no frame shows both screens."""
+    from kivy.core.window import Window
+
+    from kiosk.touch import press
+
+    kiosk.app.reset_visit()
+    kiosk.settled()
+    left = []
+    kiosk.screen("attract").bind(on_leave=lambda *_a: left.append(True))
+    touch = press(Window.width / 2, Window.height / 2)
+    kiosk.frames(1)
+    touch.up()
+    sm = kiosk.app.sm
+    assert sm.current == "home" and not sm.transition.is_active
+    assert [s.name for s in sm.children] == ["home"] and left == [True]
+
+
 def test_the_loop_greets_at_once_and_reads_its_entries_just_after(kiosk):
     from kiosk.screens.attract import ENTRIES_AFTER
 
