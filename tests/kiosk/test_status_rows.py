@@ -34,6 +34,25 @@ def rows_of(state, lang="fr", **kwargs):
     return {row["label"]: row["value"] for row in rows}
 
 
+def test_without_a_version_given_the_installed_one_is_shown(monkeypatch):
+    import importlib.metadata
+
+    def version(name):
+        assert name == "borne"
+        return "0.9.1"
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    rows = status_rows(STATE, version="", data_dir="/var/lib/borne", tz=PARIS, lang="fr", _=shout)
+    assert rows[0] == {"label": "VERSION", "value": "Borne 0.9.1"}
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)  # run from a checkout never installed
+    rows = status_rows(STATE, version="", data_dir="/var/lib/borne", tz=PARIS, lang="fr", _=shout)
+    assert rows[0]["value"] == "Borne dev"
+
+
 def test_every_part_of_the_state_has_a_translated_label():
     rows = rows_of(STATE)
     assert rows["VERSION"] == "Borne 1.2"
