@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from content.hours import OpenState, check_opening_hours, open_state, status_text
 from content.model import Entry
+from tests import cldr
 
 PARIS = ZoneInfo("Europe/Paris")
 SHOP = "Mo-Fr 09:00-12:00,14:00-19:00; Sa 09:00-12:00; PH off"
@@ -225,36 +226,37 @@ MONDAY_20 = paris(2026, 7, 6, 20, 0)
 @pytest.mark.parametrize(
     ("lang", "at", "expected"),
     [
-        ("fr", TUESDAY_10, "Ouvert · ferme à 12:00"),
-        ("en", TUESDAY_10, "Open · closes at 12:00\u202fPM"),
-        ("de", TUESDAY_10, "Geöffnet · schließt um 12:00"),
-        ("es", TUESDAY_10, "Abierto · cierra a las 12:00"),
-        ("it", TUESDAY_10, "Aperto · chiude alle 12:00"),
-        ("nl", TUESDAY_10, "Open · sluit om 12:00"),
-        ("fr", MONDAY_20, "Fermé · ouvre demain à 09:00"),
-        ("en", MONDAY_20, "Closed · opens tomorrow at 9:00\u202fAM"),
-        ("de", MONDAY_20, "Geschlossen · öffnet morgen um 09:00"),
-        ("fr", FRIDAY_20, "Fermé · ouvre demain à 09:00"),
-        ("fr", paris(2026, 7, 11, 13, 0), "Fermé · ouvre lundi à 09:00"),
-        ("en", paris(2026, 7, 11, 13, 0), "Closed · opens Monday at 9:00\u202fAM"),
-        ("de", paris(2026, 7, 11, 13, 0), "Geschlossen · öffnet am Montag um 09:00"),
-        ("es", paris(2026, 7, 11, 13, 0), "Cerrado · abre el lunes a las 9:00"),
-        ("it", paris(2026, 7, 11, 13, 0), "Chiuso · apre lunedì alle 09:00"),
-        ("nl", paris(2026, 7, 11, 13, 0), "Gesloten · opent maandag om 09:00"),
-        ("fr", paris(2026, 7, 7, 7, 0), "Fermé · ouvre à 09:00"),
+        ("fr", TUESDAY_10, "Ouvert · ferme à <12:00>"),
+        ("en", TUESDAY_10, "Open · closes at <12:00>"),
+        ("de", TUESDAY_10, "Geöffnet · schließt um <12:00>"),
+        ("es", TUESDAY_10, "Abierto · cierra a las <12:00>"),
+        ("it", TUESDAY_10, "Aperto · chiude alle <12:00>"),
+        ("nl", TUESDAY_10, "Open · sluit om <12:00>"),
+        ("fr", MONDAY_20, "Fermé · ouvre demain à <09:00>"),
+        ("en", MONDAY_20, "Closed · opens tomorrow at <09:00>"),
+        ("de", MONDAY_20, "Geschlossen · öffnet morgen um <09:00>"),
+        ("fr", FRIDAY_20, "Fermé · ouvre demain à <09:00>"),
+        ("fr", paris(2026, 7, 11, 13, 0), "Fermé · ouvre lundi à <09:00>"),
+        ("en", paris(2026, 7, 11, 13, 0), "Closed · opens Monday at <09:00>"),
+        ("de", paris(2026, 7, 11, 13, 0), "Geschlossen · öffnet am Montag um <09:00>"),
+        ("es", paris(2026, 7, 11, 13, 0), "Cerrado · abre el lunes a las <09:00>"),
+        ("it", paris(2026, 7, 11, 13, 0), "Chiuso · apre lunedì alle <09:00>"),
+        ("nl", paris(2026, 7, 11, 13, 0), "Gesloten · opent maandag om <09:00>"),
+        ("fr", paris(2026, 7, 7, 7, 0), "Fermé · ouvre à <09:00>"),
     ],
 )
 def test_status_text_for_open_and_closed(lang, at, expected):
-    assert status_text(open_state(SHOP, at), lang, at) == expected
+    """<HH:MM> stands for the time as the language writes it (Babel's short time)."""
+    assert status_text(open_state(SHOP, at), lang, at) == cldr.with_times(expected, lang)
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("fr", "Ouvert · ferme à 02:00"), ("en", "Open · closes at 2:00\u202fAM"), ("es", "Abierto · cierra a las 2:00")],
+    [("fr", "Ouvert · ferme à <02:00>"), ("en", "Open · closes at <02:00>"), ("es", "Abierto · cierra a las <02:00>")],
 )
 def test_closing_after_midnight_is_said_without_tomorrow(lang, expected):
     at = paris(2026, 7, 17, 23, 0)
-    assert status_text(open_state("Fr-Sa 18:00-02:00", at), lang, at) == expected
+    assert status_text(open_state("Fr-Sa 18:00-02:00", at), lang, at) == cldr.with_times(expected, lang)
 
 
 @pytest.mark.parametrize(
@@ -273,15 +275,18 @@ def test_closing_at_midnight(lang, expected):
 def test_spanish_and_italian_say_one_oclock_in_the_singular():
     at = paris(2026, 7, 17, 23, 0)
     state = open_state("Fr-Sa 18:00-01:00", at)
-    assert status_text(state, "es", at) == "Abierto · cierra a la 1:00"
-    assert status_text(state, "it", at) == "Aperto · chiude all'01:00"
+    assert status_text(state, "es", at) == cldr.with_times("Abierto · cierra a la <01:00>", "es")
+    assert status_text(state, "it", at) == cldr.with_times("Aperto · chiude all'<01:00>", "it")
 
 
 def test_opening_more_than_a_week_ahead_gives_the_date():
     at = paris(2026, 7, 18, 10, 0)
     state = open_state("Aug 03 10:00-12:00", at)
-    assert status_text(state, "fr", at) == "Fermé · ouvre le 3 août à 10:00"
-    assert status_text(state, "de", at) == "Geschlossen · öffnet am 3. August um 10:00"
+    day = dt.date(2026, 8, 3)
+    fr = f"Fermé · ouvre le {cldr.skeleton(day, 'MMMMd', 'fr')} à <10:00>"
+    de = f"Geschlossen · öffnet am {cldr.skeleton(day, 'MMMMd', 'de')} um <10:00>"
+    assert status_text(state, "fr", at) == cldr.with_times(fr, "fr")
+    assert status_text(state, "de", at) == cldr.with_times(de, "de")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 
 from backoffice.catalog.models import Entry
 from backoffice.dashboard.numbers import fr_int, fr_percent
+from tests import cldr
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,10 @@ def test_dashboard_figures_match_the_counters_posted(staff_client, october):
     days = {d.day: n for d, n in s.days if n}
     assert days == {1: 6, 3: 10, 10: 4}
     assert len(s.days) == 31
-    assert [(label, n) for _c, label, n in s.languages] == [("Français", 15), ("Anglais", 3), ("Allemand", 2)]
+    # each language by its French name as CLDR spells it, capitalised to head a table row
+    names = [cldr.language_name(code, "fr").capitalize() for code in ("fr", "en", "de")]
+    assert names[0] == "Français"
+    assert s.languages == [("fr", names[0], 15), ("en", names[1], 3), ("de", names[2], 2)]
     assert s.top_entries[0] == (october.wire_id, "Cathédrale Saint-Pierre", 5)
     assert ("datatourisme:gone", "datatourisme:gone", 3) in s.top_entries
     assert [(c, n) for c, _label, n in s.top_categories] == [("church", 8), ("museum", 3)]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from content.validation import parse_entry
 from kiosk import rows
+from tests import cldr
 from tests.kiosk.town import town_entries
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,18 +60,20 @@ def test_event_row_shows_its_next_date_in_the_visitors_language():
         now=NOW,
         _=same,
     )
-    assert line == ("", "Concert · Today · 9:00\u202fPM – 11:00\u202fPM")
+    assert line == ("", cldr.with_times("Concert · Today · <21:00> – <23:00>", "en"))
 
 
 def test_event_row_in_german_uses_german_date_names():
     start = dt.datetime(2026, 7, 11, 20, 30, tzinfo=PARIS)
     _state, line = rows.card_line(card(kind="event", next_start=start, next_end=None), lang="de", now=NOW, _=same)
-    assert line.startswith("Sa., 11. Juli")
+    assert line.startswith(cldr.skeleton(start.date(), "MMMEd", "de"))
+    assert "Juli" in line and "11" in line
 
 
 def test_multi_day_event_already_running_says_until_when():
     start, end = NOW - dt.timedelta(days=2), NOW + dt.timedelta(days=3)
-    assert rows.when_text(start, end, now=NOW, lang="en", _=same) == "Until Sun, Jul 12"
+    until = cldr.skeleton(end.date(), "MMMEd", "en")
+    assert rows.when_text(start, end, now=NOW, lang="en", _=same) == f"Until {until}"
 
 
 def test_shop_row_shows_category_and_opening_status():
@@ -114,7 +117,7 @@ def test_status_text_is_worked_out_once_per_minute_and_language():
     state = SimpleNamespace(is_open=True, unknown=False, changes_at=NOW.replace(hour=19))
     first = rows.status_text(state, now=NOW.replace(second=5), lang="en", _=counting)
     again = rows.status_text(state, now=NOW.replace(second=50), lang="en", _=counting)
-    assert first == again == ("open", "Open · closes at 7:00\u202fPM") and len(calls) == 1
+    assert first == again == ("open", cldr.with_times("Open · closes at <19:00>", "en")) and len(calls) == 1
     rows.status_text(state, now=NOW.replace(minute=1), lang="en", _=counting)
     rows.status_text(state, now=NOW, lang="fr", _=counting)
     assert len(calls) == 3
@@ -123,16 +126,18 @@ def test_status_text_is_worked_out_once_per_minute_and_language():
 @pytest.mark.parametrize(
     "is_open, changes_at, expected",
     [
-        (True, NOW.replace(hour=19), ("open", "Open · closes at 7:00\u202fPM")),
+        (True, NOW.replace(hour=19), ("open", "Open · closes at <19:00>")),
         (True, None, ("open", "Open")),
-        (False, NOW.replace(hour=17), ("closed", "Closed · opens at 5:00\u202fPM")),
-        (False, (NOW + dt.timedelta(days=1)).replace(hour=9), ("closed", "Closed · opens tomorrow at 9:00\u202fAM")),
+        (False, NOW.replace(hour=17), ("closed", "Closed · opens at <17:00>")),
+        (False, (NOW + dt.timedelta(days=1)).replace(hour=9), ("closed", "Closed · opens tomorrow at <09:00>")),
         (False, None, ("closed", "Closed")),
     ],
 )
 def test_status_text(is_open, changes_at, expected):
+    """<HH:MM> stands for the time as English writes it (Babel's short time)."""
     state = SimpleNamespace(is_open=is_open, unknown=False, changes_at=changes_at)
-    assert rows.status_text(state, now=NOW, lang="en", _=same) == expected
+    dot, text = expected
+    assert rows.status_text(state, now=NOW, lang="en", _=same) == (dot, cldr.with_times(text, "en"))
 
 
 def test_unknown_opening_state_shows_nothing():
@@ -207,7 +212,8 @@ def test_qr_code_carries_the_page_else_a_map_link():
 
 def test_event_detail_lists_coming_dates():
     view = rows.detail_view(entries()["test:concert"], lang="fr", now=NOW, _=same)
-    assert view["dates"] == ["sam. 11 juil. · 20:30 – 22:00"]
+    day = cldr.skeleton(dt.date(2026, 7, 11), "MMMEd", "fr")
+    assert view["dates"] == [cldr.with_times(f"{day} · <20:30> – <22:00>", "fr")]
 
 
 def test_attract_shows_each_entry_once_today_first():
@@ -219,5 +225,8 @@ def test_attract_shows_each_entry_once_today_first():
 
 
 def test_home_clock_in_the_visitors_language():
-    assert rows.clock_texts(NOW, "de") == ("Donnerstag, 9. Juli 2026", "15:00")
-    assert rows.clock_texts(NOW, "fr")[0] == "Jeudi 9 juillet 2026"
+    """The locale's full date, its first letter capitalised (Borne's), and its short time."""
+    full_de, full_fr = cldr.pattern(NOW, "full", "de"), cldr.pattern(NOW, "full", "fr")
+    assert rows.clock_texts(NOW, "de") == (full_de, cldr.time(15, 0, "de"))
+    assert rows.clock_texts(NOW, "fr")[0] == "J" + full_fr[1:]
+    assert full_fr.startswith("jeudi") and "juillet" in full_fr

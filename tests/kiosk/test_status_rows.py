@@ -7,6 +7,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from kiosk.status_rows import size_text, status_rows
+from tests import cldr
 
 PARIS = ZoneInfo("Europe/Paris")
 STATE = {
@@ -64,7 +65,7 @@ def test_every_part_of_the_state_has_a_translated_label():
         "SHOPS: 25",
         "PRACTICAL INFO: 14",
     ]
-    assert rows["IMAGES"] == "37 · 5,5\u202fMo"
+    assert rows["IMAGES"] == f"37 · {cldr.unit(5.482945, 'digital-megabyte', 'fr', '#,##0.0')}"
     assert rows["SYNC CURSOR"] == "–"
     assert rows["TIME ZONE"] == "Europe/Paris"
     assert not any("{" in value for value in rows.values())
@@ -72,8 +73,13 @@ def test_every_part_of_the_state_has_a_translated_label():
 
 def test_last_sync_shows_local_time_verdict_and_errors():
     rows = rows_of(STATE)
-    assert rows["LAST SYNC"].splitlines() == ["26 nov. 2026, 03:30:00 · FAILED", "– back office unreachable"]
-    assert rows["LAST IMPORT"] == "26 nov. 2026, 03:01:40 · OK"
+    # the moments in the town's time (UTC+1 in November), as the locale writes a medium date and time
+    sync_at, import_at = (dt.datetime(2026, 11, 26, 3, m, s, tzinfo=PARIS) for m, s in ((30, 0), (1, 40)))
+    assert rows["LAST SYNC"].splitlines() == [
+        f"{cldr.medium_datetime(sync_at, 'fr')} · FAILED",
+        "– back office unreachable",
+    ]
+    assert rows["LAST IMPORT"] == f"{cldr.medium_datetime(import_at, 'fr')} · OK"
     assert rows["LAST SUCCESSFUL SYNC"] == "NEVER"
 
 
@@ -83,9 +89,12 @@ def test_a_broken_cache_shows_its_error():
 
 def test_a_pending_sync_request_is_shown():
     at = dt.datetime(2026, 11, 26, 2, 40, tzinfo=dt.UTC)
-    assert "03:40:00" in rows_of(STATE, lang="de", sync_requested_at=at)["SYNC NOW"]
+    shown = cldr.medium_datetime(at.astimezone(PARIS), "de")
+    assert "03:40:00" in shown and shown in rows_of(STATE, lang="de", sync_requested_at=at)["SYNC NOW"]
 
 
 def test_sizes_in_the_chosen_language():
-    assert size_text(5_482_945, "en") == "5.5 MB"
-    assert size_text(48_000, "de") == "48 kB"
+    """Megabytes with one decimal, kilobytes without, as each language writes them."""
+    assert size_text(5_482_945, "en") == cldr.unit(5.482945, "digital-megabyte", "en", "#,##0.0")
+    assert size_text(48_000, "de") == cldr.unit(48, "digital-kilobyte", "de", "#,##0")
+    assert cldr.unit(5.482945, "digital-megabyte", "en", "#,##0.0").startswith("5.5")

@@ -9,6 +9,9 @@ import sys
 
 import pytest
 
+from tests import cldr
+from tests.kiosk.conftest import NOW
+
 pytestmark = pytest.mark.ui
 
 KINDS = ["place", "heritage", "event", "shop", "service"]
@@ -139,7 +142,10 @@ def test_language_switch_updates_every_label_and_the_date(kiosk):
     tiles_de = [t.title for t in kiosk.screen("home").ids.tiles.children]
     assert tiles_de == [tr._(m) for m in ("Search", "Practical info", "Shops", "What's on", "Heritage", "Discover")]
     assert tiles_de != tiles_fr
-    assert "Donnerstag, 9. Juli 2026  ·\u00a0\u00a015:00" in kiosk.texts("home")
+    # the clock line: the date and the time in German, joined by Borne's separator
+    date_de = cldr.pattern(NOW, "full", "de")
+    assert date_de.startswith("Donnerstag") and "Juli" in date_de
+    assert f"{date_de}  ·\u00a0\u00a0{cldr.time(15, 0, 'de')}" in kiosk.texts("home")
     kiosk.tap(kiosk.tile("heritage"))
     assert kiosk.visible_rows()[0].title == "Kathedrale Sankt Peter"
 
