@@ -23,7 +23,9 @@ id borne >/dev/null 2>&1 || useradd --system --create-home --groups video,input,
 install -d -o borne -g borne /var/lib/borne
 rsync -a --delete --exclude .venv --exclude .git "$src/" /opt/borne/
 python3 -m venv /opt/borne/.venv
-/opt/borne/.venv/bin/pip install -q /opt/borne
+# The kiosk's packages exactly as locked (versions and hashes), then Borne itself, built offline.
+/opt/borne/.venv/bin/pip install -q --require-hashes -r /opt/borne/requirements-kiosk.txt
+/opt/borne/.venv/bin/pip install -q --no-deps --no-build-isolation /opt/borne
 /opt/borne/.venv/bin/python -m kiosk.i18n compile
 # The screen runs main.py from /opt/borne, whose modules user "borne" cannot compile to bytecode
 # itself: compiled here once, or every start would compile them again (25 ms on the bench machine).
