@@ -6,95 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from bo_helpers import jpeg_bytes
-
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bo_helpers import jpeg_bytes, run_cli
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cli(data_dir: Path, *args: str, **env) -> subprocess.CompletedProcess:
-    code = (
-        "import sys; from pathlib import Path; from backoffice.cli import run; "
-        "sys.exit(run(sys.argv[2:], Path(sys.argv[1])))"
-    )
-    return subprocess.Popen(
-        [sys.executable, "-c", code, str(data_dir), *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**_clean_env(), **env},
-    )
-
-
-def _clean_env() -> dict:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("BORNE_", "DJANGO_", "DATABASE_URL"))}
-
-
-@pytest.fixture
-def server(tmp_path):
-    port = _free_port()
-    proc = _cli(
-        tmp_path,
-        "serve",
-        "--port",
-        str(port),
-        DJANGO_SUPERUSER_USERNAME="mairie",
-        DJANGO_SUPERUSER_PASSWORD="Cantal-15100-admin",
-        DJANGO_SUPERUSER_EMAIL="mairie@example.org",
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/admin/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"server stopped: {proc.stdout.read()}")
-                time.sleep(0.1)
-        yield url, tmp_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str, folder: Path) -> None:
@@ -180,7 +98,7 @@ def test_invite_submit_approve_then_in_the_feed(server, browser, tmp_path):
     phone.reload()
     assert "publiée" in phone.inner_text(".listing").lower()
 
-    add = _cli(data_dir, "kiosk_add", "Place d'Armes", "--commune", "15187")
+    add = run_cli(data_dir, "kiosk_add", "Place d'Armes", "--commune", "15187")
     token = add.communicate(timeout=60)[0].strip().splitlines()[-1]
     request = urllib.request.Request(url + "/api/kiosk/v1/changes", headers={"Authorization": f"Bearer {token}"})
     feed = json.load(urllib.request.urlopen(request, timeout=10))
