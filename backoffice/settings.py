@@ -5,6 +5,8 @@
 - ``DATABASE_URL``: PostgreSQL (``postgresql://user:pass@host/name``) instead of SQLite.
 - ``BORNE_ENV=production``: ``BORNE_SECRET_KEY`` and ``BORNE_ALLOWED_HOSTS`` (comma-separated) are
   required; debug is off, cookies are secure, HTTPS is enforced with HSTS.
+- ``BORNE_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``): the SMTP server for
+  e-mails; without it they are printed on the console.
 - ``BORNE_BUNDLE_KEY``: the key that signs exported bundles (hex or text); without it a key file
   ``<data>/backoffice/bundle.key`` is generated on first export.
 """
@@ -148,6 +150,23 @@ BORNE_LOGIN_WINDOW_SECONDS = 15 * 60
 #: Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 BORNE_CLIENT_IP_HEADER = os.environ.get("BORNE_CLIENT_IP_HEADER", "")
 BORNE_BUNDLE_KEY = os.environ.get("BORNE_BUNDLE_KEY", "")
+
+# E-mail (password resets, moderation news): printed on the console unless an SMTP server is named.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("BORNE_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("BORNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BORNE_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("BORNE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BORNE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("BORNE_EMAIL_TLS", "1") != "0"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("BORNE_EMAIL_FROM", "borne@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: The back office's own address as people reach it (links in e-mails), e.g. https://borne.mairie.fr
+BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
 
 # Login throttling counts failures here; a file cache is shared by every worker of one server.
 CACHES = {
