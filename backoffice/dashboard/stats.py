@@ -109,6 +109,10 @@ def category_label(slug: str) -> str:
     return KIND_NAMES_FR.get(slug) or str(KIND_LABELS.get(slug, slug)).capitalize()
 
 
+def screen_label(code: str) -> str:
+    return SCREEN_NAMES_FR.get(code) or ("Écran de veille" if code in IDLE_SCREENS else code)
+
+
 def language_label(code: str) -> str:
     if not code:
         return "Non précisée"

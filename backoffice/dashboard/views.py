@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from babel.dates import format_date
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
@@ -12,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from backoffice import csvsafe
 from backoffice.dashboard import stats, svg
 from backoffice.dashboard.numbers import fr_int, fr_percent
 from backoffice.fleet.models import Kiosk
@@ -85,31 +83,35 @@ def report(request):
     return render(request, "dashboard/report.html", _context(request, big=True))
 
 
-CSV_HEADER = ["jour", "borne", "ecran", "fiche", "titre", "rubrique", "langue", "vues"]
+#: French column names: the file is opened by town staff in a French spreadsheet, not read by a program.
+CSV_HEADER = ["Jour", "Borne", "Écran", "Fiche", "Identifiant de la fiche", "Rubrique", "Langue", "Vues"]
+
+
+def csv_rows(rows: list[dict]) -> list[list]:
+    """The dashboard's rows in words: French names of screens, categories and languages, French dates."""
+    return [
+        [
+            format_date(row["day"], "short", locale="fr_FR"),
+            row["kiosk__name"],
+            stats.screen_label(row["screen"]),
+            row["title"],
+            row["entry_id"],
+            stats.category_label(row["category"]) if row["category"] else "",
+            stats.language_label(row["lang"]),
+            row["n"],
+        ]
+        for row in rows
+    ]
 
 
 @staff_member_required
 @require_GET
 def export_csv(request):
+    """Semicolons and a UTF-8 BOM: Excel set to French splits on ";" (the comma is the decimal mark)
+    and reads the accents right only with the BOM; LibreOffice opens it the same way."""
     month, kiosk = _selection(request)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in stats.daily_rows(month, kiosk):
-        writer.writerow(
-            [
-                row["day"].isoformat(),
-                row["kiosk__name"],
-                row["screen"],
-                row["entry_id"],
-                row["title"],
-                row["category"],
-                row["lang"],
-                row["n"],
-            ]
-        )
-    name = f"borne-usage-{month}" + (f"-borne{kiosk.pk}" if kiosk else "") + ".csv"
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text = csvsafe.text(CSV_HEADER, csv_rows(stats.daily_rows(month, kiosk)), delimiter=";")
+    name = f"borne-frequentation-{month}" + (f"-borne{kiosk.pk}" if kiosk else "") + ".csv"
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

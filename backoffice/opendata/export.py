@@ -11,12 +11,11 @@ re-publish what it was not licensed to.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.utils import timezone
 
+from backoffice import csvsafe
 from backoffice.catalog.models import Entry
 from backoffice.fleet.feed import visible_snapshot
 from content.contract import SCHEMA_VERSION
@@ -89,45 +88,43 @@ CSV_COLUMNS = [
 
 
 def csv_text(entries: list[Entry], *, publisher: str, media_url: str) -> str:
-    """One row per entry, UTF-8 with a BOM (spreadsheets then read the accents right)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for entry in entries:
-        d = with_attribution(entry.to_contract(), publisher=publisher)
-        place = d["place"] or {}
-        writer.writerow(
-            {
-                "id": d["id"],
-                "kind": d["kind"],
-                "categories": " ".join(d["categories"]),
-                "commune": d["commune"],
-                "title_fr": d["title"].get("fr", ""),
-                "title_en": d["title"].get("en", ""),
-                "summary_fr": d["summary"].get("fr", ""),
-                "summary_en": d["summary"].get("en", ""),
-                "place_name": place.get("name", ""),
-                "street": place.get("street", ""),
-                "postcode": place.get("postcode", ""),
-                "city": place.get("city", ""),
-                "lat": "" if place.get("lat") is None else place["lat"],
-                "lon": "" if place.get("lon") is None else place["lon"],
-                "phone": d["contact"]["phone"],
-                "email": d["contact"]["email"],
-                "website": d["contact"]["website"],
-                "opening_hours": d["opening_hours"],
-                "dates": " ; ".join(f"{o['start']}/{o['end'] or ''}" for o in d["occurrences"]),
-                "url": d["url"],
-                "images": " ".join(media_url.replace("{sha256}", m["sha256"]) for m in d["media"]),
-                "source_name": d["source"]["name"],
-                "source_producer": d["source"]["producer"],
-                "source_licence": d["source"]["licence"],
-                "source_url": d["source"]["url"],
-                "updated_at": d["updated_at"],
-            }
-        )
-    return out.getvalue()
+    """One row per entry, UTF-8 with a BOM (spreadsheets then read the accents right); text that a
+    spreadsheet would run as a formula is written as text (``backoffice.csvsafe``)."""
+    return csvsafe.text(CSV_COLUMNS, (_csv_row(e, publisher=publisher, media_url=media_url) for e in entries))
+
+
+def _csv_row(entry: Entry, *, publisher: str, media_url: str) -> list:
+    d = with_attribution(entry.to_contract(), publisher=publisher)
+    place = d["place"] or {}
+    values = {
+        "id": d["id"],
+        "kind": d["kind"],
+        "categories": " ".join(d["categories"]),
+        "commune": d["commune"],
+        "title_fr": d["title"].get("fr", ""),
+        "title_en": d["title"].get("en", ""),
+        "summary_fr": d["summary"].get("fr", ""),
+        "summary_en": d["summary"].get("en", ""),
+        "place_name": place.get("name", ""),
+        "street": place.get("street", ""),
+        "postcode": place.get("postcode", ""),
+        "city": place.get("city", ""),
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
+        "phone": d["contact"]["phone"],
+        "email": d["contact"]["email"],
+        "website": d["contact"]["website"],
+        "opening_hours": d["opening_hours"],
+        "dates": " ; ".join(f"{o['start']}/{o['end'] or ''}" for o in d["occurrences"]),
+        "url": d["url"],
+        "images": " ".join(media_url.replace("{sha256}", m["sha256"]) for m in d["media"]),
+        "source_name": d["source"]["name"],
+        "source_producer": d["source"]["producer"],
+        "source_licence": d["source"]["licence"],
+        "source_url": d["source"]["url"],
+        "updated_at": d["updated_at"],
+    }
+    return [values[column] for column in CSV_COLUMNS]
 
 
 # --- iCalendar (RFC 5545) -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -89,30 +90,36 @@ def test_weekly_views_add_up(staff_client, october):
     assert sum(weeks.values()) == 10 + 20 + 7  # September 15, October, and 1 November (same week as 26 October)
 
 
-def test_csv_matches_the_dashboard(staff_client, october):
+def test_csv_matches_the_dashboard_in_french(staff_client, october):
+    from babel import Locale
+    from babel.dates import format_date
+
+    from content import categories
+
     s = staff_client.get("/dashboard/?mois=2026-10").context["s"]
     response = staff_client.get("/dashboard/usage.csv?mois=2026-10")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert sum(int(r["vues"]) for r in rows) == s.total
+    assert response.content.startswith("\ufeff".encode())  # Excel reads the accents right
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert sum(int(r["Vues"]) for r in rows) == s.total
     per_day: dict[str, int] = {}
     for r in rows:
-        per_day[r["jour"]] = per_day.get(r["jour"], 0) + int(r["vues"])
-    assert per_day == {d.isoformat(): n for d, n in s.days if n}
-    cathedral = [r for r in rows if r["fiche"] == october.wire_id]
+        per_day[r["Jour"]] = per_day.get(r["Jour"], 0) + int(r["Vues"])
+    assert per_day == {format_date(d, "short", locale="fr_FR"): n for d, n in s.days if n}
+    cathedral = [r for r in rows if r["Identifiant de la fiche"] == october.wire_id]
     assert cathedral == [
         {
-            "jour": "2026-10-03",
-            "borne": "Borne mairie",
-            "ecran": "detail",
-            "fiche": october.wire_id,
-            "titre": "Cathédrale Saint-Pierre",
-            "rubrique": "church",
-            "langue": "fr",
-            "vues": "5",
+            "Jour": format_date(dt.date(2026, 10, 3), "short", locale="fr_FR"),
+            "Borne": "Borne mairie",
+            "Écran": "Fiches",
+            "Fiche": "Cathédrale Saint-Pierre",
+            "Identifiant de la fiche": october.wire_id,
+            "Rubrique": categories.CATEGORIES["church"].name("fr"),
+            "Langue": Locale("fr").languages["fr"].capitalize(),
+            "Vues": "5",
         }
     ]
-    assert not any(r["ecran"] == "attract" for r in rows)
+    assert not any(r["Écran"] in ("attract", "Écran de veille") for r in rows)
 
 
 def test_monthly_report_is_printable_with_the_town_and_month(staff_client, october):
