@@ -49,11 +49,15 @@ def cmd_build_demo(args) -> int:
 
 
 def cmd_import_bundle(args) -> int:
-    from content.bundle import BundleError
+    from content.bundle import BundleError, BundleKeyError, read_key
     from content.importer import import_bundle
 
     config = _config(args)
-    key = Path(args.key_file).read_bytes().strip() if args.key_file else config.bundle_key()
+    try:
+        key = read_key(Path(args.key_file)) if args.key_file else config.bundle_key()
+    except BundleKeyError as exc:  # an empty or unreadable --key-file
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with _open_cache(args, readonly=False) as cache:
         try:
             report = import_bundle(cache, Path(args.file), verify_key=key)

@@ -51,6 +51,41 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+class BundleKeyError(ContentError):
+    """A signing key that is empty or cannot be read. The message names the file or the setting."""
+
+
+_HEX_RE = re.compile(rb"^(?:[0-9a-fA-F]{2})+$")
+
+
+def read_key(source: str | bytes | os.PathLike, *, where: str | None = None) -> bytes:
+    """The bundle signing key, read the same way by the back office and by every kiosk.
+
+    ``source`` is a file (a ``Path``: the back office's ``bundle.key``, a kiosk's ``bundle_key_file``)
+    or the key itself as text (``str`` or ``bytes``: the ``BORNE_BUNDLE_KEY`` setting). Surrounding
+    whitespace and newlines are trimmed; a key written in hexadecimal (an even number of hex digits,
+    as in the generated ``bundle.key``) is decoded to its bytes; any other text (or a binary file) is
+    the key as it is. ``where`` names the setting in error messages. Raises :class:`BundleKeyError`
+    for an empty or unreadable key.
+    """
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        where = where or str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise BundleKeyError(f"bundle key {where}: cannot be read ({exc.strerror or exc})") from None
+    else:
+        where = where or "bundle key setting"
+        raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+    raw = raw.strip()
+    if not raw:
+        raise BundleKeyError(f"bundle key {where}: empty: put the back office's bundle.key there")
+    if _HEX_RE.match(raw):
+        return bytes.fromhex(raw.decode("ascii"))
+    return raw
+
+
 def _sign(manifest: Mapping, key: bytes) -> str:
     unsigned = {k: v for k, v in manifest.items() if k != "signature"}
     canonical = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
@@ -244,9 +279,26 @@ def _verify_signature(manifest: dict, key: bytes | None, path: Path) -> None:
         return
     sig = manifest.get("signature")
     if not isinstance(sig, dict) or sig.get("alg") != "hmac-sha256":
-        raise BundleError(f"{path}: bundle is not signed by the back office: refused")
+        raise BundleError(f"{path}: bundle is not signed by the back office, and this kiosk has a bundle key: refused")
     if not hmac.compare_digest(str(sig.get("value", "")), _sign(manifest, key)):
-        raise BundleError(f"{path}: bundle signature does not match: refused (wrong key or altered bundle)")
+        raise BundleError(
+            f"{path}: bundle signature does not match: refused (the kiosk's key file is not a copy of this back "
+            "office's bundle.key, or the bundle was altered)"
+        )
+
+
+def import_record(bundle: Bundle, *, verified: bool, at: dt.datetime) -> dict:
+    """What a kiosk keeps (and reports in its heartbeat) about the last bundle it imported.
+
+    ``signed``: the bundle carries a signature; ``verified``: that signature was checked against the
+    kiosk's key and matched (``read_bundle`` with a key refuses any other bundle).
+    """
+    return {
+        "name": bundle.path.name,
+        "imported_at": at.isoformat(timespec="seconds"),
+        "signed": bundle.signed,
+        "verified": bool(verified and bundle.signed),
+    }
 
 
 def _jsonl_records(data: bytes, name: str, path: Path) -> list[dict]:

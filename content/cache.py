@@ -55,6 +55,8 @@ class ChangeSet:
     origin: str = "sync"
     #: Problems found before the apply (invalid entries skipped ...), recorded with the outcome.
     problems: list[str] = field(default_factory=list)
+    #: Further state values stored in the same transaction (a bundle's name and checks: ``bundle``).
+    meta: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -225,7 +227,7 @@ class ContentCache(queries.Queries):
             report.upserted = len(changes.entries)
             report.alerts = self._apply_alerts(changes)
             version = (self.meta("content_version", 0) or 0) + 1
-            values = {"content_version": version, "schema_version": SCHEMA_VERSION}
+            values = {**changes.meta, "content_version": version, "schema_version": SCHEMA_VERSION}
             if changes.cursor is not None:
                 values["cursor"] = changes.cursor
             self._set_meta(**values)

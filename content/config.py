@@ -57,12 +57,16 @@ class Config:
         return bool(self.backoffice_url and self.kiosk_token)
 
     def bundle_key(self) -> bytes | None:
+        """The key of ``bundle_key_file`` (a copy of the back office's ``bundle.key``), read as the back
+        office reads it (``content.bundle.read_key``: hex decoded, or the text as it is)."""
         if not self.bundle_key_file:
             return None
+        from content.bundle import BundleKeyError, read_key
+
         try:
-            return Path(self.bundle_key_file).read_bytes().strip()
-        except OSError as exc:
-            raise ConfigError(f"bundle_key_file {self.bundle_key_file!r}: {exc.strerror}") from None
+            return read_key(Path(self.bundle_key_file), where=f"bundle_key_file {self.bundle_key_file!r}")
+        except BundleKeyError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def default_data_dir() -> Path:

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from content.bundle import BundleError, read_bundle
+from content.bundle import BundleError, import_record, read_bundle
 from content.cache import ApplyReport, ChangeSet, ContentCache
 
 log = logging.getLogger(__name__)
 
 
 @contextmanager
-def bundle_changes(path: str | Path, *, verify_key: bytes | None, staging_dir: Path) -> Iterator[ChangeSet]:
+def bundle_changes(
+    path: str | Path, *, verify_key: bytes | None, staging_dir: Path, at: dt.datetime | None = None
+) -> Iterator[ChangeSet]:
     """Check a bundle whole and yield it as a full-snapshot change set.
 
     Its images are extracted (verified again) into a temporary folder under ``staging_dir`` that
-    lives as long as the ``with`` block, so the caller applies inside it. Raises BundleError.
+    lives as long as the ``with`` block, so the caller applies inside it. The change set also stores
+    the bundle's name and whether it was signed and verified (``meta["bundle"]``, see
+    ``content.bundle.import_record``). Without a key nothing is checked: said in a warning. Raises BundleError.
     """
     bundle = read_bundle(path, verify_key=verify_key)
+    if verify_key is None:
+        log.warning(
+            "bundle %s is imported WITHOUT checking where it comes from (%s): no bundle key on this kiosk; "
+            "copy the back office's bundle.key to the kiosk and set bundle_key_file",
+            path,
+            "its signature was not checked" if bundle.signed else "it is not signed",
+        )
+    record = import_record(bundle, verified=verify_key is not None, at=at or dt.datetime.now(dt.UTC))
     entries, alerts = bundle.parsed()
     with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=staging_dir) as staging:
         yield ChangeSet(
@@ -31,6 +44,7 @@ def bundle_changes(path: str | Path, *, verify_key: bytes | None, staging_dir: P
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
             origin="bundle",
+            meta={"bundle": record},
         )
 
 

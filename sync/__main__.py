@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from content.bundle import BundleKeyError, read_key
 from sync.config import ENV_TOKEN, ENV_URL, ConfigError, Intervals, SyncConfig
 from sync.service import run_once, run_service
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        key = args.bundle_key_file.read_bytes().strip() if args.bundle_key_file else None
+        key = read_key(args.bundle_key_file) if args.bundle_key_file else None
         config = SyncConfig(
             data_dir=args.data,
             backoffice_url=args.url,
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             page_limit=args.page_limit,
             intervals=Intervals(sync=args.sync_seconds),
         )
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, BundleKeyError, OSError) as exc:
         print(f"borne sync: {exc}", file=sys.stderr)
         return 2
     return run_once(config) if args.once else run_service(config)

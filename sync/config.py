@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from content.bundle import BundleKeyError, read_key
+
 ENV_URL = "BORNE_BACKOFFICE_URL"
 ENV_TOKEN = "BORNE_KIOSK_TOKEN"
 ENV_BUNDLE_KEY = "BORNE_BUNDLE_KEY"
@@ -70,8 +72,11 @@ class SyncConfig:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         if self.bundle_dir is not None:
             object.__setattr__(self, "bundle_dir", Path(self.bundle_dir))
-        if isinstance(self.bundle_key, str):
-            object.__setattr__(self, "bundle_key", self.bundle_key.encode())
+        if isinstance(self.bundle_key, str):  # BORNE_BUNDLE_KEY: read as the back office reads its own
+            try:
+                object.__setattr__(self, "bundle_key", read_key(self.bundle_key, where=ENV_BUNDLE_KEY))
+            except BundleKeyError as exc:
+                raise ConfigError(str(exc)) from None
         if self.backoffice_url and not self.backoffice_url.startswith(("http://", "https://")):
             raise ConfigError(f"backoffice_url {self.backoffice_url!r} is not an http:// or https:// address")
         if self.backoffice_url and not self.token:

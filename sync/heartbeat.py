@@ -42,7 +42,8 @@ def _read_state(job: SyncJob) -> tuple[dict, dict]:
     except CacheError:
         return {}, {}
     try:
-        return cache.state(), {o: cache.meta(f"last_{o}") or {} for o in ("sync", "bundle", "alerts")}
+        state = {**cache.state(), "bundle": cache.meta("bundle")}
+        return state, {o: cache.meta(f"last_{o}") or {} for o in ("sync", "bundle", "alerts")}
     finally:
         cache.close()
 
@@ -67,7 +68,7 @@ def status(job: SyncJob) -> dict:
     errors += [f"{name}: {message}" for name, message in job.failures.items() if name != "heartbeat"]
     disk = shutil.disk_usage(job.data_dir)
     process_uptime = int(time.monotonic() - job.started)
-    return {
+    payload = {
         "version": job.version,
         "cursor": state.get("cursor") or "",
         "last_sync": state.get("last_sync_ok_at"),
@@ -81,6 +82,22 @@ def status(job: SyncJob) -> dict:
         "entries": state.get("entries"),
         "content_version": state.get("content_version"),
         "kiosk_time": job.clock().isoformat(timespec="seconds"),
+    }
+    if bundle := bundle_status(state.get("bundle")):
+        payload["bundle"] = bundle
+    return payload
+
+
+def bundle_status(record) -> dict | None:
+    """The heartbeat's ``bundle``: ``{"name", "imported_at", "signed", "verified"}`` of the last bundle
+    imported (``content.bundle.import_record``), or None when this kiosk never imported one."""
+    if not isinstance(record, dict) or not record.get("imported_at"):
+        return None
+    return {
+        "name": str(record.get("name") or ""),
+        "imported_at": str(record["imported_at"]),
+        "signed": record.get("signed") is True,
+        "verified": record.get("verified") is True,
     }
 
 

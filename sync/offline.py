@@ -2,7 +2,11 @@
 
 A bundle found there is imported once: read and checked whole by ``content.bundle.read_bundle``
 (structure, limits, hashes and the back office's signature), then applied through the job's one
-write path as a full snapshot. Unsigned, badly signed or broken bundles are refused and reported.
+write path as a full snapshot. With a bundle key (a copy of the back office's ``bundle.key``),
+unsigned or badly signed bundles are refused and reported; broken ones always are. Without a key a
+bundle is imported unchecked, with a warning in the log. Either way the cache's state keeps the last
+bundle's name and whether it was signed and verified (``bundle``), for the maintenance panel and
+the heartbeat.
 """
 
 from __future__ import annotations
@@ -98,15 +102,21 @@ class BundleWatcher:
         job = self.job
         job.incoming.mkdir(parents=True, exist_ok=True)
         try:
-            if not job.bundle_key:
-                raise BundleError(f"{path}: no bundle key configured on this kiosk: cannot check the signature")
-            # With a key, the reader refuses an unsigned or badly signed bundle.
-            with bundle_changes(path, verify_key=job.bundle_key, staging_dir=job.incoming) as changes:
+            # With a key, the reader refuses an unsigned or badly signed bundle; without one it warns.
+            key = job.bundle_key or None
+            with bundle_changes(path, verify_key=key, staging_dir=job.incoming, at=job.clock()) as changes:
                 report = job.apply(changes)
+                checks = changes.meta["bundle"]
         except (BundleError, OSError) as exc:
             message = str(exc) if isinstance(exc, BundleError) else f"{path}: cannot read ({exc})"
             log.warning("bundle refused: %s", message)
             job.record("bundle", ok=False, errors=[message])
             raise SyncError(message) from None
-        log.info("bundle %s imported: %d entries, %d alerts", path, report.upserted, report.alerts)
+        log.info(
+            "bundle %s imported (%s): %d entries, %d alerts",
+            path,
+            "signature verified" if checks["verified"] else "NOT verified: no bundle key on this kiosk",
+            report.upserted,
+            report.alerts,
+        )
         return report

@@ -1,0 +1,91 @@
+"""What a kiosk keeps and reports about the last USB bundle: signed, verified, or imported unchecked."""
+
+import datetime as dt
+import logging
+import os
+import time
+
+import pytest
+from fakebo import entry
+
+from content.bundle import write_bundle
+from sync import heartbeat
+from sync.errors import SyncError
+
+KEY = bytes.fromhex("5a" * 32)
+AT = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
+
+
+def make_bundle(path, *, key=KEY, title="Lieu"):
+    write_bundle(path, entries=[entry(1, title=title)], signing_key=key)
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    return path
+
+
+@pytest.fixture
+def usb(tmp_path):
+    path = tmp_path / "usb"
+    path.mkdir()
+    return path
+
+
+def test_signed_bundle_with_the_key_is_recorded_as_verified(make_job, usb):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=KEY, clock=lambda: AT)
+    job.import_bundle(make_bundle(usb / "mairie.zip"))
+    assert job.cache.meta("bundle") == {
+        "name": "mairie.zip",
+        "imported_at": AT.isoformat(timespec="seconds"),
+        "signed": True,
+        "verified": True,
+    }
+
+
+@pytest.mark.parametrize(("key", "signed"), [(KEY, True), (None, False)])
+def test_without_a_key_the_bundle_is_imported_with_a_warning(make_job, usb, caplog, key, signed):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=None)
+    with caplog.at_level(logging.WARNING):
+        report = job.import_bundle(make_bundle(usb / "x.zip", key=key))
+    assert report.upserted == 1
+    assert any("WITHOUT checking" in r.getMessage() and "x.zip" in r.getMessage() for r in caplog.records)
+    assert job.cache.meta("bundle")["signed"] is signed
+    assert job.cache.meta("bundle")["verified"] is False
+
+
+def test_the_watched_folder_imports_without_a_key_too(make_job, usb):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=None)
+    make_bundle(usb / "x.zip", key=None)
+    assert "imported" in job.watch_bundles()[0]
+    assert job.cache.state()["entries"] == 1
+
+
+def test_an_unsigned_bundle_on_a_kiosk_with_a_key_is_refused_and_the_last_record_kept(make_job, usb):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=KEY)
+    job.import_bundle(make_bundle(usb / "good.zip"))
+    with pytest.raises(SyncError, match="not signed by the back office"):
+        job.import_bundle(make_bundle(usb / "unsigned.zip", key=None, title="Autre"))
+    assert job.cache.meta("bundle")["name"] == "good.zip"
+    assert job.cache.state()["entries"] == 1
+
+
+def test_a_bundle_signed_with_another_key_is_refused_with_what_to_do(make_job, usb):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=KEY)
+    with pytest.raises(SyncError, match=r"not a copy of this back office's bundle\.key"):
+        job.import_bundle(make_bundle(usb / "other.zip", key=b"another town"))
+    assert job.cache.meta("bundle") is None
+
+
+def test_heartbeat_reports_the_last_bundle(make_job, usb):
+    job = make_job(client=None, bundle_dir=usb, bundle_key=None, clock=lambda: AT)
+    job.import_bundle(make_bundle(usb / "x.zip"))
+    assert heartbeat.status(job)["bundle"] == {
+        "name": "x.zip",
+        "imported_at": "2026-12-04T09:30:00+00:00",
+        "signed": True,
+        "verified": False,
+    }
+
+
+def test_heartbeat_has_no_bundle_when_none_was_ever_imported(make_job):
+    job = make_job(client=None)
+    assert "bundle" not in heartbeat.status(job)
