@@ -44,6 +44,20 @@ def outcome_text(outcome: Any, *, tz: dt.tzinfo, lang: str, _: Gettext) -> list[
     return lines
 
 
+def bundle_text(record: Any, *, tz: dt.tzinfo, lang: str, _: Gettext) -> list[str]:
+    """The last USB bundle (``{"name", "imported_at", "signed", "verified"}``): its file, when, and
+    whether its signature was checked: staff must see at once that a bundle came in unchecked."""
+    if not isinstance(record, dict) or not record.get("imported_at"):
+        return [_("never")]
+    if record.get("verified") is True:
+        checks = _("signed, signature checked")
+    elif record.get("signed") is True:
+        checks = _("signed, NOT checked: no bundle key on this kiosk")
+    else:
+        checks = _("not signed, NOT checked: no bundle key on this kiosk")
+    return [str(record.get("name") or ""), when(record.get("imported_at"), tz=tz, lang=lang), checks]
+
+
 def installed_version() -> str:
     """The installed package's version ("dev" when Borne runs from a checkout that was not installed)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -63,8 +77,12 @@ def status_rows(
     lang: str,
     _: Gettext,
     sync_requested_at: dt.datetime | None = None,
+    bundle: dict | None = None,
 ) -> list[dict]:
-    """``[{"label": ..., "value": ...}]`` for the cache's ``state()`` (an ``{"error": ...}`` state shows the error)."""
+    """``[{"label": ..., "value": ...}]`` for the cache's ``state()`` (an ``{"error": ...}`` state shows the error).
+
+    ``bundle`` is the cache's record of the last USB bundle imported (its ``bundle`` meta value).
+    """
     rows = [
         {"label": _("Version"), "value": f"Borne {version or installed_version()}"},
         {"label": _("Data folder"), "value": data_dir},
@@ -89,6 +107,7 @@ def status_rows(
         {"label": _("Images"), "value": f"{num(media.get('count'))} · {size_text(media.get('bytes') or 0, lang)}"},
         {"label": _("Sync cursor"), "value": state.get("cursor") or "–"},
         {"label": _("Last import"), "value": "\n".join(outcome_text(state.get("last_import"), tz=tz, lang=lang, _=_))},
+        {"label": _("Last USB bundle"), "value": "\n".join(bundle_text(bundle, tz=tz, lang=lang, _=_))},
         {"label": _("Last sync"), "value": "\n".join(outcome_text(state.get("last_sync"), tz=tz, lang=lang, _=_))},
         {
             "label": _("Last successful sync"),

@@ -61,8 +61,10 @@ class MaintenanceScreen(KioskScreen):
         if not self.unlocked:
             return
         app = self.app
+        bundle = None
         try:
             state = app.cache.state()
+            bundle = app.cache.meta("bundle")
         except Exception as exc:  # the panel must open even when the cache is broken
             state = {"error": str(exc)}
         request = Path(app.settings.data_dir) / SYNC_REQUEST
@@ -75,6 +77,7 @@ class MaintenanceScreen(KioskScreen):
             lang=app.tr.lang,
             _=app.tr._,
             sync_requested_at=requested,
+            bundle=bundle,
         )
         self.info = "\n".join(f"{row['label']}: {row['value']}" for row in self.rows)
         box = self.ids.rows

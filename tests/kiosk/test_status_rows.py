@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from kiosk.status_rows import size_text, status_rows
 from tests import cldr
 
@@ -97,3 +99,26 @@ def test_sizes_in_the_chosen_language():
     """Megabytes with one decimal, kilobytes without, as each language writes them."""
     assert size_text(5_482_945, "en") == cldr.unit(5.482945, "digital-megabyte", "en", "#,##0.0")
     assert size_text(48_000, "de") == cldr.unit(48, "digital-kilobyte", "de", "#,##0")
+
+
+# -- the last USB bundle: whether its signature was checked ------------------------------------------
+
+BUNDLE_AT = "2026-11-26T08:15:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("signed", "verified", "checks"),
+    [
+        (True, True, "SIGNED, SIGNATURE CHECKED"),
+        (True, False, "SIGNED, NOT CHECKED: NO BUNDLE KEY ON THIS KIOSK"),
+        (False, False, "NOT SIGNED, NOT CHECKED: NO BUNDLE KEY ON THIS KIOSK"),
+    ],
+)
+def test_last_usb_bundle_says_whether_it_was_checked(signed, verified, checks):
+    bundle = {"name": "borne-15187.zip", "imported_at": BUNDLE_AT, "signed": signed, "verified": verified}
+    shown = cldr.medium_datetime(dt.datetime.fromisoformat(BUNDLE_AT).astimezone(PARIS), "fr")
+    assert rows_of(STATE, bundle=bundle)["LAST USB BUNDLE"].splitlines() == ["borne-15187.zip", shown, checks]
+
+
+def test_no_usb_bundle_ever_imported_says_never():
+    assert rows_of(STATE)["LAST USB BUNDLE"] == "NEVER"
