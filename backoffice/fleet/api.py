@@ -9,6 +9,7 @@ import re
 from functools import wraps
 
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,11 +20,11 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.catalog.models import MediaFile
-from backoffice.fleet import feed
+from backoffice.fleet import feed, wire
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
 
 log = logging.getLogger(__name__)
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA_RE = re.compile(r"[0-9a-f]{64}")
 MAX_HEARTBEAT_BYTES = 1024 * 1024
 MAX_USAGE_ROWS = 20_000
 #: A feed page is keyed by the change number it was built at, so it never goes stale; this only bounds memory.
@@ -44,7 +45,7 @@ def kiosk_required(view):
         scheme, _, token = header.partition(" ")
         kiosk = Kiosk.by_token(token.strip()) if scheme.lower() == "bearer" else None
         if kiosk is None:
-            response = _error(401, "missing, unknown or revoked kiosk token (Authorization: Bearer <token>)")
+            response = _error(401, "jeton de borne absent, inconnu ou révoqué (Authorization: Bearer <jeton>)")
             response["WWW-Authenticate"] = 'Bearer realm="borne-kiosk"'
             return response
         request.kiosk = kiosk
@@ -59,8 +60,9 @@ def kiosk_required(view):
 def changes(request):
     try:
         req = feed.parse_request(request.GET.get("since"), request.GET.get("limit"))
-    except feed.CursorError as exc:
+    except wire.WireError as exc:
         return _error(400, str(exc))
+    request.kiosk.note_feed_contact()  # a kiosk that only syncs (sync --once) shows on the fleet page
     commune = request.kiosk.commune_id
     etag = feed.etag_for(commune, req)
     wanted = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
@@ -84,7 +86,7 @@ def changes(request):
 def media(request, sha256: str):
     """Image bytes by content hash. Public and immutable, so any HTTP cache or CDN can hold them:
     the hash is unguessable and only published entries reference it."""
-    if not SHA_RE.match(sha256):
+    if not SHA_RE.fullmatch(sha256):
         raise Http404("not a sha256")
     item = MediaFile.objects.filter(sha256=sha256).first()
     if item is None or not default_storage.exists(item.storage_name):
@@ -99,83 +101,85 @@ def media(request, sha256: str):
     return response
 
 
-class HeartbeatError(ValueError):
-    pass
-
-
-def _dt(value, field: str) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise HeartbeatError(f"{field}: {value!r} is not an ISO 8601 date and time") from None
-    if parsed.tzinfo is None:
-        raise HeartbeatError(f"{field}: {value!r} needs a UTC offset")
-    return parsed
-
-
-def _int(value, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise HeartbeatError(f"{field}: {value!r} is not a number")
-    return int(value)
-
-
-def _str(value, field: str, max_len: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str | int) or len(str(value)) > max_len:
-        raise HeartbeatError(f"{field}: expected text of at most {max_len} characters")
-    return str(value)
+HeartbeatError = wire.WireError
+#: Ranges of the heartbeat's numbers: generous for any real kiosk, small enough for a 64-bit column.
+MAX_BYTES = 2**60  # an exbibyte of disk
+MAX_UPTIME = 100 * 366 * 86400  # a century, in seconds
+MAX_VIEWS = 10**9  # views counted in one hour, one row
 
 
 def _usage_rows(usage: dict) -> list[dict]:
-    rows = usage.get("rows") or []
+    rows = usage.get("rows")
+    if rows is None:
+        return []
     if not isinstance(rows, list) or len(rows) > MAX_USAGE_ROWS:
-        raise HeartbeatError(f"usage.rows: expected a list of at most {MAX_USAGE_ROWS} rows")
+        raise HeartbeatError(f"usage.rows : liste de {MAX_USAGE_ROWS} lignes au plus attendue")
     clean = []
     for i, row in enumerate(rows):
         where = f"usage.rows[{i}]"
-        if not isinstance(row, dict):
-            raise HeartbeatError(f"{where}: expected an object")
-        hour = _dt(row.get("hour"), f"{where}.hour")
-        n = _int(row.get("n"), f"{where}.n")
-        if hour is None or n is None or n < 0:
-            raise HeartbeatError(f"{where}: hour and a non-negative n are required")
+        row = wire.obj(row, where)
+        hour = wire.moment(row.get("hour"), f"{where}.hour")
+        n = wire.integer(row.get("n"), f"{where}.n", high=MAX_VIEWS)
+        if hour is None or n is None:
+            raise HeartbeatError(f"{where} : hour et n (nombre de vues, 0 ou plus) sont obligatoires")
         clean.append(
             {
                 "hour": hour.replace(minute=0, second=0, microsecond=0),
-                "screen": _str(row.get("screen"), f"{where}.screen", 40),
-                "entry_id": _str(row.get("entry_id"), f"{where}.entry_id", 220),
-                "category": _str(row.get("category"), f"{where}.category", 60),
-                "lang": _str(row.get("lang"), f"{where}.lang", 8),
+                "screen": wire.text(row.get("screen"), f"{where}.screen", 40),
+                "entry_id": wire.text(row.get("entry_id"), f"{where}.entry_id", 220),
+                "category": wire.text(row.get("category"), f"{where}.category", 60),
+                "lang": wire.text(row.get("lang"), f"{where}.lang", 8),
                 "n": n,
             }
         )
     return clean
 
 
+def _errors(value) -> list[str]:
+    """The kiosk's current errors: texts (a single text is one error), at most 50 kept, 500 characters each."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [wire.text(e, f"errors[{i}]", 100_000, code=False)[:500] for i, e in enumerate(items[:50])]
+
+
+def _bundle(value) -> dict:
+    """The last USB bundle the kiosk imported: ``{name, imported_at, signed, verified}`` (``{}`` if none)."""
+    data = wire.obj(value, "bundle")
+    if not data:
+        return {}
+    imported_at = wire.moment(data.get("imported_at"), "bundle.imported_at")
+    signed = wire.boolean(data.get("signed"), "bundle.signed")
+    verified = wire.boolean(data.get("verified"), "bundle.verified")
+    if verified and not signed:
+        raise HeartbeatError("bundle : verified vaut true alors que signed vaut false")
+    return {
+        "name": wire.text(data.get("name"), "bundle.name", 200),
+        "imported_at": imported_at.isoformat() if imported_at else None,
+        "signed": bool(signed),
+        "verified": bool(verified),
+    }
+
+
 def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -> dict:
-    """Store a heartbeat and its usage batch; the answer for the kiosk."""
-    errors = data.get("errors") or []
-    if not isinstance(errors, list):
-        errors = [errors]
-    errors = [str(e)[:500] for e in errors[:50]]
+    """Store a heartbeat and its usage batch; the answer for the kiosk.
+
+    Every field is checked before anything is written (``wire``): a bad one refuses the whole
+    heartbeat with HeartbeatError, and the kiosk's last good status stays as it was. Fields this
+    back office does not know are ignored (the contract's rule)."""
     beat = Heartbeat(
         kiosk=kiosk,
-        version=_str(data.get("version"), "version", 40),
-        cursor=_str(data.get("cursor"), "cursor", 40),
-        last_sync=_dt(data.get("last_sync"), "last_sync"),
-        errors=errors,
-        disk_free=_int(data.get("disk_free"), "disk_free"),
-        uptime=_int(data.get("uptime"), "uptime"),
+        version=wire.text(data.get("version"), "version", 40),
+        cursor=wire.text(data.get("cursor"), "cursor", 40),
+        last_sync=wire.moment(data.get("last_sync"), "last_sync"),
+        errors=_errors(data.get("errors")),
+        disk_free=wire.integer(data.get("disk_free"), "disk_free", high=MAX_BYTES),
+        uptime=wire.integer(data.get("uptime"), "uptime", high=MAX_UPTIME),
     )
-    usage = data.get("usage") or {}
-    if not isinstance(usage, dict):
-        raise HeartbeatError("usage: expected an object {batch_id, rows}")
-    batch_id = _str(usage.get("batch_id"), "usage.batch_id", 64)
+    disk_total = wire.integer(data.get("disk_total"), "disk_total", high=MAX_BYTES)
+    bundle = _bundle(data.get("bundle")) if "bundle" in data else None
+    usage = wire.obj(data.get("usage"), "usage")
+    batch_id = wire.text(usage.get("batch_id"), "usage.batch_id", 64)
     rows = _usage_rows(usage) if batch_id else []
     acknowledged = []
     with transaction.atomic():
@@ -185,6 +189,9 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
         kiosk.last_heartbeat = beat.received_at
         kiosk.version, kiosk.cursor, kiosk.last_sync = beat.version, beat.cursor, beat.last_sync
         kiosk.errors, kiosk.disk_free, kiosk.uptime = beat.errors, beat.disk_free, beat.uptime
+        kiosk.disk_total = disk_total
+        if bundle is not None:  # a kiosk that does not send it (older version) keeps what it sent before
+            kiosk.bundle = bundle
         kiosk.remote_addr = remote_addr
         commands = ["sync_now"] if kiosk.sync_requested else []
         kiosk.sync_requested = False
@@ -211,16 +218,21 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
 @require_POST
 @kiosk_required
 def heartbeat(request):
-    if len(request.body) > MAX_HEARTBEAT_BYTES:
-        return _error(413, f"heartbeat larger than {MAX_HEARTBEAT_BYTES} bytes")
+    too_big = _error(413, f"heartbeat refusé : plus de {MAX_HEARTBEAT_BYTES} octets")
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isascii() or not declared.isdigit() or int(declared) > MAX_HEARTBEAT_BYTES:
+        return too_big
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return _error(400, f"heartbeat is not JSON: {exc}")
-    if not isinstance(data, dict):
-        return _error(400, "heartbeat must be a JSON object")
+        body = request.body
+    except RequestDataTooBig:
+        return too_big
+    if len(body) > MAX_HEARTBEAT_BYTES:
+        return too_big
     try:
+        data = wire.load_json(body, "heartbeat")
+        if not isinstance(data, dict):
+            raise HeartbeatError("heartbeat : un objet JSON {…} est attendu (JSON object)")
         answer = record_heartbeat(request.kiosk, data, request.META.get("REMOTE_ADDR"))
     except HeartbeatError as exc:
-        return _error(400, f"heartbeat refused: {exc}")
+        return _error(400, f"heartbeat refusé : {exc}")
     return JsonResponse(answer)

@@ -16,14 +16,14 @@ from heapq import merge
 from django.db.models import Prefetch, Q
 
 from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq
+from backoffice.fleet.wire import WireError, query_uint
 from content.contract import SCHEMA_VERSION
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 1000
 
 
-class CursorError(ValueError):
-    """A ``since`` or ``limit`` that is not what the feed understands."""
+CursorError = WireError  # a ``since`` or ``limit`` that is not what the feed understands
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,11 @@ class FeedRequest:
 
 
 def parse_request(since: str | None, limit: str | None) -> FeedRequest:
-    since = (since or "").strip()
-    if since and not since.isdigit():
-        raise CursorError(f"since={since!r} is not a cursor this back office gave (digits expected)")
-    if limit in (None, ""):
-        n = DEFAULT_LIMIT
-    elif not str(limit).isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
-        raise CursorError(f"limit={limit!r} must be a whole number from 1 to {MAX_LIMIT}")
-    else:
-        n = int(limit)
-    return FeedRequest(int(since or 0), n)
+    """``since``: a cursor this back office gave (a change number); ``limit``: 1 to MAX_LIMIT."""
+    return FeedRequest(
+        query_uint(since, "since", default=0),
+        query_uint(limit, "limit", default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
+    )
 
 
 def etag_for(commune: str, req: FeedRequest) -> str:

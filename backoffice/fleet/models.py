@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.catalog.models import Commune
 
 TOKEN_PREFIX = "bk_"
+#: A kiosk walking the feed page after page (or every few seconds) writes its contact once a minute.
+FEED_CONTACT_EVERY = dt.timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -36,8 +38,12 @@ class Kiosk(models.Model):
     last_sync = models.DateTimeField(_("last sync"), null=True, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     disk_free = models.BigIntegerField(_("free disk (bytes)"), null=True, blank=True)
+    disk_total = models.BigIntegerField(_("disk size (bytes)"), null=True, blank=True)
     uptime = models.BigIntegerField(_("uptime (s)"), null=True, blank=True)
     remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    last_feed_at = models.DateTimeField(_("last content request"), null=True, blank=True)
+    #: The last offline bundle (USB stick) the kiosk imported: ``{name, imported_at, signed, verified}``.
+    bundle = models.JSONField(_("last USB bundle"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -61,11 +67,32 @@ class Kiosk(models.Model):
         self.save(update_fields=["revoked"])
 
     @property
+    def last_contact(self) -> dt.datetime | None:
+        """When the kiosk was last heard of: its heartbeat or its request for content, the later."""
+        return max((t for t in (self.last_heartbeat, self.last_feed_at) if t is not None), default=None)
+
+    @property
+    def last_contact_via(self) -> str:
+        """``"heartbeat"``, ``"feed"`` or ``""``: which of the two ``last_contact`` comes from."""
+        if self.last_contact is None:
+            return ""
+        return "heartbeat" if self.last_contact == self.last_heartbeat else "feed"
+
+    @property
     def is_online(self) -> bool:
-        if self.last_heartbeat is None:
+        if self.last_contact is None:
             return False
         limit = dt.timedelta(minutes=settings.BORNE_OFFLINE_AFTER_MINUTES)
-        return timezone.now() - self.last_heartbeat < limit
+        return timezone.now() - self.last_contact < limit
+
+    def note_feed_contact(self, now: dt.datetime | None = None) -> None:
+        """Record that the kiosk asked for content: at most one write per kiosk per minute."""
+        now = now or timezone.now()
+        if self.last_feed_at is not None and now - self.last_feed_at < FEED_CONTACT_EVERY:
+            return
+        stale = models.Q(last_feed_at__isnull=True) | models.Q(last_feed_at__lte=now - FEED_CONTACT_EVERY)
+        Kiosk.objects.filter(stale, pk=self.pk).update(last_feed_at=now)
+        self.last_feed_at = now
 
     @classmethod
     def by_token(cls, token: str) -> Kiosk | None:
