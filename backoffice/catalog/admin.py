@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
 from backoffice.catalog.hours import describe_hours
 from backoffice.catalog.models import Alert, AuditEvent, Commune, Entry, EntryImage, MediaFile, Occurrence, audit
+from backoffice.catalog.refusals import LANG_NAMES
 
 admin.site.site_header = _("Borne: town kiosks")
 admin.site.site_title = _("Borne back office")
@@ -85,13 +86,8 @@ class EntryAdmin(AuditedAdmin):
         (_("Text (French required)"), {"fields": ["title_fr", "summary_fr", "body_fr"]}),
         *[
             (lang_name, {"fields": [f"title_{lang}", f"summary_{lang}", f"body_{lang}"], "classes": ["collapse"]})
-            for lang, lang_name in [
-                ("en", "English"),
-                ("de", "Deutsch"),
-                ("es", "Español"),
-                ("it", "Italiano"),
-                ("nl", "Nederlands"),
-            ]
+            for lang, lang_name in LANG_NAMES.items()
+            if lang != "fr"
         ],
         (_("Place"), {"fields": ["place_name", "street", "postcode", "city", "lat", "lon"]}),
         (_("Contact and hours"), {"fields": ["phone", "email", "website", "opening_hours", "hours_readable"]}),

@@ -1,27 +1,66 @@
-"""Admin forms: per-language text as one field per language, categories as checkboxes, images uploaded."""
+"""Admin forms: per-language text as one field per language, categories as checkboxes, images uploaded.
+
+Every refusal lands on the field the person typed into, in French, with what they typed kept: the
+kiosks' rules run here (``refusals``), and errors the model raises about a language map
+(``title``, ``"title.en"``) are moved to the per-language field that shows it.
+"""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.catalog.models import Alert, Entry, EntryImage
-from content.categories import CATEGORIES
+from backoffice.catalog.models import KIND_LABELS, Alert, Entry, EntryImage
+from backoffice.catalog.refusals import LANG_NAMES, validate_plain_text
+from content.categories import CATEGORIES, GROUPS
 from content.contract import UI_LANGUAGES
 
-LANG_NAMES = {"fr": "français", "en": "English", "de": "Deutsch", "es": "español", "it": "italiano", "nl": "Nederlands"}
-TEXT_FIELDS = {
-    "title": (forms.CharField, {"max_length": 200}),
-    "summary": (forms.CharField, {"max_length": 400}),
-    "body": (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 6})}),
-}
+#: Longest text per language field (checked by the server, see :class:`MaxLength`).
+MAX_LENGTHS = {"title": 200, "summary": 400}
+TEXT_WIDGETS = {"body": forms.Textarea(attrs={"rows": 6}), "message": forms.Textarea(attrs={"rows": 2})}
 
 
 def category_choices():
-    groups: dict[str, list] = {}
+    groups: dict[str, list] = {group: [] for group in GROUPS}
     for slug, cat in CATEGORIES.items():
-        groups.setdefault(cat.group, []).append((slug, cat.name("fr")))
-    return [(group, choices) for group, choices in groups.items()]
+        groups[cat.group].append((slug, cat.name("fr")))
+    return [(KIND_LABELS.get(group, group), choices) for group, choices in groups.items() if choices]
+
+
+class MaxLength:
+    """The server's length check, naming the field and the limit (the page has no ``maxlength``: a
+    browser would cut a pasted text short without a word)."""
+
+    def __init__(self, label, limit: int):
+        self.label, self.limit = label, limit
+
+    def __call__(self, value):
+        if value and len(value) > self.limit:
+            raise ValidationError(
+                _("%(field)s has %(length)d characters; at most %(limit)d are allowed. Shorten it, then save again."),
+                code="max_length",
+                params={"field": self.label, "length": len(value), "limit": self.limit},
+            )
+
+
+def check_lengths_on_the_server(form: forms.Form) -> None:
+    """Swap every text field's ``maxlength`` for :class:`MaxLength`."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(MaxLength(field.label, field.max_length))
+
+
+class LangTextField(forms.CharField):
+    """One language of a language map: plain text as the kiosks want it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_plain_text)
 
 
 def _lang_fields(model, fields: tuple[str, ...]) -> dict:
@@ -30,11 +69,11 @@ def _lang_fields(model, fields: tuple[str, ...]) -> dict:
     for field in fields:
         verbose = model._meta.get_field(field).verbose_name
         for lang in UI_LANGUAGES:
-            cls, kwargs = TEXT_FIELDS.get(field, (forms.CharField, {"widget": forms.Textarea(attrs={"rows": 2})}))
-            declared[f"{field}_{lang}"] = cls(
-                label=f"{verbose} ({LANG_NAMES[lang]})",
+            declared[f"{field}_{lang}"] = LangTextField(
+                label=format_lazy("{} ({})", verbose, LANG_NAMES[lang]),
                 required=(lang == "fr" and field in ("title", "message")),
-                **kwargs,
+                max_length=MAX_LENGTHS.get(field),
+                widget=TEXT_WIDGETS.get(field, forms.TextInput(attrs={"size": 80})),
             )
     return declared
 
@@ -46,6 +85,7 @@ class LangTextMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_lengths_on_the_server(self)
         for field in self.lang_fields:
             current = getattr(self.instance, field, None) or {}
             for lang in UI_LANGUAGES:
@@ -58,6 +98,37 @@ class LangTextMixin:
             extra = {k: v for k, v in old.items() if k not in UI_LANGUAGES}  # languages beyond the UI's
             setattr(self.instance, field, {**extra, **{k: v for k, v in values.items() if v}})
         super()._post_clean()
+
+    def _form_field(self, key: str) -> str:
+        """The form field that shows an error the model raised about ``key``."""
+        if key in self.fields or key == NON_FIELD_ERRORS:
+            return key
+        name, _dot, lang = key.partition(".")
+        for candidate in (f"{name}_{lang or 'fr'}", f"{name}_fr"):
+            if candidate in self.fields:
+                return candidate
+        return NON_FIELD_ERRORS
+
+    def _update_errors(self, errors):
+        """Model errors keyed by model field (``title``, ``"title.en"``) go to the form field that
+        shows them; a field that already has an error keeps only its first reason."""
+        moved: dict[str, list] = {}
+        by_key = errors.error_dict if hasattr(errors, "error_dict") else {NON_FIELD_ERRORS: errors.error_list}
+        for key, messages in by_key.items():
+            target = self._form_field(key)
+            if target != NON_FIELD_ERRORS and target in self._errors:
+                continue
+            if target == NON_FIELD_ERRORS and key not in (NON_FIELD_ERRORS, ""):
+                messages = [ValidationError(format_lazy("{}: {}", self._label_of(key), m)) for e in messages for m in e]
+            moved.setdefault(target, []).extend(messages)
+        if moved:
+            super()._update_errors(ValidationError(moved))
+
+    def _label_of(self, key: str) -> str:
+        try:
+            return str(self._meta.model._meta.get_field(key.partition(".")[0]).verbose_name)
+        except Exception:  # not a model field: say it as it is
+            return key
 
 
 class _EntryFormBase(LangTextMixin, forms.ModelForm):
@@ -97,6 +168,7 @@ class EntryImageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_lengths_on_the_server(self)
         self.fields["alt_fr"].initial = (self.instance.alt or {}).get("fr", "")
 
     def clean(self):

@@ -216,6 +216,44 @@ class Level(models.TextChoices):
     URGENT = "urgent", _("urgent")
 
 
+def max_alerts() -> int:
+    """How many alerts may be live at once (``settings.BORNE_MAX_ALERTS``): a screen in the street
+    shows a handful, and a flood of thousands would only fill every kiosk's disk and feed."""
+    return int(getattr(settings, "BORNE_MAX_ALERTS", 200))
+
+
+class AlertLimitError(ValidationError):
+    """Saving this alert would make more live alerts than :func:`max_alerts` allows."""
+
+    def __init__(self, live: int, limit: int):
+        super().__init__(
+            _(
+                "There are already %(live)d current or scheduled alerts, the most the kiosks take is %(limit)d: "
+                "withdraw (untick “active”) or shorten alerts that are no longer needed, then save again."
+            ),
+            code="too_many_alerts",
+            params={"live": live, "limit": limit},
+        )
+
+
+class AlertQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Alerts that are or will be on the kiosks: active and not yet expired."""
+        now = now or timezone.now()
+        return self.filter(active=True).filter(models.Q(until__isnull=True) | models.Q(until__gt=now))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        now = timezone.now()
+        with transaction.atomic():
+            next_seq()  # the same lock as Alert.save: two writers cannot both take the last places
+            adding = sum(1 for a in objs if a.is_live(now))
+            live = self.model.objects.live(now).count()
+            if adding and live + adding > max_alerts():
+                raise AlertLimitError(live, max_alerts())
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class Alert(models.Model):
     key = models.CharField(_("identifier"), max_length=220, unique=True, blank=True, null=True, editable=False)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
@@ -230,6 +268,8 @@ class Alert(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     seq = models.BigIntegerField(default=0, db_index=True, editable=False)
 
+    objects = AlertQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts"]
         verbose_name = _("alert")
@@ -242,9 +282,30 @@ class Alert(models.Model):
     def wire_id(self) -> str:
         return self.key or f"bo:alert-{self.pk}"
 
+    def is_live(self, now=None) -> bool:
+        """Active and not yet expired (shown now or scheduled)."""
+        now = now or timezone.now()
+        return self.active and (self.until is None or self.until > now)
+
+    def _check_limit(self) -> None:
+        """Refuse to make one more alert live when :func:`max_alerts` are live already (an alert
+        that was live before this change keeps its place)."""
+        now = timezone.now()
+        if not self.is_live(now):
+            return
+        others = Alert.objects.live(now)
+        if self.pk:
+            if others.filter(pk=self.pk).exists():
+                return
+            others = others.exclude(pk=self.pk)
+        live = others.count()
+        if live >= max_alerts():
+            raise AlertLimitError(live, max_alerts())
+
     def save(self, *args, **kwargs):
         with transaction.atomic():
-            self.seq = next_seq()
+            self.seq = next_seq()  # also serialises writers, so the count below cannot go stale
+            self._check_limit()
             self.updated_at = timezone.now()
             super().save(*args, **kwargs)
 
@@ -259,10 +320,22 @@ class Alert(models.Model):
         return alert_to_contract(self)
 
     def clean(self):
+        from backoffice.catalog.wire import check_alert
+
+        errors = {}
         if self.until and self.starts and self.until < self.starts:
-            raise ValidationError({"until": _("The end is before the start.")})
-        if not (self.message or {}).get("fr"):
-            raise ValidationError({"message": _("A French message is required.")})
+            errors["until"] = [_("The end is before the start.")]
+        if not (self.message or {}).get("fr", "").strip():
+            errors["message.fr"] = [_("A French message is required.")]
+        if not errors:
+            try:
+                check_alert(self)
+            except ValidationError as exc:
+                errors = exc.message_dict
+        if not errors:
+            self._check_limit()
+        if errors:
+            raise ValidationError(errors)
 
 
 class Tombstone(models.Model):

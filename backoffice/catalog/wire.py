@@ -9,29 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from backoffice.catalog.refusals import contract_errors
 from content.validation import EntryError, parse_alert, parse_entry
 
 log = logging.getLogger(__name__)
-
-#: Contract field (first part of an error path) -> model form field that shows the error.
-_FIELD_OF = {
-    "title": "title",
-    "summary": "summary",
-    "body": "body",
-    "categories": "categories",
-    "commune": "commune",
-    "opening_hours": "opening_hours",
-    "url": "url",
-    "kind": "kind",
-    "visible_until": "visible_until",
-    "visible_from": "visible_from",
-    "place.lat": "lat",
-    "place.lon": "lon",
-    "place": "lat",
-    "contact.phone": "phone",
-    "contact.email": "email",
-    "contact.website": "website",
-}
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -99,17 +80,22 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
 
 
 def check_entry(entry, *, occurrences=None, images=None) -> None:
-    """Raise Django's ValidationError, field by field, when the entry breaks the contract."""
+    """Raise Django's ValidationError when a kiosk would refuse the entry: French messages keyed by
+    model field (``"title.en"`` for one language of a language map)."""
+    data = entry_to_contract(entry, occurrences=occurrences, images=images)
     try:
-        parse_entry(entry_to_contract(entry, occurrences=occurrences, images=images))
+        parse_entry(data)
     except EntryError as exc:
-        errors: dict[str, list[str]] = {}
-        for path, message in exc.problems:
-            field = _FIELD_OF.get(path) or _FIELD_OF.get(path.split(".")[0]) or "__all__"
-            if path.startswith("occurrences") or (not path and "occurrence" in message):
-                field = "__all__"
-            errors.setdefault(field, []).append(f"{path}: {message}" if field == "__all__" and path else message)
-        raise ValidationError(errors) from None
+        raise ValidationError(contract_errors(data, exc.problems)) from None
+
+
+def check_alert(alert) -> None:
+    """The same for an alert: what the kiosks' ``parse_alert`` would refuse, said in French."""
+    data = alert_to_contract(alert)
+    try:
+        parse_alert(data)
+    except EntryError as exc:
+        raise ValidationError(contract_errors(data, exc.problems)) from None
 
 
 def alert_to_contract(alert) -> dict:

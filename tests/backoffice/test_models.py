@@ -43,8 +43,8 @@ def test_event_contract_carries_occurrences(make_entry):
     [
         ("opening_hours", "every day maybe", "opening_hours"),
         ("categories", ["not-a-category"], "categories"),
-        ("title", {"en": "no French"}, "title"),
-        ("title", {"fr": "<b>bold</b>"}, "title"),
+        ("title", {"en": "no French"}, "title.fr"),  # a language map: the error names the language
+        ("title", {"fr": "<b>bold</b>"}, "title.fr"),
     ],
 )
 def test_entry_that_breaks_the_contract_is_refused_on_the_field(db, commune, field, value, error_field):
