@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,14 +14,40 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.admin import AuditedAdmin
 from backoffice.portal import moderation
-from backoffice.portal.models import Invitation, State, Submission
+from backoffice.portal.models import Invitation, State, Submission, normalise_code
+
+_CODE_SALT = "portal.invitation.code"
+
+
+class InvitationAdminForm(forms.ModelForm):
+    """The add form shows a code before it is saved: it carries that code (signed, so it cannot be
+    chosen) and the saved invitation gets exactly that one."""
+
+    shown_code = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Invitation
+        fields = ["shop_name", "commune", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["shown_code"].initial = signing.dumps(self.instance.code, salt=_CODE_SALT)
+
+    def shown(self) -> str | None:
+        try:
+            code = signing.loads(self.cleaned_data.get("shown_code") or "", salt=_CODE_SALT)
+        except signing.BadSignature:
+            return None
+        return code if isinstance(code, str) and normalise_code(code) == code and len(code) == 11 else None
 
 
 @admin.register(Invitation)
 class InvitationAdmin(AuditedAdmin):
+    form = InvitationAdminForm
     list_display = ["code", "shop_name", "commune", "expires_at", "used_by", "print_link"]
     readonly_fields = ["code", "used_by", "used_at", "print_link"]
-    fields = ["shop_name", "commune", "expires_at", "code", "used_by", "used_at", "print_link"]
+    fields = ["shop_name", "commune", "expires_at", "code", "used_by", "used_at", "print_link", "shown_code"]
 
     @admin.display(description=_("printable invitation"))
     def print_link(self, obj):
@@ -34,13 +62,24 @@ class InvitationAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            code = form.shown()
+            if code and not Invitation.objects.filter(code=code).exists():
+                obj.code = code
         super().save_model(request, obj, form, change)
 
 
 class SubmissionAdminForm(forms.ModelForm):
+    #: The fingerprint of the version on the page: approve and reject act on that version only.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Submission
         fields = ["reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = self.instance.fingerprint()
 
     def clean(self):
         data = super().clean()
@@ -56,7 +95,7 @@ class SubmissionAdmin(AuditedAdmin):
     list_display = ["__str__", "owner", "commune", "state", "live_state", "submitted_at"]
     list_filter = ["state", "commune"]
     readonly_fields = ["owner", "commune", "state", "proposed", "live_state", "submitted_at", "reviewed_by"]
-    fields = ["state", "owner", "commune", "submitted_at", "proposed", "live_state", "reason", "reviewed_by"]
+    fields = ["state", "owner", "commune", "submitted_at", "proposed", "live_state", "reason", "reviewed_by", "seen"]
 
     def has_add_permission(self, request):
         return False
@@ -86,27 +125,44 @@ class SubmissionAdmin(AuditedAdmin):
         context = {
             "s": obj,
             "d": obj.data,
-            "photos": obj.photos.all(),
+            "photos": obj.ordered_photos(),
             "category": category.name("fr") if category else obj.data.get("category", ""),
             "hours_text": describe_hours(obj.data.get("opening_hours", ""))[1],
         }
         return render_to_string("portal/admin_proposed.html", context)
 
     def save_model(self, request, obj, form, change):
-        can_moderate = request.user.has_perm("portal.moderate")
-        if ("_approve" in request.POST or "_reject" in request.POST) and not can_moderate:
+        deciding = "_approve" in request.POST or "_reject" in request.POST
+        if not deciding:
+            super().save_model(request, obj, form, change)
+            return
+        request._moderation_ok = False
+        if not request.user.has_perm("portal.moderate"):
             self.message_user(request, _("You may not moderate listings."), messages.ERROR)
             return
-        if "_approve" in request.POST:
-            try:
-                moderation.approve(obj, request.user)
+        seen = form.cleaned_data.get("seen") or ""
+        try:
+            if "_approve" in request.POST:
+                moderation.approve(obj, request.user, seen=seen)
                 self.message_user(request, _("Published: it reaches the kiosks at their next sync."), messages.SUCCESS)
-            except ValidationError as exc:
-                self.message_user(request, _("Not published: %(e)s") % {"e": "; ".join(exc.messages)}, messages.ERROR)
-        elif "_reject" in request.POST:
-            moderation.reject(obj, request.user, form.cleaned_data["reason"])
-        else:
-            super().save_model(request, obj, form, change)
+            else:
+                moderation.reject(obj, request.user, form.cleaned_data["reason"], seen=seen)
+                rejected = _("Rejected: the shopkeeper sees the reason on their page.")
+                self.message_user(request, rejected, messages.SUCCESS)
+            request._moderation_ok = True
+        except moderation.ChangedSinceShown as exc:
+            self.message_user(request, exc.messages[0], messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, _("Not published: %(e)s") % {"e": "; ".join(exc.messages)}, messages.ERROR)
+
+    def response_change(self, request, obj):
+        # A decision says what happened itself; Django's "changed successfully" would be wrong when it failed.
+        done = getattr(request, "_moderation_ok", None)
+        if done is None:
+            return super().response_change(request, obj)
+        if done:
+            return HttpResponseRedirect(reverse("admin:portal_submission_changelist"))
+        return HttpResponseRedirect(request.path)
 
     def get_changeform_initial_data(self, request):
         return {"state": State.PENDING}

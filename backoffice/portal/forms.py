@@ -25,6 +25,10 @@ MAX_PHOTOS = 6
 
 
 class JoinForm(UserCreationForm):
+    """The invitation code is checked first; only with a valid code are the user name and password
+    checked, so that a wrong code tells nothing about which accounts exist."""
+
+    field_order = ["code", "username", "email", "password1", "password2"]
     code = forms.CharField(
         label=_("Invitation code"),
         max_length=20,
@@ -35,6 +39,10 @@ class JoinForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ["code", "username", "email"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = None
+
     def clean_code(self):
         code = normalise_code(self.cleaned_data["code"])
         invitation = Invitation.objects.filter(code=code).first()
@@ -42,6 +50,16 @@ class JoinForm(UserCreationForm):
             raise forms.ValidationError(_("This invitation code is unknown, already used or expired."))
         self.invitation = invitation
         return code
+
+    def clean_username(self):
+        if self.invitation is None:
+            return self.cleaned_data.get("username")
+        return super().clean_username()
+
+    def _post_clean(self):
+        if self.invitation is None:  # no uniqueness or password checks against accounts without a valid code
+            return
+        super()._post_clean()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,11 +103,24 @@ class ListingForm(forms.Form):
         help_text=_("Filled in from the table above; people used to the OSM format may write it directly."),
     )
     photos = MultipleFileField(
-        label=_("Photos"), required=False, help_text=_("Up to 6 photos, JPEG or PNG, at most 15 MB each.")
+        label=_("Add photos"),
+        required=False,
+        help_text=_(
+            "Up to 6 photos in all, JPEG, PNG or WebP; large photos are reduced. A new photo is added to "
+            "those ticked above, it replaces none of them."
+        ),
     )
+    #: The photos on offer (the listing's and those sent with this form before an error), ticked = kept.
+    keep_photos = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    carried = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered=(), current=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.offered = list(offered)
+        self.current = {p.sha256 for p in current}
+        self.fields["keep_photos"].choices = [(p.sha256, p.sha256) for p in self.offered]
+        if not self.is_bound:
+            self.initial.setdefault("keep_photos", [p.sha256 for p in self.offered])
         for lang, name in OPTIONAL_LANGS:
             self.fields[f"summary_{lang}"] = forms.CharField(
                 label=_("In one sentence") + f" ({name})", max_length=300, required=False
@@ -141,10 +172,20 @@ class ListingForm(forms.Form):
         ok, text = describe_hours(data.get("opening_hours", ""))
         if not ok:
             self.add_error("opening_hours", text)
-        photos = data.get("photos") or []
-        if len(photos) > MAX_PHOTOS:
-            self.add_error("photos", _("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        if len(data.get("keep_photos") or []) > MAX_PHOTOS:
+            self.add_error(
+                "photos", _("At most %(n)d photos: untick those you do not want to keep.") % {"n": MAX_PHOTOS}
+            )
         return data
+
+    def photo_rows(self):
+        """``(photo, ticked, on the listing already)`` for each photo on offer, as the form shows them."""
+        value = self["keep_photos"].value() or []
+        return [(p, p.sha256 in value, p.sha256 in self.current) for p in self.offered]
+
+    def kept_photos(self) -> list:
+        kept = set(self.cleaned_data.get("keep_photos") or [])
+        return [p for p in self.offered if p.sha256 in kept]
 
     def listing_data(self) -> dict:
         d = self.cleaned_data

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 
 from django.conf import settings
@@ -56,7 +58,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return f"{self.code} ({self.shop_name})"
+        # Never the code: this text goes to the audit log and the admin's history, which people
+        # without the right to read invitations may see.
+        return f"{self.shop_name} (#{self.pk})" if self.pk else self.shop_name
 
     @property
     def usable(self) -> bool:
@@ -114,6 +118,25 @@ class Submission(models.Model):
     @property
     def live(self) -> bool:
         return self.entry_id is not None and self.entry.status == "published"
+
+    def ordered_photos(self) -> list[MediaFile]:
+        """The proposed photos, read once per object: the page a moderator sees and the fingerprint it
+        carries come from the same read."""
+        if not self.pk:
+            return []
+        if getattr(self, "_photos_read", None) is None:
+            self._photos_read = list(self.photos.order_by("created_at", "pk"))
+        return self._photos_read
+
+    def forget_photos(self) -> None:
+        self._photos_read = None
+
+    def fingerprint(self) -> str:
+        """What a moderator sees of this listing (its data and its photos, in order), as a short hash:
+        approving or rejecting checks it so that only the version shown is published or refused."""
+        photos = [p.sha256 for p in self.ordered_photos()]
+        blob = json.dumps({"data": self.data, "photos": photos}, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()
 
     def state_text(self) -> str:
         if self.state == State.PENDING and self.live:

@@ -14,6 +14,30 @@ from backoffice.portal.models import State, Submission
 TEXT_KEYS = ("summary", "body")
 
 
+class ChangedSinceShown(ValidationError):
+    """The shopkeeper changed the listing after the moderator opened it: nothing was decided."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "The shopkeeper changed this listing after you opened it. Nothing was published or "
+                "rejected: read the new version below, then decide again."
+            ),
+            code="changed",
+        )
+
+
+def _lock(submission: Submission, seen: str | None) -> Submission:
+    """The submission's row, locked until the end of the transaction, if it still is what was shown:
+    ``seen`` is the fingerprint the moderator's page carried (by default, that of the object passed in)."""
+    if seen is None:
+        seen = submission.fingerprint()
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not seen or locked.fingerprint() != seen:
+        raise ChangedSinceShown()
+    return locked
+
+
 def _apply(submission: Submission, entry: Entry) -> None:
     d = submission.data
     entry.kind = "shop" if d.get("category", "") in _shop_slugs() else "service"
@@ -36,12 +60,13 @@ def _shop_slugs() -> set[str]:
 
 
 @transaction.atomic
-def approve(submission: Submission, moderator) -> Entry:
-    """Publish the proposed listing (creating or updating its entry); ValidationError if it breaks the contract."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+def approve(submission: Submission, moderator, *, seen: str | None = None) -> Entry:
+    """Publish the proposed listing exactly as the moderator saw it (``seen``: its fingerprint), creating
+    or updating its entry; ChangedSinceShown if it changed since, ValidationError if it breaks the contract."""
+    submission = _lock(submission, seen)
     entry = submission.entry or Entry(status="published")
     _apply(submission, entry)
-    photos = list(submission.photos.all().order_by("created_at"))
+    photos = submission.ordered_photos()
     images = [EntryImage(media=p, position=i) for i, p in enumerate(photos)]
     check_entry(entry, occurrences=[], images=images)
     entry.status = "published"
@@ -65,10 +90,12 @@ def approve(submission: Submission, moderator) -> Entry:
 
 
 @transaction.atomic
-def reject(submission: Submission, moderator, reason: str) -> None:
+def reject(submission: Submission, moderator, reason: str, *, seen: str | None = None) -> None:
+    """Refuse the version the moderator saw (``seen``), with the reason the shopkeeper will read."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the listing is rejected: the shopkeeper reads it."))
+    submission = _lock(submission, seen)
     submission.state = State.REJECTED
     submission.reason = reason
     submission.reviewed_at = timezone.now()
@@ -80,11 +107,14 @@ def reject(submission: Submission, moderator, reason: str) -> None:
 def resubmit(submission: Submission, owner, data: dict, photos) -> Submission:
     """A shopkeeper's new or edited listing: pending again; a published entry stays as it is."""
     with transaction.atomic():
+        if submission.pk:  # wait for a moderator deciding on the previous version
+            Submission.objects.select_for_update().filter(pk=submission.pk).first()
         submission.data = data
         submission.state = State.PENDING
         submission.submitted_at = timezone.now()
         submission.save()
         if photos is not None:
             submission.photos.set(photos)
+            submission.forget_photos()
         audit(owner, "submit", submission)
     return submission

@@ -5,27 +5,45 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.catalog.images import store_upload
+from backoffice import throttle
 from backoffice.catalog.models import audit
+from backoffice.portal import photos
 from backoffice.portal.forms import JoinForm, ListingForm
 from backoffice.portal.models import Invitation, Submission
 from backoffice.portal.moderation import resubmit
 
 
+def _join_refused(request) -> bool:
+    return throttle.over_limit({throttle.address_key("join", request): join_attempts()})
+
+
+def join_attempts() -> int:
+    """Wrong invitation codes allowed from one address within the throttling window."""
+    return getattr(settings, "BORNE_JOIN_ATTEMPTS", 10)
+
+
 def join(request):
     if request.method == "POST":
+        if _join_refused(request):
+            # Nothing is checked (a bound form would check the code): what was typed comes back as it was.
+            form = JoinForm(initial={k: request.POST.get(k, "") for k in ("code", "username", "email")})
+            refused = _("Too many wrong invitation codes from your connection. Wait 15 minutes and try again.")
+            return render(request, "portal/join.html", {"form": form, "refused": refused})
         form = JoinForm(request.POST)
+        if not form.is_valid() and form.invitation is None:
+            throttle.count_failure(throttle.address_key("join", request))
         if form.is_valid():
             with transaction.atomic():
                 invitation = Invitation.objects.select_for_update().get(pk=form.invitation.pk)
@@ -59,18 +77,6 @@ def _own(request, pk: int) -> Submission:
     return get_object_or_404(Submission, pk=pk, owner=request.user)
 
 
-def _store_photos(form) -> list | None:
-    uploads = form.cleaned_data.get("photos") or []
-    stored = []
-    for upload in uploads:
-        try:
-            stored.append(store_upload(upload))
-        except ValidationError as exc:
-            form.add_error("photos", exc)
-            return None
-    return stored
-
-
 @login_required
 def edit(request, pk: int | None = None):
     submission = _own(request, pk) if pk is not None else None
@@ -78,23 +84,36 @@ def edit(request, pk: int | None = None):
         commune = request.session.get("commune") or _commune_of(request.user)
         if commune is None:
             raise PermissionDenied(_("Only shopkeepers who joined with an invitation code can add a listing."))
+    current = submission.ordered_photos() if submission else []
     if request.method == "POST":
-        form = ListingForm(request.POST, request.FILES)
+        form = _bound_listing_form(request, current)
         if form.is_valid():
-            photos = _store_photos(form)
-            if photos is not None:
-                if submission is None:
-                    submission = Submission(owner=request.user, commune_id=commune)
-                keep = photos or (list(submission.photos.all()) if submission.pk else [])
-                resubmit(submission, request.user, form.listing_data(), keep)
-                messages.success(request, _("Thank you! The town hall will review your listing soon."))
-                return redirect("portal:home")
+            if submission is None:
+                submission = Submission(owner=request.user, commune_id=commune)
+            resubmit(submission, request.user, form.listing_data(), form.kept_photos())
+            messages.success(request, _("Thank you! The town hall will review your listing soon."))
+            return redirect("portal:home")
     else:
         initial = (
             ListingForm.initial_from(submission.data) if submission else {"name": request.session.get("shop_name", "")}
         )
-        form = ListingForm(initial=initial)
+        form = ListingForm(initial=initial, offered=current, current=current)
     return render(request, "portal/listing_form.html", {"form": form, "submission": submission})
+
+
+def _bound_listing_form(request, current: list) -> ListingForm:
+    """The listing form on what was sent. New photos are stored first, whatever else is wrong, and
+    offered ticked with the listing's own and those kept from an earlier try, so none is lost."""
+    data = request.POST.copy()
+    carried = photos.unsign(request.user, data.get("carried", ""))
+    new, errors = photos.store_all(request.FILES.getlist("photos"))
+    offered = photos.unique(current + carried + new)
+    data.setlist("keep_photos", data.getlist("keep_photos") + [p.sha256 for p in new])
+    data["carried"] = photos.sign(request.user, [p for p in offered if p not in current])
+    form = ListingForm(data, offered=offered, current=current)
+    for message in errors:
+        form.add_error("photos", message)
+    return form
 
 
 def _commune_of(user):
@@ -107,6 +126,9 @@ def _commune_of(user):
 
 @staff_member_required
 def invitation_print(request, pk: int):
+    # The same right as the admin's list of invitations: whoever may not read the codes there may not here.
+    if not request.user.has_perm("portal.view_invitation"):
+        raise PermissionDenied(_("You may not see invitation codes."))
     invitation = get_object_or_404(Invitation, pk=pk)
     url = request.build_absolute_uri(reverse("portal:join") + f"?code={invitation.code}")
     qr = segno.make(url, error="m")
