@@ -7,6 +7,8 @@
   required; debug is off, cookies are secure, HTTPS is enforced with HSTS.
 - ``BORNE_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``): the SMTP server for
   e-mails; without it they are printed on the console.
+- ``BORNE_FETCH_ALLOW``: internal hosts or networks (an intranet server) that imports may fetch from;
+  every other internal address is refused (see docs/SECURITY.md).
 - ``BORNE_BUNDLE_KEY``: the key that signs exported bundles (hex or text); without it a key file
   ``<data>/backoffice/bundle.key`` is generated on first export.
 """
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "backoffice.portal",
     "backoffice.opendata",
     "backoffice.dashboard",
+    "backoffice.usb",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +153,9 @@ BORNE_LOGIN_WINDOW_SECONDS = 15 * 60
 #: Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 BORNE_CLIENT_IP_HEADER = os.environ.get("BORNE_CLIENT_IP_HEADER", "")
 BORNE_BUNDLE_KEY = os.environ.get("BORNE_BUNDLE_KEY", "")
+#: Internal hosts or networks that imports may reach (comma-separated names, addresses, CIDR networks):
+#: feeds and images are fetched only from public addresses otherwise.
+BORNE_FETCH_ALLOW = os.environ.get("BORNE_FETCH_ALLOW", "")
 
 # E-mail (password resets, moderation news): printed on the console unless an SMTP server is named.
 EMAIL_BACKEND = (

@@ -16,11 +16,11 @@ Entry points (``tz`` defaults to Europe/Paris, ``commune`` is the INSEE code use
 - ``datatourisme.import_file(path, snapshot=None, tz=, commune=, not_before=None)`` (.json or .zip);
   ``datatourisme.map_records(records, snapshot=False, ...)``;
 - ``openagenda.import_file(path, ...)``, ``openagenda.map_response(data, tz=, commune=, not_before=,
-  retrieved_at=, agenda_title=)``, ``openagenda.import_agenda(agenda_uid, key=, session=, fetch_options=, ...)``,
-  ``openagenda.fetch_pages(agenda_uid, key=, session=, base_url=, after=, updated_since=, ...)``;
-- ``ical.import_file(path, ...)``, ``ical.import_url(url, session=, ...)``, ``ical.map_calendar(text, commune=,
+  retrieved_at=, agenda_title=)``, ``openagenda.import_agenda(agenda_uid, key=, fetcher=, fetch_options=, ...)``,
+  ``openagenda.fetch_pages(agenda_uid, key=, fetcher=, base_url=, after=, updated_since=, ...)``;
+- ``ical.import_file(path, ...)``, ``ical.import_url(url, fetcher=, ...)``, ``ical.map_calendar(text, commune=,
   months=6, now=None, tz=, lang="fr", source_name=, producer=, licence=, source_url=, not_before=None)``,
-  ``ical.fetch_calendar(url, session=, timeout=, max_bytes=)``;
+  ``ical.fetch_calendar(url, fetcher=, max_bytes=)``;
 - ``apidae.import_file(path, snapshot=False, commune=, licence=, ...)``,
   ``apidae.map_objects(objects, communes=, ...)``.
 

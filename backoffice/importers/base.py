@@ -6,7 +6,9 @@ never drops silently: a record that cannot be mapped becomes a :class:`RecordPro
 rest of the record is kept. Every entry in :attr:`ImportResult.entries` has passed
 ``content.validation.parse_entry``.
 
-Pure Python: no Django, no network (the optional fetch helpers take an injected session).
+Pure Python: no Django. The fetch helpers go through :func:`source_fetcher` (Borne's outbound fetcher:
+a total deadline, a byte cap after decompression, no internal address unless ``BORNE_FETCH_ALLOW``
+lists it) or a fetcher the caller passes.
 """
 
 from __future__ import annotations
@@ -45,6 +47,35 @@ class SourceFormatError(ImporterError):
 
 class FetchError(ImporterError):
     """Fetching a source over HTTP failed (network, HTTP status, body that is not the format)."""
+
+
+#: A whole source download (all its bytes, redirects included) must end within this many seconds.
+SOURCE_DEADLINE = 300.0
+#: The most bytes a source's answer may hold, after decompression.
+SOURCE_MAX_BYTES = 100 * 1024 * 1024
+
+
+def source_fetcher(user_agent: str, *, allow: str | None = None, deadline: float = SOURCE_DEADLINE,
+                   max_bytes: int = SOURCE_MAX_BYTES):  # fmt: skip
+    """An outbound fetcher for addresses that come from outside (a feed, a URL typed by staff).
+
+    ``allow``: the internal hosts or networks that may be reached (comma-separated); None reads
+    ``BORNE_FETCH_ALLOW`` from the environment.
+    """
+    import os
+
+    from outbound import AddressPolicy, Fetcher
+
+    if allow is None:
+        allow = os.environ.get("BORNE_FETCH_ALLOW", "")
+    return Fetcher(
+        user_agent=user_agent, policy=AddressPolicy.from_setting(allow), deadline=deadline, max_bytes=max_bytes
+    )
+
+
+def fetch_error(exc) -> FetchError:
+    """The importers' FetchError for an :class:`outbound.FetchError`."""
+    return FetchError(str(exc))
 
 
 @dataclass(frozen=True)

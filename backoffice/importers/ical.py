@@ -21,16 +21,17 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from backoffice.importers.base import (
-    FetchError,
     ImageRef,
     ImportResult,
     RecordProblem,
     SourceFormatError,
     day_bounds,
+    fetch_error,
     lang_key,
     occurrences,
     one_line,
     plain,
+    source_fetcher,
     zone,
 )
 from backoffice.importers.ical_parse import (
@@ -69,36 +70,28 @@ def import_file(path: str | Path, **options: Any) -> ImportResult:
     return map_calendar(raw, file=str(path), **options)
 
 
-def fetch_calendar(url: str, *, session=None, timeout: float = 30, max_bytes: int = MAX_BYTES) -> bytes:
-    """The feed's bytes. ``session``: a ``requests.Session`` (made when None). Raises FetchError."""
-    if not re.match(r"^https?://\S+$", url):
-        raise FetchError(f"{url!r} is not an http(s) address")
-    if session is None:
-        import requests
+def fetch_calendar(url: str, *, fetcher=None, max_bytes: int = MAX_BYTES) -> bytes:
+    """The feed's bytes. ``fetcher``: an :class:`outbound.Fetcher` (:func:`source_fetcher` when None).
 
-        session = requests.Session()
-        session.headers["User-Agent"] = "Borne back office (iCalendar importer)"
+    Raises FetchError naming the URL (not http(s), an internal address, HTTP error, too big, too slow).
+    """
+    from outbound import FetchError as OutboundError
+
+    own = fetcher is None
+    fetcher = fetcher or source_fetcher("Borne back office (iCalendar importer)")
     try:
-        with session.get(url, timeout=timeout, stream=True) as response:
-            if response.status_code != 200:
-                raise FetchError(f"{url}: HTTP {response.status_code}")
-            chunks, size = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"{url}: more than {max_bytes} bytes")
-                chunks.append(chunk)
-    except FetchError:
-        raise
-    except Exception as exc:  # requests' errors, without importing requests at module level
-        raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
-    return b"".join(chunks)
+        return fetcher.get_bytes(url, max_bytes=max_bytes)
+    except OutboundError as exc:
+        raise fetch_error(exc) from None
+    finally:
+        if own:
+            fetcher.close()
 
 
-def import_url(url: str, *, session=None, timeout: float = 30, **options: Any) -> ImportResult:
+def import_url(url: str, *, fetcher=None, **options: Any) -> ImportResult:
     """Fetch and map a feed; ``source_url`` defaults to ``url``."""
     options.setdefault("source_url", url)
-    return map_calendar(fetch_calendar(url, session=session, timeout=timeout), file=url, **options)
+    return map_calendar(fetch_calendar(url, fetcher=fetcher), file=url, **options)
 
 
 def map_calendar(

@@ -22,11 +22,13 @@ from backoffice.importers.base import (
     ImportResult,
     RecordProblem,
     SourceFormatError,
+    fetch_error,
     lang_key,
     occurrences,
     one_line,
     parse_datetime,
     plain,
+    source_fetcher,
     zone,
 )
 from backoffice.importers.vocabulary import keyword_categories
@@ -294,55 +296,55 @@ def fetch_pages(
     agenda_uid: int | str,
     *,
     key: str,
-    session=None,
+    fetcher=None,
     base_url: str = API_URL,
     after: str = "",
     updated_since: dt.datetime | None = None,
     page_size: int = 100,
     max_pages: int = 100,
-    timeout: float = 30,
 ) -> Iterator[dict]:
     """Yield the agenda's event list responses page by page (``detailed=1``, removed events included).
 
     ``after``: the cursor of a previous result (:attr:`ImportResult.cursor`) to resume from.
-    ``session``: a ``requests.Session`` (or anything with ``get``); one is made when None.
+    ``fetcher``: an :class:`outbound.Fetcher` (:func:`source_fetcher` when None): each page has its
+    deadline and its byte cap after decompression.
     Raises FetchError naming the URL on network errors, HTTP errors or a body that is not JSON.
     """
-    if session is None:
-        import requests
+    from outbound import FetchError as OutboundError
 
-        session = requests.Session()
-        session.headers["User-Agent"] = "Borne back office (OpenAgenda importer)"
+    own = fetcher is None
+    fetcher = fetcher or source_fetcher("Borne back office (OpenAgenda importer)")
     url = f"{base_url.rstrip('/')}/agendas/{agenda_uid}/events"
     cursor = json.loads(after) if after else None
-    for _ in range(max_pages):
-        params: list[tuple[str, Any]] = [("key", key), ("size", page_size), ("detailed", 1), ("removed", 1)]
-        if updated_since is not None:
-            params.append(("updatedAt[gte]", updated_since.isoformat()))
-        for value in cursor if isinstance(cursor, list) else ([cursor] if cursor else []):
-            params.append(("after[]", value))
-        try:
-            response = session.get(url, params=params, timeout=timeout)
-        except Exception as exc:  # requests' errors, without importing requests at module level
-            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
-        if response.status_code != 200:
-            raise FetchError(f"{url}: HTTP {response.status_code}")
-        try:
-            page = response.json()
-        except ValueError:
-            raise FetchError(f"{url}: the answer is not JSON") from None
-        yield page
-        cursor = page.get("after") if isinstance(page, dict) else None
-        if not cursor or not page.get("events"):
-            return
-    log.warning("OpenAgenda agenda %s: stopped after %d pages", agenda_uid, max_pages)
+    try:
+        for _ in range(max_pages):
+            params: list[tuple[str, Any]] = [("key", key), ("size", page_size), ("detailed", 1), ("removed", 1)]
+            if updated_since is not None:
+                params.append(("updatedAt[gte]", updated_since.isoformat()))
+            for value in cursor if isinstance(cursor, list) else ([cursor] if cursor else []):
+                params.append(("after[]", value))
+            try:
+                with fetcher.open("GET", url, params=params) as body:
+                    if body.status != 200:
+                        raise FetchError(f"{url}: HTTP {body.status}")
+                    page = body.json()
+            except OutboundError as exc:
+                raise fetch_error(exc) from None
+            yield page
+            cursor = page.get("after") if isinstance(page, dict) else None
+            if not cursor or not page.get("events"):
+                return
+        log.warning("OpenAgenda agenda %s: stopped after %d pages", agenda_uid, max_pages)
+    finally:
+        if own:
+            fetcher.close()
 
 
 def import_agenda(
-    agenda_uid: int | str, *, key: str, session=None, fetch_options: dict | None = None, **options: Any
+    agenda_uid: int | str, *, key: str, fetcher=None, fetch_options: dict | None = None, **options: Any
 ) -> ImportResult:
     """Fetch every page of an agenda and map it; ``cursor`` of the result resumes the next import."""
     result = ImportResult(SOURCE)
-    for n, page in enumerate(fetch_pages(agenda_uid, key=key, session=session, **(fetch_options or {}))):
+    for n, page in enumerate(fetch_pages(agenda_uid, key=key, fetcher=fetcher, **(fetch_options or {}))):
         result.extend(map_response(page, file=f"agenda {agenda_uid} page {n + 1}", **options))
     return result.finish()

@@ -47,6 +47,14 @@ class ImportCommand(BaseCommand):
                 raise CommandError(f"--commune {commune!r} is not an INSEE commune code (five characters)") from None
         return commune
 
+    def source_fetcher(self, user_agent: str):
+        """The outbound fetcher for a source address given on the command line (``BORNE_FETCH_ALLOW``)."""
+        from django.conf import settings
+
+        from backoffice.importers.base import source_fetcher
+
+        return source_fetcher(user_agent, allow=settings.BORNE_FETCH_ALLOW)
+
     def run_inputs(self, inputs: list[tuple[str, Callable[[], ImportResult]]], options) -> list[ApplyReport]:
         """Import each ``(scope, load)`` in its own transaction; a refused input does not stop the others."""
         fetcher = None if options["no_images"] else ImageFetcher()

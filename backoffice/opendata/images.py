@@ -1,18 +1,25 @@
-"""Images of imported records: downloaded with a timeout and a size cap, then checked and stored by
-the catalog's image pipeline (Pillow: real image, pixel limit, metadata stripped, re-encoded)."""
+"""Images of imported records: downloaded through Borne's outbound fetcher, then checked and stored
+by the catalog's image pipeline (Pillow: real image, pixel limit, metadata stripped, re-encoded).
+
+The URLs come from the imported feed, so the fetcher refuses internal addresses (loopback, private,
+link-local …, checked after every redirect and on the connection itself) unless ``BORNE_FETCH_ALLOW``
+lists them, and each image has a total deadline and a byte cap.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from backoffice.importers.base import source_fetcher
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "Borne back office (open-data importer)"
-TIMEOUT = (5, 30)  # connect, read (seconds)
+#: A whole image download must end within this many seconds.
+IMAGE_DEADLINE = 60.0
 
 
 class ImageFetchError(Exception):
@@ -20,43 +27,29 @@ class ImageFetchError(Exception):
 
 
 class ImageFetcher:
-    """``ImageFetcher(session=None)``: ``fetch(url, where) -> MediaFile``. One ``requests.Session`` reused."""
+    """``fetch(url, where) -> MediaFile``; one outbound fetcher reused for every image of an import."""
 
-    def __init__(self, *, session=None, max_bytes: int | None = None, timeout=TIMEOUT):
-        self._session = session
+    def __init__(self, *, max_bytes: int | None = None, deadline: float = IMAGE_DEADLINE, allow: str | None = None):
         self.max_bytes = max_bytes or settings.BORNE_MAX_UPLOAD_BYTES
-        self.timeout = timeout
+        self.deadline = deadline
+        self.allow = settings.BORNE_FETCH_ALLOW if allow is None else allow
+        self._fetcher = None
 
     @property
-    def session(self):
-        if self._session is None:
-            import requests
-
-            self._session = requests.Session()
-            self._session.headers["User-Agent"] = USER_AGENT
-        return self._session
+    def fetcher(self):
+        if self._fetcher is None:
+            self._fetcher = source_fetcher(
+                USER_AGENT, allow=self.allow, deadline=self.deadline, max_bytes=self.max_bytes
+            )
+        return self._fetcher
 
     def download(self, url: str) -> bytes:
-        if not re.match(r"^https?://\S+$", url or ""):
-            raise ImageFetchError(f"{url!r} is not an http(s) address")
+        from outbound import FetchError
+
         try:
-            with self.session.get(url, timeout=self.timeout, stream=True) as response:
-                if response.status_code != 200:
-                    raise ImageFetchError(f"{url}: HTTP {response.status_code}")
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise ImageFetchError(f"{url}: {int(declared)} bytes, more than {self.max_bytes}")
-                chunks, size = [], 0
-                for chunk in response.iter_content(64 * 1024):
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise ImageFetchError(f"{url}: more than {self.max_bytes} bytes")
-                    chunks.append(chunk)
-        except ImageFetchError:
-            raise
-        except Exception as exc:  # requests' errors (connection, timeout, too many redirects, …)
-            raise ImageFetchError(f"{url}: {type(exc).__name__}: {exc}") from None
-        return b"".join(chunks)
+            return self.fetcher.get_bytes(url)
+        except FetchError as exc:
+            raise ImageFetchError(str(exc)) from None
 
     def fetch(self, url: str, *, where: str):
         """Download, check and store; the stored ``MediaFile``. Raises ImageFetchError."""
@@ -69,5 +62,5 @@ class ImageFetcher:
             raise ImageFetchError(f"{url}: {' '.join(exc.messages)}") from None
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
+        if self._fetcher is not None:
+            self._fetcher.close()

@@ -16,8 +16,8 @@ def load(path: Path):
 
 
 @pytest.fixture
-def http_server():
-    """A real HTTP server on 127.0.0.1.
+def http_server(monkeypatch):
+    """A real HTTP server on 127.0.0.1, which imports may reach (``BORNE_FETCH_ALLOW``, as for an intranet).
 
     ``routes[path]`` is ``(status, bytes)`` or a function returning it; ``requests`` lists what was asked.
     """
@@ -41,6 +41,7 @@ def http_server():
         def log_message(self, *args):
             pass
 
+    monkeypatch.setenv("BORNE_FETCH_ALLOW", "127.0.0.1")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()

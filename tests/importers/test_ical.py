@@ -222,7 +222,7 @@ def test_fetch_errors(http_server):
     with pytest.raises(FetchError, match="HTTP 404"):
         ical.fetch_calendar(http_server.url + "/missing.ics")
     http_server.routes["/big.ics"] = (200, b"x" * 2000)
-    with pytest.raises(FetchError, match="more than 1000 bytes"):
+    with pytest.raises(FetchError, match="more than the 1000 bytes"):
         ical.fetch_calendar(http_server.url + "/big.ics", max_bytes=1000)
-    with pytest.raises(FetchError, match="not an http"):
+    with pytest.raises(FetchError, match="only http, https"):
         ical.fetch_calendar("file:///etc/passwd")

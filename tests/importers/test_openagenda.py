@@ -192,20 +192,27 @@ def test_client_pages_through_the_agenda(http_server, oa_dir):
     assert queries[1]["after[]"] == ["1", "123"]
 
 
-def test_client_http_error_is_a_fetch_error_and_the_session_is_injectable(http_server):
-    import requests
+def test_client_http_error_is_a_fetch_error_and_the_fetcher_is_injectable(http_server):
+    from outbound import AddressPolicy, Fetcher
 
     http_server.routes["/v2/agendas/42/events"] = (403, b'{"message": "forbidden"}')
-    with requests.Session() as session, pytest.raises(FetchError, match="HTTP 403"):
-        list(openagenda.fetch_pages(42, key="k", session=session, base_url=http_server.url + "/v2"))
+    fetcher = Fetcher(user_agent="test", policy=AddressPolicy(allow=("127.0.0.1",)))
+    with fetcher, pytest.raises(FetchError, match="HTTP 403"):
+        list(openagenda.fetch_pages(42, key="k", fetcher=fetcher, base_url=http_server.url + "/v2"))
 
 
-def test_client_network_error_is_a_fetch_error():
+def test_client_network_error_is_a_fetch_error(monkeypatch):
+    monkeypatch.setenv("BORNE_FETCH_ALLOW", "127.0.0.1")
     with pytest.raises(FetchError, match="127.0.0.1:9"):
-        list(openagenda.fetch_pages(42, key="k", base_url="http://127.0.0.1:9/v2", timeout=2))
+        list(openagenda.fetch_pages(42, key="k", base_url="http://127.0.0.1:9/v2"))
+
+
+def test_an_agenda_address_inside_the_network_is_refused():
+    with pytest.raises(FetchError, match="internal address"):
+        list(openagenda.fetch_pages(42, key="k", base_url="http://127.0.0.1:9/v2"))
 
 
 def test_client_non_json_answer_is_a_fetch_error(http_server):
     http_server.routes["/v2/agendas/42/events"] = (200, b"<html>")
-    with pytest.raises(FetchError, match="not JSON"):
+    with pytest.raises(FetchError, match="not valid JSON"):
         list(openagenda.fetch_pages(42, key="k", base_url=http_server.url + "/v2"))

@@ -27,6 +27,8 @@ def pytest_configure(config):
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKOFFICE_DIR = tmp_path / "backoffice"
+    # The tests' feed and image servers listen on 127.0.0.1: the intranet a town would list here.
+    settings.BORNE_FETCH_ALLOW = "127.0.0.1"
 
 
 @pytest.fixture

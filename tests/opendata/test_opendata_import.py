@@ -417,5 +417,5 @@ def test_an_oversized_image_is_refused_without_reading_it_all(samples, image_ser
     _rewrite_images(monkeypatch, [image_server.url("/big.jpg")])
     out = StringIO()
     call_command("import_datatourisme", str(samples / "datatourisme" / ABBEY), stdout=out, stderr=StringIO())
-    assert "more than 1000" in out.getvalue()
+    assert "more than the 1000 bytes" in out.getvalue()
     assert Entry.objects.get().to_contract()["media"] == []

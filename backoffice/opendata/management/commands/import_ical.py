@@ -31,6 +31,7 @@ class Command(ImportCommand):
             "licence": options["licence"],
         }
         if where.startswith(("http://", "https://")):
-            self.run_inputs([(where, lambda: ical.import_url(where, **common))], options)
+            with self.source_fetcher("Borne back office (iCalendar importer)") as fetcher:
+                self.run_inputs([(where, lambda: ical.import_url(where, fetcher=fetcher, **common))], options)
         else:
             self.run_inputs([(Path(where).name, lambda: ical.import_file(where, **common))], options)

@@ -48,12 +48,14 @@ class Command(ImportCommand):
                 return openagenda.import_agenda(
                     options["agenda"],
                     key=options["key"],
+                    fetcher=fetcher,
                     fetch_options={"base_url": options["api_url"], "updated_since": since},
                     commune=commune,
                     retrieved_at=now,
                 )
 
-            self.run_inputs([(scope, load)], options)
+            with self.source_fetcher("Borne back office (OpenAgenda importer)") as fetcher:
+                self.run_inputs([(scope, load)], options)
             return
         if not options["paths"]:
             raise CommandError("give OpenAgenda response files, or --agenda UID --key KEY")
