@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -12,6 +12,17 @@ from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
 from backoffice.catalog.hours import describe_hours
 from backoffice.catalog.models import Alert, AuditEvent, Commune, Entry, EntryImage, MediaFile, Occurrence, audit
 from backoffice.catalog.refusals import LANG_NAMES
+from backoffice.catalog.states import (
+    AlertStateFilter,
+    EntryStateFilter,
+    alert_saved_note,
+    alert_state,
+    badge,
+    entry_saved_note,
+    entry_state,
+    with_last_date,
+)
+from backoffice.usb.admin import export_for_usb_stick, usb_export_link
 
 admin.site.site_header = _("Borne: town kiosks")
 admin.site.site_title = _("Borne back office")
@@ -20,6 +31,44 @@ admin.site.index_title = _("Kiosk content and fleet")
 
 class AuditedAdmin(admin.ModelAdmin):
     """Every add, change and delete made in the admin also goes to the audit log."""
+
+    #: Page titles that read as French sentences (Django's "Ajout de %s" makes "Ajout de alerte").
+    titles: dict = {}
+
+    def _titled(self, key, extra_context):
+        if key not in self.titles:
+            return extra_context
+        return {"title": self.titles[key], **(extra_context or {})}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, self._titled("add", extra_context))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        key = "change" if self.has_change_permission(request, obj) else "view"
+        return super().change_view(request, object_id, form_url, self._titled(key, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, self._titled("list", extra_context))
+
+    def saved_note(self, obj) -> str | None:
+        """What to tell staff after a save when the kiosks will not show ``obj`` right now."""
+        return None
+
+    def _note(self, request, obj):
+        note = self.saved_note(obj)
+        if note:
+            self.message_user(request, note, messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._note(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._note(request, obj)
+        return response
 
     def log_addition(self, request, obj, message):
         audit(request.user, "add", obj, str(message))
@@ -68,16 +117,17 @@ class EntryImageInline(admin.StackedInline):
 
 @admin.register(Commune)
 class CommuneAdmin(AuditedAdmin):
-    list_display = ["name", "insee"]
+    list_display = ["name", "insee", usb_export_link]
     search_fields = ["name", "insee"]
+    actions = [export_for_usb_stick]
 
 
 @admin.register(Entry)
 class EntryAdmin(AuditedAdmin):
     form = EntryForm
     inlines = [OccurrenceInline, EntryImageInline]
-    list_display = ["__str__", "kind", "commune", "status", "featured", "updated_at"]
-    list_filter = ["status", "kind", "commune", "featured"]
+    list_display = ["__str__", "kind", "commune", "state", "featured", "updated_at"]
+    list_filter = [EntryStateFilter, "kind", "commune", "featured"]
     search_fields = ["title", "key", "city"]
     readonly_fields = ["hours_readable", "preview", "wire_id_display", "updated_at"]
     actions = ["publish", "withdraw"]
@@ -105,6 +155,23 @@ class EntryAdmin(AuditedAdmin):
     class Media:
         js = ["catalog/hours_preview.js"]
 
+    titles = {
+        "add": _("Add an entry"),
+        "change": _("Change the entry"),
+        "view": _("The entry"),
+        "list": _("Entries: choose one to change"),
+    }
+
+    def get_queryset(self, request):
+        return with_last_date(super().get_queryset(request))
+
+    @admin.display(description=_("state on the kiosks"))
+    def state(self, obj):
+        return badge(entry_state(obj))
+
+    def saved_note(self, obj):
+        return entry_saved_note(obj)
+
     @admin.display(description=_("identifier on the kiosks"))
     def wire_id_display(self, obj):
         return obj.wire_id if obj and obj.pk else "—"
@@ -112,10 +179,9 @@ class EntryAdmin(AuditedAdmin):
     @admin.display(description=_("opening hours, read aloud"))
     def hours_readable(self, obj):
         ok, text = describe_hours(obj.opening_hours if obj else "")
+        # Hours that are not understood: the field's own error says why (once); nothing to read aloud.
         return format_html(
-            '<span id="hours-readable" class="{}" style="white-space:pre-line">{}</span>',
-            "" if ok else "errornote",
-            text or "—",
+            '<span id="hours-readable" style="white-space:pre-line">{}</span>', text if ok and text else "—"
         )
 
     @admin.display(description=_("preview"))
@@ -146,8 +212,8 @@ class EntryAdmin(AuditedAdmin):
 @admin.register(Alert)
 class AlertAdmin(AuditedAdmin):
     form = AlertForm
-    list_display = ["__str__", "level", "starts", "until", "active"]
-    list_filter = ["level", "active"]
+    list_display = ["__str__", "level", "starts", "until", "state"]
+    list_filter = [AlertStateFilter, "level"]
     filter_horizontal = ["communes"]
     fields = [
         "level",
@@ -162,6 +228,19 @@ class AlertAdmin(AuditedAdmin):
         "communes",
         "active",
     ]
+    titles = {
+        "add": _("Add an alert"),
+        "change": _("Change the alert"),
+        "view": _("The alert"),
+        "list": _("Alerts: choose one to change"),
+    }
+
+    @admin.display(description=_("state on the kiosks"))
+    def state(self, obj):
+        return badge(alert_state(obj))
+
+    def saved_note(self, obj):
+        return alert_saved_note(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,20 +7,22 @@ import logging
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from backoffice.catalog.refusals import hours_problem
+
 log = logging.getLogger(__name__)
 
 
 def describe_hours(value: str, lang: str = "fr") -> tuple[bool, str]:
-    """``(valid, text)``: the readable form of valid hours (one line per rule), or the error message."""
+    """``(valid, text)``: the readable form of valid hours (one line per rule), or why they are not
+    understood (in the active language: French for staff and shopkeepers)."""
     from content import hours
 
     value = (value or "").strip()
     if not value:
         return True, ""
-    try:
-        hours.check_opening_hours(value)
-    except ValueError as exc:
-        return False, str(exc)
+    problem = hours_problem(value)
+    if problem:
+        return False, problem
     try:
         lines = hours.describe(value, lang)
     except Exception:  # a rendering problem must not hide that the value is valid
