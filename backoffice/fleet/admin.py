@@ -2,59 +2,59 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.admin import AuditedAdmin
 from backoffice.catalog.models import audit
-from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter
+from backoffice.fleet import status
+from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter, UsageDashboard
 
 
 @admin.register(Kiosk)
 class KioskAdmin(AuditedAdmin):
-    list_display = [
-        "name",
-        "commune",
-        "location",
-        "state",
-        "last_heartbeat",
-        "version",
-        "cursor",
-        "last_sync",
-        "error_count",
-        "revoked",
-    ]
+    list_display = ["name", "commune", "location", "state", "contact", "version", "content_state", "error_count"]
     list_filter = ["commune", "revoked"]
     search_fields = ["name", "location"]
-    fields = [
-        "name",
-        "commune",
-        "location",
-        "token_hint",
-        "revoked",
-        "sync_requested",
-        "last_heartbeat",
-        "version",
-        "cursor",
-        "last_sync",
-        "errors",
-        "disk_free",
-        "uptime",
-        "remote_addr",
+    fieldsets = [
+        (None, {"fields": ["name", "commune", "location", "revoked", "sync_requested"]}),
+        (
+            _("What the kiosk last said"),
+            {
+                "fields": [
+                    "state",
+                    "contact",
+                    "version",
+                    "content_state",
+                    "last_sync_display",
+                    "errors_display",
+                    "disk_display",
+                    "uptime_display",
+                    "bundle_display",
+                    "remote_addr",
+                    "token_hint",
+                ]
+            },
+        ),
     ]
     readonly_fields = [
-        "token_hint",
-        "last_heartbeat",
+        "state",
+        "contact",
         "version",
-        "cursor",
-        "last_sync",
-        "errors",
-        "disk_free",
-        "uptime",
+        "content_state",
+        "last_sync_display",
+        "errors_display",
+        "disk_display",
+        "uptime_display",
+        "bundle_display",
         "remote_addr",
+        "token_hint",
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
     change_list_template = "fleet/kiosk_change_list.html"
@@ -62,62 +62,126 @@ class KioskAdmin(AuditedAdmin):
     @admin.display(description=_("state"))
     def state(self, obj):
         if obj.revoked:
-            return format_html('<b style="color:#666">{}</b>', _("revoked"))
+            return format_html('<b style="color:#666">{}</b>', _("token revoked"))
         if obj.is_online:
             return format_html('<b style="color:#1a7f37">{}</b>', _("online"))
         return format_html('<b style="color:#c62828">{}</b>', _("offline"))
+
+    @admin.display(description=_("last contact"))
+    def contact(self, obj):
+        return status.contact(obj)
+
+    @admin.display(description=_("content"))
+    def content_state(self, obj):
+        return str(status.content([obj])[obj.pk])
+
+    @admin.display(description=_("last successful sync"))
+    def last_sync_display(self, obj):
+        return status.when(obj.last_sync)
 
     @admin.display(description=_("errors"))
     def error_count(self, obj):
         return len(obj.errors or [])
 
-    @admin.action(description=_("Issue a new token (shown once)"))
-    def issue_token(self, request, queryset):
-        for kiosk in queryset:
-            token = kiosk.issue_token()
-            audit(request.user, "issue_token", kiosk)
-            self.message_user(
-                request,
-                _("Token of %(kiosk)s (copy it now, it is not stored): %(token)s") % {"kiosk": kiosk, "token": token},
-                messages.WARNING,
-            )
+    @admin.display(description=_("errors"))
+    def errors_display(self, obj):
+        if not obj.errors:
+            return _("none")
+        return format_html_join("", '<div style="color:#c62828">{}</div>', ((e,) for e in obj.errors))
 
-    @admin.action(description=_("Revoke the token"))
+    @admin.display(description=_("disk"))
+    def disk_display(self, obj):
+        if status.disk_is_low(obj):
+            return format_html('<b style="color:#c62828">{}</b>', status.disk(obj))
+        return status.disk(obj)
+
+    @admin.display(description=_("running for"))
+    def uptime_display(self, obj):
+        return status.duration(obj.uptime) if obj.uptime is not None else "—"
+
+    @admin.display(description=_("last USB stick"))
+    def bundle_display(self, obj):
+        shown = status.bundle(obj)
+        if shown is None:
+            return _("none imported")
+        text, warn = shown
+        return format_html('<b style="color:#b35900">{}</b>', text) if warn else text
+
+    # --- tokens: shown once, in the page that issues them (never in messages, the session or a cookie)
+
+    def _token_page(self, request, issued: list[tuple[Kiosk, str]]) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Kiosk token: copy it now"),
+            "issued": issued,
+            "opts": self.model._meta,
+            "env_token": "BORNE_KIOSK_TOKEN",  # what the kiosk reads (sync.config: not imported here)
+        }
+        response = TemplateResponse(request, "fleet/token.html", context)
+        response["Cache-Control"] = "no-store"  # no copy of the token in any cache
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @admin.action(description=_("Issue a new token (shown once)"), permissions=["change"])
+    def issue_token(self, request, queryset):
+        issued = []
+        for kiosk in queryset:
+            issued.append((kiosk, kiosk.issue_token()))
+            audit(request.user, "issue_token", kiosk)
+        return self._token_page(request, issued)
+
+    @admin.action(description=_("Revoke the token"), permissions=["change"])
     def revoke_token(self, request, queryset):
         for kiosk in queryset:
             kiosk.revoke()
             audit(request.user, "revoke_token", kiosk)
+        self.message_user(request, _("Token revoked: the kiosk can no longer receive content."), messages.SUCCESS)
 
-    @admin.action(description=_("Ask for a sync at the next heartbeat"))
+    @admin.action(description=_("Ask for a sync at the next heartbeat"), permissions=["change"])
     def request_sync(self, request, queryset):
         queryset.update(sync_requested=True)
         for kiosk in queryset:
             audit(request.user, "request_sync", kiosk)
+        self.message_user(request, _("The kiosk will sync at its next status report."), messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change:  # a new kiosk gets its first token at once, shown this one time
-            token = obj.issue_token()
-            self.message_user(
-                request,
-                _("Token of %(kiosk)s (copy it now, it is not stored): %(token)s") % {"kiosk": obj, "token": token},
-                messages.WARNING,
-            )
+        if not change:  # a new kiosk gets its first token at once, shown this one time by response_add
+            request.fleet_new_token = obj.issue_token()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        token = getattr(request, "fleet_new_token", None)
+        if token is None:
+            return super().response_add(request, obj, post_url_continue)
+        return self._token_page(request, [(obj, token)])
 
     def get_urls(self):
         return [path("status/", self.admin_site.admin_view(self.status_view), name="fleet_status"), *super().get_urls()]
 
     def status_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         kiosks = list(Kiosk.objects.select_related("commune").order_by("commune__name", "name"))
+        content = status.content(kiosks)
+        rows = [
+            {
+                "kiosk": k,
+                "contact": status.contact(k),
+                "content": content[k.pk],
+                "last_sync": status.when(k.last_sync),
+                "disk": status.disk(k),
+                "disk_low": status.disk_is_low(k),
+                "bundle": status.bundle(k),
+            }
+            for k in kiosks
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Kiosk fleet status"),
+            "rows": rows,
             "kiosks": kiosks,
             "offline": sum(1 for k in kiosks if not k.is_online and not k.revoked),
+            "offline_after": settings.BORNE_OFFLINE_AFTER_MINUTES,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "fleet/status.html", context)
@@ -125,8 +189,12 @@ class KioskAdmin(AuditedAdmin):
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["kiosk", "received_at", "version", "cursor", "last_sync"]
+    list_display = ["kiosk", "received_at", "version", "last_sync", "error_count"]
     list_filter = ["kiosk"]
+
+    @admin.display(description=_("errors"))
+    def error_count(self, obj):
+        return len(obj.errors or [])
 
     def has_add_permission(self, request):
         return False
@@ -145,3 +213,26 @@ class UsageCounterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UsageDashboard)
+class UsageDashboardAdmin(admin.ModelAdmin):
+    """A line in the admin's menu that opens the usage dashboard, for every staff member (as the page)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("dashboard:index")

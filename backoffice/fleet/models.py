@@ -151,3 +151,12 @@ class UsageCounter(models.Model):
                 fields=["kiosk", "hour", "screen", "entry_id", "category", "lang"], name="usage_counter_key"
             )
         ]
+
+
+class UsageDashboard(UsageCounter):
+    """The usage dashboard's entry in the admin's menu (the page itself is ``/dashboard/``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("usage dashboard")
+        verbose_name_plural = _("usage dashboard")

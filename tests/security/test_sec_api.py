@@ -227,3 +227,61 @@ def test_heartbeat_too_large_is_a_413_in_words(kiosk_client, size):
 def test_heartbeat_rows_are_counted_in_the_hour_they_name(kiosk_client):
     assert beat(kiosk_client, with_row(n=3)).status_code == 200
     assert UsageCounter.objects.get().n == 3 and Heartbeat.objects.count() == 1
+
+
+# --- a new kiosk token is shown once in the page, never in the messages cookie or the session --------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("mairie", "mairie@example.org", "Cantal-15100-admin"))
+    return client
+
+
+def token_in(text: str) -> str:
+    import re
+
+    found = re.findall(r"bk_[A-Za-z0-9_-]{20,}", text)
+    assert len(set(found)) == 1, found
+    return found[0]
+
+
+def assert_nowhere_but_the_page(client, response, token):
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert all(token not in morsel.value for morsel in response.cookies.values())
+    assert all(token not in morsel.value for morsel in client.cookies.values())
+    assert token not in str(dict(client.session.items()))
+    later = client.get("/admin/fleet/kiosk/")  # the next page shows no token
+    assert token not in later.content.decode() and "bk_" not in later.content.decode()
+
+
+def test_new_kiosk_token_is_shown_once_in_the_page(admin_client, commune):
+    response = admin_client.post(
+        "/admin/fleet/kiosk/add/", {"name": "Borne de la gare", "commune": commune.pk, "location": "Gare"}
+    )
+    token = token_in(response.content.decode())
+    assert Kiosk.by_token(token).name == "Borne de la gare"
+    assert "ne sera plus jamais affiché" in response.content.decode()
+    assert_nowhere_but_the_page(admin_client, response, token)
+
+
+@pytest.mark.parametrize("continue_button", ["_continue", "_addanother", "_save"])
+def test_new_kiosk_token_is_shown_whatever_button_was_pressed(admin_client, commune, continue_button):
+    response = admin_client.post(
+        "/admin/fleet/kiosk/add/", {"name": "Borne du musée", "commune": commune.pk, continue_button: "1"}
+    )
+    token = token_in(response.content.decode())
+    assert_nowhere_but_the_page(admin_client, response, token)
+
+
+def test_a_reissued_token_is_shown_once_in_the_page(admin_client, kiosk_token):
+    kiosk, old = kiosk_token
+    response = admin_client.post(
+        "/admin/fleet/kiosk/", {"action": "issue_token", "_selected_action": [kiosk.pk], "index": 0}
+    )
+    token = token_in(response.content.decode())
+    assert token != old and Kiosk.by_token(old) is None and Kiosk.by_token(token) == kiosk
+    assert_nowhere_but_the_page(admin_client, response, token)
