@@ -21,7 +21,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,11 +106,12 @@ def write_bundle(
     communes: list[str] = (),
     signing_key: bytes | None = None,
     generated_at: dt.datetime | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict:
     """Write a bundle atomically (temporary file, then rename) and return its manifest.
 
     Entries and alerts are validated first, so no invalid bundle is ever written; media must be
-    exactly the images the entries reference.
+    exactly the images the entries reference. ``progress(done, total)`` is called after each image.
     """
     path = Path(path)
     media = dict(media or {})
@@ -131,7 +132,7 @@ def write_bundle(
             for name, data in ((ENTRIES, _jsonl(entries)), (ALERTS, _jsonl(list(alerts)))):
                 zf.writestr(name, data)
                 members[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-            for sha in sorted(wanted):
+            for done, sha in enumerate(sorted(wanted), 1):
                 src = media[sha]
                 data = src.read_bytes() if isinstance(src, Path) else bytes(src)
                 if hashlib.sha256(data).hexdigest() != sha:
@@ -139,6 +140,8 @@ def write_bundle(
                 # Images are already compressed: storing them saves time and changes nothing in size.
                 zf.writestr(f"media/{sha}", data, compress_type=zipfile.ZIP_STORED)
                 members[f"media/{sha}"] = {"sha256": sha, "bytes": len(data)}
+                if progress is not None:
+                    progress(done, len(wanted))
             manifest = {
                 "schema": SCHEMA_VERSION,
                 "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),

@@ -46,8 +46,13 @@ def bundle_key() -> bytes:
     return read_key(path)
 
 
-def export_bundle(out: str | Path, *, commune: str | None = None, signing_key: bytes | None = None) -> dict:
-    """Write every published entry and active alert (of one commune and the shared ones, or all)."""
+def export_bundle(
+    out: str | Path, *, commune: str | None = None, signing_key: bytes | None = None, progress=None
+) -> dict:
+    """Write every published entry and active alert (of one commune and the shared ones, or all).
+
+    ``progress(done, total)`` is called as the images are written (see ``content.bundle.write_bundle``).
+    """
     from backoffice.fleet.feed import visible_snapshot
     from content.bundle import write_bundle
 
@@ -67,4 +72,5 @@ def export_bundle(out: str | Path, *, commune: str | None = None, signing_key: b
         cursor=cursor,
         communes=communes,
         signing_key=signing_key if signing_key is not None else bundle_key(),
+        progress=progress,
     )

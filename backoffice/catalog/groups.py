@@ -14,6 +14,7 @@ ROLES = {
         "catalog.commune": "view",
         "catalog.mediafile": "add view",
         "portal.submission": "view",
+        "usb.bundleexport": "add view",  # editors publish, so they also carry it to the villages' sticks
     },
     "moderator": {
         "catalog.entry": "view change",
@@ -33,7 +34,7 @@ def ensure_groups(sender=None, using="default", **kwargs):
         group, _created = Group.objects.using(using).get_or_create(name=name)
         if perms == "*":
             wanted = Permission.objects.using(using).filter(
-                content_type__app_label__in=["catalog", "fleet", "portal", "opendata", "dashboard", "auth"]
+                content_type__app_label__in=["catalog", "fleet", "portal", "opendata", "dashboard", "usb", "auth"]
             )
         else:
             wanted = []

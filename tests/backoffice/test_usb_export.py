@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.utils.html import escape
 
 from backoffice.catalog.bundles import bundle_key_path
 from content.config import load_config
@@ -54,3 +55,162 @@ def test_kiosk_with_another_key_refuses_the_bundle(tmp_path, exported):
         assert job.cache.state()["entries"] == 0
     finally:
         job.close()
+
+
+# -- the export job, started from the communes' admin -------------------------------------------------
+
+
+@pytest.fixture
+def inline_jobs(monkeypatch):
+    """Run the export where it is started (the web process runs it in a thread: see the browser test)."""
+    from backoffice.usb import jobs
+
+    monkeypatch.setattr(jobs, "launch_in_thread", jobs.run_export)
+
+
+@pytest.fixture
+def published(make_entry, settings):
+    from bo_helpers import jpeg_bytes
+
+    from backoffice.catalog.images import store_image_bytes
+    from backoffice.catalog.models import EntryImage
+
+    settings.BORNE_BUNDLE_KEY = ""
+    entry = make_entry(title="Cathédrale Saint-Pierre")
+    EntryImage.objects.create(entry=entry, media=store_image_bytes(jpeg_bytes()))
+    return entry
+
+
+def start_from_the_commune_list(client, django_capture_on_commit_callbacks):
+    """Tick the commune, run the action; the job starts when the request's transaction commits."""
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            "/admin/catalog/commune/", {"action": "export_for_usb_stick", "_selected_action": ["15187"]}
+        )
+    assert page.status_code == 302
+    return client.get(page["Location"], follow=True)  # the progress page, as its next refresh shows it
+
+
+def test_the_action_exports_a_file_signed_with_the_key_staff_copy(
+    client, staff, published, inline_jobs, django_capture_on_commit_callbacks, settings
+):
+    from backoffice.usb.models import BundleExport
+    from content.bundle import read_bundle, read_key
+
+    client.force_login(staff("editor"))
+    page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    export = BundleExport.objects.get()
+    assert (export.status, export.progress, export.counts) == ("done", 100, {"entries": 1, "alerts": 0, "media": 1})
+    html = page.content.decode()
+    assert "Le fichier est prêt" in html and "/etc/borne/bundle.key" in html and str(bundle_key_path()) in html
+    download = client.get(f"/admin/usb/bundleexport/{export.pk}/download/")
+    assert download["Content-Disposition"].startswith("attachment")
+    out = settings.BACKOFFICE_DIR / "downloaded.zip"
+    out.write_bytes(b"".join(download.streaming_content))
+    assert read_bundle(out, verify_key=read_key(bundle_key_path())).manifest["communes"] == ["15187"]
+
+
+def test_the_file_is_kept_in_the_data_folder_not_in_public_media(
+    client, staff, published, inline_jobs, django_capture_on_commit_callbacks, settings
+):
+    from backoffice.usb.models import BundleExport
+
+    client.force_login(staff("editor"))
+    start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    name = BundleExport.objects.get().file_name
+    assert (settings.BACKOFFICE_DIR / "exports" / name).is_file()
+    assert not list(settings.MEDIA_ROOT.rglob(name))
+
+
+def test_staff_without_the_permission_cannot_start_or_download(
+    client, staff, published, inline_jobs, django_capture_on_commit_callbacks
+):
+    from backoffice.usb.models import BundleExport
+
+    client.force_login(staff("editor", username="redactrice"))
+    start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    export = BundleExport.objects.get()
+    client.force_login(staff("moderator"))
+    assert client.get(f"/admin/usb/bundleexport/{export.pk}/download/").status_code == 403
+    assert client.post("/admin/usb/bundleexport/start/15187/").status_code == 403
+    page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    assert "pas autorisé" in page.content.decode() and BundleExport.objects.count() == 1
+
+
+def test_an_unreadable_key_fails_the_job_in_french_and_makes_no_file(
+    client, staff, published, inline_jobs, django_capture_on_commit_callbacks, settings
+):
+    from backoffice.usb.models import BundleExport
+
+    bundle_key_path().parent.mkdir(parents=True, exist_ok=True)
+    bundle_key_path().write_text("\n")  # emptied by mistake
+    client.force_login(staff("editor"))
+    page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    export = BundleExport.objects.get()
+    assert export.status == "failed" and not export.file_name
+    assert "La clé de signature ne peut pas être lue" in export.error and str(bundle_key_path()) in export.error
+    assert escape(export.error) in page.content.decode()
+    assert not (settings.BACKOFFICE_DIR / "exports").exists() or not any((settings.BACKOFFICE_DIR / "exports").iterdir())
+    assert bundle_key_path().read_text() == "\n"  # the back office never overwrites a key it cannot read
+
+
+def test_a_second_click_joins_the_export_under_way(client, staff, published, django_capture_on_commit_callbacks):
+    from backoffice.usb.models import BundleExport
+
+    started = []
+    from backoffice.usb import jobs
+
+    client.force_login(staff("editor"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jobs, "launch_in_thread", started.append)  # the first job stays queued
+        start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+        page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
+    assert BundleExport.objects.count() == 1 and len(started) == 1
+    assert "déjà en cours" in page.content.decode()
+
+
+def test_the_progress_page_refreshes_until_the_job_ends(client, staff, commune):
+    from backoffice.usb.models import BundleExport
+
+    export = BundleExport.objects.create(commune=commune, commune_name=commune.name, status="running", progress=40)
+    client.force_login(staff("editor"))
+    page = client.get(f"/admin/usb/bundleexport/{export.pk}/progress/").content.decode()
+    assert 'http-equiv="refresh"' in page and 'value="40"' in page and "en cours" in page.lower()
+    BundleExport.objects.filter(pk=export.pk).update(status="failed", error="x")
+    assert 'http-equiv="refresh"' not in client.get(f"/admin/usb/bundleexport/{export.pk}/progress/").content.decode()
+
+
+def test_a_job_cut_short_by_a_restart_is_shown_as_interrupted(commune):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backoffice.usb import jobs
+    from backoffice.usb.models import BundleExport
+
+    export = BundleExport.objects.create(commune=commune, commune_name=commune.name, status="running")
+    assert jobs.reap_stale(timezone.now() + dt.timedelta(minutes=5)) == 0
+    assert jobs.reap_stale(timezone.now() + jobs.STALE_AFTER + dt.timedelta(minutes=1)) == 1
+    export.refresh_from_db()
+    assert export.status == "failed" and "interrompu" in export.error
+
+
+def test_run_export_twice_does_the_work_once(published, commune, settings):
+    from backoffice.usb import jobs
+    from backoffice.usb.models import BundleExport
+
+    export = BundleExport.objects.create(commune=commune, commune_name=commune.name)
+    first = jobs.run_export(export.pk)
+    again = jobs.run_export(export.pk)
+    assert first.status == again.status == "done" and again.file_name == first.file_name
+    assert len(list((settings.BACKOFFICE_DIR / "exports").iterdir())) == 1
+
+
+def test_old_files_of_a_commune_are_pruned_rows_kept(published, commune, settings):
+    from backoffice.usb import jobs
+    from backoffice.usb.models import BundleExport
+
+    for _ in range(jobs.KEEP_FILES + 2):
+        jobs.run_export(BundleExport.objects.create(commune=commune, commune_name=commune.name).pk)
+    assert len(list((settings.BACKOFFICE_DIR / "exports").iterdir())) == jobs.KEEP_FILES
+    assert BundleExport.objects.filter(status="done").count() == jobs.KEEP_FILES + 2
