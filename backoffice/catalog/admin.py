@@ -140,7 +140,8 @@ class EntryAdmin(AuditedAdmin):
             if lang != "fr"
         ],
         (_("Place"), {"fields": ["place_name", "street", "postcode", "city", "lat", "lon"]}),
-        (_("Contact and hours"), {"fields": ["phone", "email", "website", "opening_hours", "hours_readable"]}),
+        (_("Contact"), {"fields": ["phone", "email", "website"]}),
+        (_("Opening hours"), {"fields": ["weekly_hours", "opening_hours", "hours_readable"]}),
         (_("Publication"), {"fields": ["visible_from", "visible_until", "url", "updated_at"]}),
         (
             _("Source"),

@@ -10,11 +10,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.dates import WEEKDAYS
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.catalog.hours import RANGES_PER_DAY, join_hours, split_hours, table_rules
 from backoffice.catalog.models import KIND_LABELS, Alert, Entry, EntryImage
-from backoffice.catalog.refusals import LANG_NAMES, validate_plain_text
+from backoffice.catalog.refusals import LANG_NAMES, hours_problem, validate_plain_text
+from backoffice.portal.hours_table import DAYS
 from content.categories import CATEGORIES, GROUPS
 from content.contract import UI_LANGUAGES
 
@@ -131,15 +134,115 @@ class LangTextMixin:
             return key
 
 
+class HoursGridWidget(forms.MultiWidget):
+    """The week as a table: one row per day, two opening ranges (four times) per row."""
+
+    template_name = "catalog/hours_grid.html"
+    per_day = RANGES_PER_DAY * 2
+
+    def __init__(self, attrs=None):
+        times = [
+            forms.TimeInput(attrs={"type": "time", "class": "hours-grid-time"}, format="%H:%M")
+            for _n in range(len(DAYS) * self.per_day)
+        ]
+        super().__init__(times, attrs)
+
+    def decompress(self, value):
+        flat = []
+        for day in DAYS:
+            ranges = list((value or {}).get(day) or [])[:RANGES_PER_DAY]
+            ranges += [(None, None)] * (RANGES_PER_DAY - len(ranges))
+            flat += [t for pair in ranges for t in pair]
+        return flat
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        times = context["widget"]["subwidgets"]
+        edges = [_("opens"), _("closes"), _("opens again"), _("closes again")]
+        for n, time in enumerate(times):
+            day = WEEKDAYS[n // self.per_day]
+            time["attrs"]["aria-label"] = format_lazy("{} : {}", day, edges[n % self.per_day])
+        context["widget"]["rows"] = [
+            (WEEKDAYS[n], times[n * self.per_day : (n + 1) * self.per_day]) for n in range(len(DAYS))
+        ]
+        return context
+
+
+class WeeklyHoursField(forms.MultiValueField):
+    """The week's opening ranges, as a :data:`~backoffice.catalog.hours.Table`."""
+
+    widget = HoursGridWidget
+
+    def __init__(self, **kwargs):
+        times = [forms.TimeField(required=False) for _n in range(len(DAYS) * HoursGridWidget.per_day)]
+        super().__init__(times, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list):
+        values = list(data_list or []) + [None] * (len(DAYS) * HoursGridWidget.per_day)
+        table, problems = {}, []
+        for n, day in enumerate(DAYS):
+            ranges = []
+            for i in range(RANGES_PER_DAY):
+                start = n * HoursGridWidget.per_day + 2 * i
+                opens, closes = values[start], values[start + 1]
+                if opens and closes and opens == closes:
+                    problems.append(
+                        _("%(day)s: it opens and closes at the same time (%(time)s).")
+                        % {"day": WEEKDAYS[n], "time": opens.strftime("%H:%M")}
+                    )
+                elif opens and closes:
+                    ranges.append((opens.strftime("%H:%M"), closes.strftime("%H:%M")))
+                elif opens or closes:
+                    problems.append(_("%(day)s: give both the opening and the closing time.") % {"day": WEEKDAYS[n]})
+            if ranges:
+                table[day] = ranges
+        if problems:
+            raise ValidationError(problems)
+        return table
+
+
 class _EntryFormBase(LangTextMixin, forms.ModelForm):
     lang_fields = ("title", "summary", "body")
     categories = forms.MultipleChoiceField(
         label=_("categories"), required=False, choices=category_choices, widget=forms.SelectMultiple(attrs={"size": 12})
     )
+    weekly_hours = WeeklyHoursField(
+        label=_("opening hours, week by week"),
+        help_text=_(
+            "Up to two ranges a day; a day left empty is closed. A range that closes at or before it opens "
+            "runs past midnight (a bar: 22:00 to 02:00)."
+        ),
+    )
 
     class Meta:
         model = Entry
         exclude = ["title", "summary", "body"]
+        labels = {"opening_hours": _("other hours and exceptions")}
+        help_texts = {
+            "opening_hours": _(
+                "What the table cannot say, in OSM opening_hours syntax, added after the table's hours: "
+                "PH off (closed on public holidays), Jul-Aug Mo-Su 10:00-19:00 (summer), Dec 25 off."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        table, others = split_hours(self.instance.opening_hours)
+        self.initial.setdefault("weekly_hours", table)
+        self.initial["opening_hours"] = others
+
+    def clean_opening_hours(self):
+        others = (self.cleaned_data.get("opening_hours") or "").strip()
+        problem = hours_problem(others)
+        if problem:
+            raise ValidationError(problem, code="hours")
+        return others
+
+    def clean(self):
+        data = super().clean()
+        if "weekly_hours" not in self._errors and "opening_hours" not in self._errors:
+            data["opening_hours"] = join_hours(table_rules(data.get("weekly_hours") or {}), data["opening_hours"])
+        return data
 
 
 class _AlertFormBase(LangTextMixin, forms.ModelForm):
