@@ -16,6 +16,7 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from backoffice.catalog.models import KIND_LABELS, Entry
+from backoffice.dashboard.period import Comparison, Period, comparison
 from backoffice.fleet.models import Kiosk, UsageCounter
 from content import categories
 
@@ -43,43 +44,6 @@ SCREEN_NAMES_FR = {
 
 def town_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
-
-
-@dataclass(frozen=True)
-class Month:
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, value: str | None, today: dt.date) -> Month:
-        """``YYYY-MM``; anything else is the current month."""
-        try:
-            year, month = (int(part) for part in (value or "").split("-"))
-            if 2000 <= year <= 2100 and 1 <= month <= 12:
-                return cls(year, month)
-        except ValueError:
-            pass
-        return cls(today.year, today.month)
-
-    @property
-    def first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    @property
-    def next(self) -> Month:
-        return Month(self.year + self.month // 12, self.month % 12 + 1)
-
-    @property
-    def previous(self) -> Month:
-        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
-
-    @property
-    def days(self) -> list[dt.date]:
-        end = self.next.first
-        return [self.first + dt.timedelta(days=n) for n in range((end - self.first).days)]
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -134,12 +98,14 @@ def entry_titles(ids: list[str]) -> dict[str, str]:
 
 @dataclass
 class Summary:
-    month: Month
+    period: Period
     kiosk: Kiosk | None
     total: int = 0
     details: int = 0
     searches: int = 0
-    previous_total: int = 0
+    comparison: Comparison | None = None
+    compared_total: int = 0  # the period's views over the compared days
+    previous_total: int = 0  # the previous period's views over as many days
     days: list[tuple[dt.date, int]] = field(default_factory=list)
     weeks: list[tuple[dt.date, int]] = field(default_factory=list)
     top_entries: list[tuple[str, str, int]] = field(default_factory=list)
@@ -166,28 +132,36 @@ class Summary:
 
     @property
     def trend(self) -> float | None:
-        """Change against the previous month (0.25 = +25 %); None without a previous month."""
-        if not self.previous_total:
+        """Change against the same days of the previous period (0.25 = +25 %); None without them."""
+        if self.comparison is None or not self.previous_total:
             return None
-        return (self.total - self.previous_total) / self.previous_total
+        return (self.compared_total - self.previous_total) / self.previous_total
 
 
-def summarise(month: Month, kiosk: Kiosk | None = None) -> Summary:
+def _sum(qs: QuerySet) -> int:
+    return qs.aggregate(n=Sum("n"))["n"] or 0
+
+
+def summarise(period: Period, kiosk: Kiosk | None = None, today: dt.date | None = None) -> Summary:
+    """The figures of ``period``; ``today`` (the town's) decides whether the period is over."""
     base = views(kiosk)
-    qs = between(base, month.first, month.next.first)
-    s = Summary(month=month, kiosk=kiosk)
+    qs = between(base, period.first, period.end)
+    s = Summary(period=period, kiosk=kiosk)
     daily = by_day(qs)
-    s.days = [(day, daily.get(day, 0)) for day in month.days]
+    s.days = [(day, daily.get(day, 0)) for day in period.days]
     s.total = sum(n for _d, n in s.days)
-    s.previous_total = between(base, month.previous.first, month.first).aggregate(n=Sum("n"))["n"] or 0
+    s.comparison = comparison(period, today or dt.datetime.now(town_tz()).date())
+    if s.comparison is not None:
+        s.compared_total = sum(n for day, n in s.days if s.comparison.current[0] <= day < s.comparison.current[1])
+        s.previous_total = _sum(between(base, *s.comparison.previous))
     by_screen = dict(qs.values("screen").annotate(n=Sum("n")).values_list("screen", "n"))
     s.details = by_screen.get("detail", 0)
     s.searches = by_screen.get("search", 0)
     s.screens = sorted(
         ((k, SCREEN_NAMES_FR.get(k, k), n) for k, n in by_screen.items()), key=lambda row: (-row[2], row[0])
     )
-    # Weeks: the WEEKS weeks (Monday to Sunday) that end with the month's last week.
-    last_monday = month.days[-1] - dt.timedelta(days=month.days[-1].weekday())
+    # Weeks: the WEEKS weeks (Monday to Sunday) that end with the period's last week.
+    last_monday = period.last - dt.timedelta(days=period.last.weekday())
     first_monday = last_monday - dt.timedelta(weeks=WEEKS - 1)
     weekly: dict[dt.date, int] = {}
     for day, n in by_day(between(base, first_monday, last_monday + dt.timedelta(days=7))).items():
@@ -208,9 +182,9 @@ def summarise(month: Month, kiosk: Kiosk | None = None) -> Summary:
     return s
 
 
-def daily_rows(month: Month, kiosk: Kiosk | None = None) -> list[dict]:
+def daily_rows(period: Period, kiosk: Kiosk | None = None) -> list[dict]:
     """The CSV: views per local day, kiosk, screen, entry, category and language."""
-    qs = between(views(kiosk), month.first, month.next.first)
+    qs = between(views(kiosk), period.first, period.end)
     rows = list(
         qs.annotate(day=TruncDate("hour", tzinfo=town_tz()))
         .values("day", "kiosk__name", "screen", "entry_id", "category", "lang")
@@ -221,3 +195,15 @@ def daily_rows(month: Month, kiosk: Kiosk | None = None) -> list[dict]:
     for row in rows:
         row["title"] = titles.get(row["entry_id"], "")
     return rows
+
+
+def buckets(period: Period, days: list[tuple[dt.date, int]]) -> tuple[str, list[tuple[dt.date, int]]]:
+    """The period's views in bars a chart can show: per day up to two months, per week up to about
+    six months, per month beyond. Returns the unit (``jour``, ``semaine``, ``mois``) and the bars."""
+    if period.length <= 62:
+        return "jour", days
+    out: dict[dt.date, int] = {}
+    for day, n in days:
+        key = day - dt.timedelta(days=day.weekday()) if period.length <= 200 else day.replace(day=1)
+        out[key] = out.get(key, 0) + n
+    return ("semaine" if period.length <= 200 else "mois"), sorted(out.items())
