@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.admin import AuditedAdmin
 from backoffice.portal import moderation
-from backoffice.portal.models import Invitation, State, Submission, normalise_code
+from backoffice.portal.mail import public_url
+from backoffice.portal.models import Invitation, State, Submission, new_code, normalise_code
 
 _CODE_SALT = "portal.invitation.code"
 
@@ -32,14 +33,16 @@ class InvitationAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
+            if self.is_bound and (code := self._carried_code()):
+                self.instance.code = code  # shown again after a form error, and saved
             self.fields["shown_code"].initial = signing.dumps(self.instance.code, salt=_CODE_SALT)
 
-    def shown(self) -> str | None:
+    def _carried_code(self) -> str | None:
         try:
-            code = signing.loads(self.cleaned_data.get("shown_code") or "", salt=_CODE_SALT)
+            code = signing.loads(self.data.get(self.add_prefix("shown_code")) or "", salt=_CODE_SALT)
         except signing.BadSignature:
             return None
-        return code if isinstance(code, str) and normalise_code(code) == code and len(code) == 11 else None
+        return code if isinstance(code, str) and len(code) == 11 and normalise_code(code) == code else None
 
 
 @admin.register(Invitation)
@@ -62,9 +65,8 @@ class InvitationAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-            code = form.shown()
-            if code and not Invitation.objects.filter(code=code).exists():
-                obj.code = code
+            if Invitation.objects.filter(code=obj.code).exists():  # the same form sent twice
+                obj.code = new_code()
         super().save_model(request, obj, form, change)
 
 
@@ -143,10 +145,12 @@ class SubmissionAdmin(AuditedAdmin):
         seen = form.cleaned_data.get("seen") or ""
         try:
             if "_approve" in request.POST:
-                moderation.approve(obj, request.user, seen=seen)
+                moderation.approve(obj, request.user, seen=seen, base_url=public_url(request))
                 self.message_user(request, _("Published: it reaches the kiosks at their next sync."), messages.SUCCESS)
             else:
-                moderation.reject(obj, request.user, form.cleaned_data["reason"], seen=seen)
+                moderation.reject(
+                    obj, request.user, form.cleaned_data["reason"], seen=seen, base_url=public_url(request)
+                )
                 rejected = _("Rejected: the shopkeeper sees the reason on their page.")
                 self.message_user(request, rejected, messages.SUCCESS)
             request._moderation_ok = True

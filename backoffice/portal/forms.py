@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.catalog.hours import describe_hours
+from backoffice.catalog.refusals import hours_problem, validate_plain_text
 from backoffice.portal.hours_table import DAYS, HoursTableError, osm_to_table, table_to_osm
 from backoffice.portal.models import Invitation, normalise_code
 from content.categories import CATEGORIES
@@ -85,15 +85,29 @@ def _category_choices():
     ]
 
 
+def _table_error(exc: HoursTableError) -> str:
+    day = DAY_NAMES.get(exc.day, exc.day)
+    if exc.problem == "empty":
+        return _("%(day)s: it opens and closes at the same time (%(time)s).") % {"day": day, "time": exc.start}
+    return _("%(day)s: %(start)s-%(end)s is not a time range.") % {"day": day, "start": exc.start, "end": exc.end}
+
+
+def _text(label, max_length=None, required=True, **kwargs):
+    """A text field of the listing: the kiosks' plain-text rule (no HTML, no markup), checked here."""
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, validators=[validate_plain_text], **kwargs
+    )
+
+
 class ListingForm(forms.Form):
-    name = forms.CharField(label=_("Name of the shop"), max_length=200)
+    name = _text(_("Name of the shop"), 200)
     category = forms.ChoiceField(label=_("Category"), choices=_category_choices)
-    summary_fr = forms.CharField(label=_("In one sentence (French)"), max_length=300)
-    body_fr = forms.CharField(label=_("Description (French)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    street = forms.CharField(label=_("Street and number"), max_length=200)
-    postcode = forms.CharField(label=_("Postcode"), max_length=10)
-    city = forms.CharField(label=_("Town"), max_length=120)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    summary_fr = _text(_("In one sentence (French)"), 300)
+    body_fr = _text(_("Description (French)"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    street = _text(_("Street and number"), 200)
+    postcode = _text(_("Postcode"), 10)
+    city = _text(_("Town"), 120)
+    phone = _text(_("Phone"), 40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
     opening_hours = forms.CharField(
@@ -101,6 +115,13 @@ class ListingForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Filled in from the table above; people used to the OSM format may write it directly."),
+    )
+    #: Asked only when the table and the text say different things: which one is meant.
+    hours_keep = forms.ChoiceField(
+        label=_("Which opening hours to keep?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("table", _("those of the table")), ("text", _("those of the text (OSM format)"))],
     )
     photos = MultipleFileField(
         label=_("Add photos"),
@@ -122,12 +143,15 @@ class ListingForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("keep_photos", [p.sha256 for p in self.offered])
         for lang, name in OPTIONAL_LANGS:
-            self.fields[f"summary_{lang}"] = forms.CharField(
-                label=_("In one sentence") + f" ({name})", max_length=300, required=False
+            self.fields[f"summary_{lang}"] = _text(_("In one sentence") + f" ({name})", 300, required=False)
+            self.fields[f"body_{lang}"] = _text(
+                _("Description") + f" ({name})", required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
-            self.fields[f"body_{lang}"] = forms.CharField(
-                label=_("Description") + f" ({name})", required=False, widget=forms.Textarea(attrs={"rows": 4})
-            )
+        for field in self.fields.values():
+            # No maxlength in the page: a browser would cut pasted text without a word. The page warns
+            # as one types (data-max), the server refuses with a message and keeps the text.
+            if limit := field.widget.attrs.pop("maxlength", None):
+                field.widget.attrs["data-max"] = limit
         for day in DAYS:
             for i in (1, 2):
                 for edge in ("open", "close"):
@@ -144,6 +168,9 @@ class ListingForm(forms.Form):
             }
             for day in DAYS
         ]
+
+    def lang_errors(self) -> bool:
+        return any(name in self.errors for lang, _n in OPTIONAL_LANGS for name in (f"summary_{lang}", f"body_{lang}"))
 
     def lang_rows(self):
         return [(name, self[f"summary_{lang}"], self[f"body_{lang}"]) for lang, name in OPTIONAL_LANGS]
@@ -165,18 +192,57 @@ class ListingForm(forms.Form):
             used = used or bool(ranges)
             table[day] = ranges
         if used:
-            try:
-                data["opening_hours"] = table_to_osm(table)
-            except HoursTableError as exc:
-                self.add_error("opening_hours", str(exc))
-        ok, text = describe_hours(data.get("opening_hours", ""))
-        if not ok:
-            self.add_error("opening_hours", text)
+            self._choose_hours(data, table)
+        if problem := hours_problem(data.get("opening_hours", "")):
+            self.add_error("opening_hours", problem)
         if len(data.get("keep_photos") or []) > MAX_PHOTOS:
             self.add_error(
                 "photos", _("At most %(n)d photos: untick those you do not want to keep.") % {"n": MAX_PHOTOS}
             )
         return data
+
+    def _choose_hours(self, data: dict, table: dict) -> None:
+        """The grid's hours, unless the text says something else: then the shopkeeper chooses (never
+        one silently dropped)."""
+        try:
+            from_table = table_to_osm(table)
+        except HoursTableError as exc:
+            self.add_error("opening_hours", _table_error(exc))
+            return
+        text = " ".join((data.get("opening_hours") or "").split())
+        same = not text or text == from_table or osm_to_table(text) == {d: r for d, r in table.items() if r}
+        choice = data.get("hours_keep")
+        if same or choice == "table":
+            data["opening_hours"] = from_table
+        elif choice != "text":
+            self.hours_conflict = True
+            self.add_error(
+                "hours_keep",
+                _(
+                    "The table and the text say different opening hours (table: “%(table)s”; text: “%(text)s”). "
+                    "Choose which to keep, then send again."
+                )
+                % {"table": from_table, "text": text},
+            )
+
+    hours_conflict = False
+
+    def show_hours_choice(self) -> bool:
+        return self.hours_conflict or bool(self.data.get("hours_keep"))
+
+    def error_labels(self) -> list[str]:
+        """The names of the fields with an error, as the page shows them, for the message at the top."""
+        labels = []
+        for name in self.errors:
+            if name == "__all__":
+                continue
+            field = self.fields[name]
+            label = str(field.label or "") if not name.startswith("h_") else str(_("Opening hours"))
+            if name == "keep_photos":
+                label = str(_("Photos"))
+            if label and label not in labels:
+                labels.append(label)
+        return labels
 
     def photo_rows(self):
         """``(photo, ticked, on the listing already)`` for each photo on offer, as the form shows them."""
@@ -203,6 +269,26 @@ class ListingForm(forms.Form):
             "website": d.get("website", ""),
             "opening_hours": d.get("opening_hours", "").strip(),
         }
+
+    #: Model fields of an entry (as the kiosks' check names them) -> the field of this form.
+    ENTRY_FIELDS = {
+        "title": "name",
+        "place_name": "name",
+        "categories": "category",
+        "kind": "category",
+        **{k: k for k in ("street", "postcode", "city", "phone", "email", "website", "opening_hours")},
+    }
+
+    def add_entry_errors(self, errors: dict[str, list[str]]) -> None:
+        """The kiosks' own verdict on the whole listing (``{entry field[.lang]: [messages]}``), each on its field."""
+        for key, messages in errors.items():
+            base, _dot, lang = key.partition(".")
+            if base in ("summary", "body") and f"{base}_{lang or 'fr'}" in self.fields:
+                field = f"{base}_{lang or 'fr'}"
+            else:
+                field = self.ENTRY_FIELDS.get(base)
+            for message in messages:
+                self.add_error(field, message)
 
     @classmethod
     def initial_from(cls, data: dict) -> dict:

@@ -12,7 +12,12 @@ Table = dict[str, list[tuple[str, str]]]
 
 
 class HoursTableError(ValueError):
-    """A time range that is not one (names the day)."""
+    """A time range that is not one: ``problem`` is ``"day"``, ``"time"`` or ``"empty"`` (opens and closes
+    at the same time), for ``day`` and the range ``start``-``end``."""
+
+    def __init__(self, problem: str, day: str, start: str = "", end: str = ""):
+        self.problem, self.day, self.start, self.end = problem, day, start, end
+        super().__init__(f"{day}: {start}-{end}: {problem}")
 
 
 def _day_spec(ranges: list[tuple[str, str]]) -> str:
@@ -22,15 +27,17 @@ def _day_spec(ranges: list[tuple[str, str]]) -> str:
 def table_to_osm(table: Table) -> str:
     """``{"Mo": [("09:00", "12:00"), ("14:00", "19:00")], …}`` -> ``"Mo-Fr 09:00-12:00,14:00-19:00"``.
 
-    Consecutive days with the same hours are grouped; days without hours are left out (closed)."""
+    Consecutive days with the same hours are grouped; days without hours are left out (closed). A range
+    that closes at an earlier time than it opens runs past midnight (a bar's ``Fr 18:00-02:00``), as in
+    OSM's syntax."""
     for day, ranges in table.items():
         if day not in DAYS:
-            raise HoursTableError(f"{day!r} is not a day (Mo … Su)")
+            raise HoursTableError("day", day)
         for a, b in ranges:
             if not TIME_RE.match(a) or not TIME_RE.match(b):
-                raise HoursTableError(f"{day}: {a}-{b} is not a time range (HH:MM-HH:MM)")
-            if b <= a and b != "00:00":
-                raise HoursTableError(f"{day}: {a}-{b} closes before it opens")
+                raise HoursTableError("time", day, a, b)
+            if a == b:
+                raise HoursTableError("empty", day, a, b)
     specs = [_day_spec(table.get(day) or []) for day in DAYS]
     rules, i = [], 0
     while i < len(DAYS):

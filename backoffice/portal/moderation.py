@@ -1,4 +1,7 @@
-"""Approving and rejecting shopkeepers' listings: the only way a submission reaches the kiosks."""
+"""Approving and rejecting shopkeepers' listings: the only way a submission reaches the kiosks.
+
+A decision applies to the version the moderator saw (its fingerprint), checked under a row lock; the
+shopkeeper hears of it by e-mail, and moderators hear of each new or changed listing."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.catalog.models import Entry, EntryImage, audit
+from backoffice.catalog.models import Commune, Entry, EntryImage, MediaFile, audit
 from backoffice.catalog.wire import check_entry
+from backoffice.portal import mail
 from backoffice.portal.models import State, Submission
 
 TEXT_KEYS = ("summary", "body")
@@ -38,11 +42,11 @@ def _lock(submission: Submission, seen: str | None) -> Submission:
     return locked
 
 
-def _apply(submission: Submission, entry: Entry) -> None:
-    d = submission.data
+def _apply(data: dict, commune: Commune, entry: Entry) -> None:
+    d = data
     entry.kind = "shop" if d.get("category", "") in _shop_slugs() else "service"
     entry.categories = [d["category"]] if d.get("category") else []
-    entry.commune = submission.commune
+    entry.commune = commune
     entry.title = {"fr": d.get("name", "")}
     for key in TEXT_KEYS:
         setattr(entry, key, {lang: text for lang, text in (d.get(key) or {}).items() if text})
@@ -59,55 +63,72 @@ def _shop_slugs() -> set[str]:
     return {slug for slug, cat in CATEGORIES.items() if cat.group == "shop"}
 
 
-@transaction.atomic
-def approve(submission: Submission, moderator, *, seen: str | None = None) -> Entry:
+def listing_problems(data: dict, commune: Commune, photos: list[MediaFile]) -> dict[str, list[str]]:
+    """What the kiosks would refuse in this listing, as the approval would find it, checked when the
+    shopkeeper sends it: ``{entry field[.lang]: [French messages]}``, empty when all is well."""
+    entry = Entry(status="published", key="shop:new")
+    _apply(data, commune, entry)
+    try:
+        check_entry(entry, occurrences=[], images=[EntryImage(media=p, position=i) for i, p in enumerate(photos)])
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+def approve(submission: Submission, moderator, *, seen: str | None = None, base_url: str = "") -> Entry:
     """Publish the proposed listing exactly as the moderator saw it (``seen``: its fingerprint), creating
-    or updating its entry; ChangedSinceShown if it changed since, ValidationError if it breaks the contract."""
-    submission = _lock(submission, seen)
-    entry = submission.entry or Entry(status="published")
-    _apply(submission, entry)
-    photos = submission.ordered_photos()
-    images = [EntryImage(media=p, position=i) for i, p in enumerate(photos)]
-    check_entry(entry, occurrences=[], images=images)
-    entry.status = "published"
-    entry.save()
-    if entry.key is None:
-        entry.key = f"shop:{submission.pk}"
-        entry.save(update_fields=["key"])
-    entry.images.all().delete()
-    for image in images:
-        image.entry = entry
-        image.save()
-    submission.entry = entry
-    submission.state = State.PUBLISHED
-    submission.reason = ""
-    submission.reviewed_at = timezone.now()
-    submission.reviewed_by = moderator
-    submission.save()
-    entry.touch()
-    audit(moderator, "approve", submission, f"entry {entry.wire_id}")
+    or updating its entry; ChangedSinceShown if it changed since, ValidationError if it breaks the contract.
+    The shopkeeper is told by e-mail once it is done."""
+    with transaction.atomic():
+        submission = _lock(submission, seen)
+        entry = submission.entry or Entry(status="published")
+        _apply(submission.data, submission.commune, entry)
+        photos = submission.ordered_photos()
+        images = [EntryImage(media=p, position=i) for i, p in enumerate(photos)]
+        check_entry(entry, occurrences=[], images=images)
+        entry.status = "published"
+        entry.save()
+        if entry.key is None:
+            entry.key = f"shop:{submission.pk}"
+            entry.save(update_fields=["key"])
+        entry.images.all().delete()
+        for image in images:
+            image.entry = entry
+            image.save()
+        submission.entry = entry
+        submission.state = State.PUBLISHED
+        submission.reason = ""
+        submission.reviewed_at = timezone.now()
+        submission.reviewed_by = moderator
+        submission.save()
+        entry.touch()
+        audit(moderator, "approve", submission, f"entry {entry.wire_id}")
+    mail.listing_decided(submission, base_url=base_url)
     return entry
 
 
-@transaction.atomic
-def reject(submission: Submission, moderator, reason: str, *, seen: str | None = None) -> None:
-    """Refuse the version the moderator saw (``seen``), with the reason the shopkeeper will read."""
+def reject(submission: Submission, moderator, reason: str, *, seen: str | None = None, base_url: str = "") -> None:
+    """Refuse the version the moderator saw (``seen``), with the reason the shopkeeper reads (and gets by e-mail)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the listing is rejected: the shopkeeper reads it."))
-    submission = _lock(submission, seen)
-    submission.state = State.REJECTED
-    submission.reason = reason
-    submission.reviewed_at = timezone.now()
-    submission.reviewed_by = moderator
-    submission.save()
-    audit(moderator, "reject", submission, reason)
-
-
-def resubmit(submission: Submission, owner, data: dict, photos) -> Submission:
-    """A shopkeeper's new or edited listing: pending again; a published entry stays as it is."""
     with transaction.atomic():
-        if submission.pk:  # wait for a moderator deciding on the previous version
+        submission = _lock(submission, seen)
+        submission.state = State.REJECTED
+        submission.reason = reason
+        submission.reviewed_at = timezone.now()
+        submission.reviewed_by = moderator
+        submission.save()
+        audit(moderator, "reject", submission, reason)
+    mail.listing_decided(submission, base_url=base_url)
+
+
+def resubmit(submission: Submission, owner, data: dict, photos, *, base_url: str = "") -> Submission:
+    """A shopkeeper's new or edited listing: pending again; a published entry stays as it is.
+    Moderators are told by e-mail."""
+    is_new = submission.pk is None
+    with transaction.atomic():
+        if not is_new:  # wait for a moderator deciding on the previous version
             Submission.objects.select_for_update().filter(pk=submission.pk).first()
         submission.data = data
         submission.state = State.PENDING
@@ -117,4 +138,5 @@ def resubmit(submission: Submission, owner, data: dict, photos) -> Submission:
             submission.photos.set(photos)
             submission.forget_photos()
         audit(owner, "submit", submission)
+    mail.submission_arrived(submission, is_new=is_new, base_url=base_url)
     return submission

@@ -21,8 +21,9 @@ from backoffice import throttle
 from backoffice.catalog.models import audit
 from backoffice.portal import photos
 from backoffice.portal.forms import JoinForm, ListingForm
+from backoffice.portal.mail import public_url
 from backoffice.portal.models import Invitation, Submission
-from backoffice.portal.moderation import resubmit
+from backoffice.portal.moderation import listing_problems, resubmit
 
 
 def _join_refused(request) -> bool:
@@ -90,7 +91,11 @@ def edit(request, pk: int | None = None):
         if form.is_valid():
             if submission is None:
                 submission = Submission(owner=request.user, commune_id=commune)
-            resubmit(submission, request.user, form.listing_data(), form.kept_photos())
+            data, kept = form.listing_data(), form.kept_photos()
+            # What the approval would refuse is refused now, on its field, while the text is still here.
+            form.add_entry_errors(listing_problems(data, submission.commune, kept))
+        if form.is_valid():
+            resubmit(submission, request.user, data, kept, base_url=public_url(request))
             messages.success(request, _("Thank you! The town hall will review your listing soon."))
             return redirect("portal:home")
     else:
@@ -98,7 +103,9 @@ def edit(request, pk: int | None = None):
             ListingForm.initial_from(submission.data) if submission else {"name": request.session.get("shop_name", "")}
         )
         form = ListingForm(initial=initial, offered=current, current=current)
-    return render(request, "portal/listing_form.html", {"form": form, "submission": submission})
+    too_long = _("Too long: %(length)s characters, at most %(limit)s. Shorten it before sending.")
+    context = {"form": form, "submission": submission, "too_long_js": too_long}
+    return render(request, "portal/listing_form.html", context)
 
 
 def _bound_listing_form(request, current: list) -> ListingForm:
@@ -108,11 +115,15 @@ def _bound_listing_form(request, current: list) -> ListingForm:
     carried = photos.unsign(request.user, data.get("carried", ""))
     new, errors = photos.store_all(request.FILES.getlist("photos"))
     offered = photos.unique(current + carried + new)
-    data.setlist("keep_photos", data.getlist("keep_photos") + [p.sha256 for p in new])
+    known = {p.sha256 for p in offered}
+    ticked = data.getlist("keep_photos")
+    data.setlist("keep_photos", [sha for sha in ticked if sha in known] + [p.sha256 for p in new])
     data["carried"] = photos.sign(request.user, [p for p in offered if p not in current])
     form = ListingForm(data, offered=offered, current=current)
     for message in errors:
         form.add_error("photos", message)
+    if any(sha not in known for sha in ticked):  # a form left open for days, or not this shop's photo
+        form.add_error("photos", _("Photos sent earlier with this form could not be found again: add them again."))
     return form
 
 

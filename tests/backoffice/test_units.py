@@ -36,9 +36,15 @@ def test_hours_table_groups_days():
     assert table_to_osm(table) == "Mo-Fr 09:00-12:00,14:00-19:00; Sa 09:00-12:00"
 
 
-def test_hours_table_refuses_backwards_range():
+def test_hours_table_refuses_an_empty_range():
     with pytest.raises(HoursTableError, match="Mo"):
-        table_to_osm({"Mo": [("12:00", "09:00")]})
+        table_to_osm({"Mo": [("12:00", "12:00")]})
+
+
+def test_hours_table_runs_past_midnight():
+    osm = table_to_osm({"Fr": [("18:00", "02:00")], "Sa": [("18:00", "02:00")]})
+    assert osm == "Fr,Sa 18:00-02:00" and osm_to_table(osm) == {"Fr": [("18:00", "02:00")], "Sa": [("18:00", "02:00")]}
+    check_opening_hours(osm)
 
 
 def test_rich_hours_are_not_forced_into_the_table():
