@@ -32,6 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
 
 from outbound.addresses import AddressPolicy, AddressRefused
 
@@ -384,6 +385,8 @@ class Fetcher:
         except requests.exceptions.ConnectionError as exc:
             if watch.expired:
                 raise FetchError(f"{url}: no answer within {watch.seconds:g} s", url=url, kind="deadline") from None
+            if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None), ReadTimeoutError):
+                raise FetchError(f"{url}: the server is too slow (timeout)", url=url, kind="timeout") from None
             raise FetchError(f"{url}: cannot reach the server ({_reason(exc)})", url=url, kind="connect") from None
         except (requests.exceptions.RequestException, ValueError) as exc:
             raise FetchError(f"{url}: the request failed ({_reason(exc)})", url=url, kind="invalid") from None

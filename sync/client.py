@@ -1,4 +1,4 @@
-"""The kiosk's HTTP client for the back office feed: one session, retries, timeouts, own errors.
+"""The kiosk's HTTP client for the back office feed: Borne's outbound fetcher, retries, own errors.
 
 Endpoints (DESIGN.md, "The contract"): ``GET changes?since=&limit=`` (gzip, ETag/304),
 ``GET media/<sha256>`` (immutable bytes), ``POST heartbeat``.
@@ -6,21 +6,22 @@ Endpoints (DESIGN.md, "The contract"): ``GET changes?since=&limit=`` (gzip, ETag
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from content.validation import SchemaVersionError, check_schema
+from outbound import Body, Fetcher, FetchError, loads_json
 from sync.errors import FeedError, SyncError
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,8 @@ class _Retry(Retry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def _retry_after(headers) -> float | None:
+    value = headers.get("Retry-After")
     if not value:
         return None
     try:
@@ -84,7 +85,13 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 class FeedClient:
-    """Talks to one back office with one kiosk token. Safe to share between threads."""
+    """Talks to one back office with one kiosk token. Safe to share between threads.
+
+    Every request goes through Borne's outbound fetcher (:mod:`outbound`): retries with backoff, a
+    total ``deadline`` per request (body included), and bodies capped after decompression
+    (``max_feed_bytes`` for a page of changes, ``max_media_bytes`` for an image). The back office's
+    address is the one configured on the kiosk: it is trusted as it is (no address filter).
+    """
 
     def __init__(
         self,
@@ -93,22 +100,19 @@ class FeedClient:
         *,
         version: str,
         timeout: tuple[float, float] = (5, 30),
-        session: requests.Session | None = None,
         retries: int = 3,
         backoff_factor: float = 1.0,
         max_retry_wait: float = 60.0,
         max_media_bytes: int = 30 * 1024**2,
+        max_feed_bytes: int = 64 * 1024**2,
+        deadline: float = 300.0,
     ):
         base = base_url.rstrip("/")
         if not base.endswith(API_PREFIX):
             base += API_PREFIX
         self.base = base
-        self.timeout = timeout
         self.max_media_bytes = max_media_bytes
-        self.session = session or requests.Session()
-        self.session.headers.update(
-            {"User-Agent": f"Borne-kiosk/{version}", "Authorization": f"Bearer {token}", "Accept": "application/json"}
-        )
+        self.max_feed_bytes = max_feed_bytes
         retry_cls = type("_BorneRetry", (_Retry,), {"max_wait": max_retry_wait})
         retry = retry_cls(
             total=retries + 1,
@@ -116,23 +120,31 @@ class FeedClient:
             read=1,
             status=retries,
             other=0,
+            redirect=0,
             backoff_factor=backoff_factor,
             backoff_max=60,
             backoff_jitter=backoff_factor / 2,
             status_forcelist=(429, 500, 502, 503, 504),
             allowed_methods=frozenset({"GET", "HEAD"}),
             raise_on_status=False,
+            raise_on_redirect=False,
             respect_retry_after_header=True,
         )
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=8)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.fetcher = Fetcher(
+            user_agent=f"Borne-kiosk/{version}",
+            policy=None,
+            deadline=deadline,
+            max_bytes=max_feed_bytes,
+            timeout=timeout,
+            retries=retry,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
         self._lock = threading.Lock()
         #: Bytes received on the wire (bodies, compressed as sent), for the heartbeat and the bench.
         self.bytes_received = 0
 
     def close(self) -> None:
-        self.session.close()
+        self.fetcher.close()
 
     def __enter__(self):
         return self
@@ -145,54 +157,32 @@ class FeedClient:
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
 
-    def _request(self, method: str, url: str, **kw) -> requests.Response:
-        kw.setdefault("timeout", self.timeout)
+    @contextlib.contextmanager
+    def _open(self, method: str, url: str, **kw) -> Iterator[Body]:
         try:
-            return self.session.request(method, url, **kw)
-        except requests.exceptions.ConnectTimeout:
-            raise SyncError(f"{method} {url}: the back office did not answer (connect timeout)", url=url) from None
-        except requests.exceptions.ReadTimeout:
-            raise SyncError(f"{method} {url}: the back office is too slow (read timeout)", url=url) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise SyncError(f"{method} {url}: cannot reach the back office ({_reason(exc)})", url=url) from None
-        except requests.exceptions.RequestException as exc:
-            raise SyncError(f"{method} {url}: request failed ({_reason(exc)})", url=url) from None
+            with self.fetcher.open(method, url, **kw) as body:
+                try:
+                    yield body
+                finally:
+                    with self._lock:
+                        self.bytes_received += body.wire_bytes
+        except FetchError as exc:
+            raise _sync_error(method, url, exc) from None
 
-    def _count(self, response: requests.Response) -> None:
-        try:
-            n = response.raw.tell()
-        except Exception:
-            n = len(response.content or b"")
-        with self._lock:
-            self.bytes_received += n
-
-    def _fail(self, method: str, response: requests.Response) -> SyncError:
-        status = response.status_code
-        retry_after = _retry_after(response) if status in (429, 503) else None
+    def _fail(self, method: str, body: Body) -> SyncError:
+        status = body.status
+        retry_after = _retry_after(body.headers) if status in (429, 503) else None
         hint = ""
         if status in (401, 403):
             hint = ": the kiosk token was refused (check BORNE_KIOSK_TOKEN)"
         elif retry_after is not None:
             hint = f": asked to come back in {retry_after:.0f} s"
         return SyncError(
-            f"{method} {response.url}: the back office answered {status} {response.reason or ''}".rstrip() + hint,
-            url=response.url,
+            f"{method} {body.url}: the back office answered {status} {body.reason}".rstrip() + hint,
+            url=body.url,
             status=status,
             retry_after=retry_after,
         )
-
-    def _json(self, method: str, response: requests.Response) -> Any:
-        try:
-            data = response.json()
-        except (ValueError, requests.exceptions.RequestException) as exc:
-            raise FeedError(
-                f"{method} {response.url}: the answer is not valid JSON ({exc})",
-                url=response.url,
-                status=response.status_code,
-            ) from None
-        finally:
-            self._count(response)
-        return data
 
     # -- endpoints -------------------------------------------------------------------------------
 
@@ -200,15 +190,13 @@ class FeedClient:
         """One page of what changed since ``since``; ``NotModified`` when ``etag`` still matches."""
         url = self.url("changes")
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._request("GET", url, params={"since": since or "", "limit": int(limit)}, headers=headers)
-        with response:
-            if response.status_code == 304:
-                self._count(response)
-                return NotModified(response.headers.get("ETag") or etag)
-            if response.status_code != 200:
-                raise self._fail("GET", response)
-            data = self._json("GET", response)
-            return _page(data, response.url, response.headers.get("ETag"))
+        with self._open("GET", url, params={"since": since or "", "limit": int(limit)}, headers=headers) as body:
+            if body.status == 304:
+                return NotModified(body.headers.get("ETag") or etag)
+            if body.status != 200:
+                raise self._fail("GET", body)
+            data = body.json()
+            return _page(data, body.url, body.headers.get("ETag"))
 
     def media(self, sha256: str, dest_path: str | Path, *, expected_bytes: int | None = None) -> Path:
         """Download one image to ``dest_path``, verified by its hash; nothing is kept when it fails."""
@@ -219,23 +207,16 @@ class FeedClient:
         cap = self.max_media_bytes
         if expected_bytes is not None:
             cap = min(cap, int(expected_bytes))
-        response = self._request("GET", url, stream=True)
-        with response:
-            if response.status_code != 200:
-                self._count(response)
-                raise self._fail("GET", response)
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                raise SyncError(f"GET {url}: {declared} bytes announced, more than the {cap} allowed", url=url)
+        with self._open("GET", url, max_bytes=cap) as body:
+            if body.status != 200:
+                raise self._fail("GET", body)
             dest.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".dl-{sha256[:12]}-", dir=dest.parent)
             digest, size = hashlib.sha256(), 0
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    for chunk in response.iter_content(CHUNK):
+                    for chunk in body.iter_bytes():
                         size += len(chunk)
-                        if size > cap:
-                            raise SyncError(f"GET {url}: more than the {cap} bytes allowed: refused", url=url)
                         digest.update(chunk)
                         fh.write(chunk)
                 if digest.hexdigest() != sha256:
@@ -244,47 +225,41 @@ class FeedClient:
                         url=url,
                     )
                 os.replace(tmp, dest)
-            except requests.exceptions.RequestException as exc:
-                Path(tmp).unlink(missing_ok=True)
-                raise SyncError(
-                    f"GET {url}: download broken off after {size} bytes ({_reason(exc)})", url=url
-                ) from None
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            finally:
-                with self._lock:
-                    self.bytes_received += size
         return dest
 
     def heartbeat(self, payload: dict) -> dict:
         """Post the kiosk's status and usage counters; return the answer (``acknowledged``, ``commands``)."""
         url = self.url("heartbeat")
-        response = self._request("POST", url, json=payload)
-        with response:
-            if not 200 <= response.status_code < 300:
-                self._count(response)
-                raise self._fail("POST", response)
-            if response.status_code == 204 or not response.content:
+        with self._open("POST", url, json=payload) as body:
+            if not 200 <= body.status < 300:
+                raise self._fail("POST", body)
+            raw = body.read()
+            if body.status == 204 or not raw:
                 return {}
-            data = self._json("POST", response)
+            data = loads_json(raw, where=url)
         if not isinstance(data, dict):
             raise FeedError(f"POST {url}: the answer is not a JSON object", url=url)
         return data
 
 
-def _reason(exc: Exception) -> str:
-    """The innermost useful reason of a requests/urllib3 exception, short."""
-    inner = exc
-    for _ in range(5):
-        nxt = getattr(inner, "reason", None) or (
-            inner.args[0] if inner.args and isinstance(inner.args[0], Exception) else None
-        )
-        if nxt is None or nxt is inner:
-            break
-        inner = nxt
-    text = str(inner) or type(inner).__name__
-    return text if len(text) < 200 else text[:197] + "..."
+def _sync_error(method: str, url: str, exc: FetchError) -> SyncError:
+    """The sync's own error for a failed request, in the words the maintenance panel shows."""
+    detail = str(exc).removeprefix(f"{exc.url}: ")
+    where = exc.url or url
+    if exc.kind == "connect" and "timeout" in detail:
+        message = f"{method} {where}: the back office did not answer (connect timeout)"
+    elif exc.kind == "connect":
+        message = f"{method} {where}: cannot reach the back office ({detail.removeprefix('cannot reach the server ')})"
+    elif exc.kind == "timeout":
+        message = f"{method} {where}: the back office is too slow (read timeout)"
+    elif exc.kind == "invalid" and "JSON" in detail:
+        return FeedError(f"{method} {where}: {detail}", url=where, status=exc.status)
+    else:
+        message = f"{method} {where}: {detail}"
+    return SyncError(message, url=where, status=exc.status if exc.kind == "status" else None)
 
 
 def _page(data: Any, url: str, etag: str | None) -> Page:

@@ -60,6 +60,10 @@ class SyncConfig:
     min_free_bytes: int = 200 * 1024**2
     #: Largest image downloaded.
     max_media_bytes: int = 30 * 1024**2
+    #: Largest page of changes, after decompression (a gzip answer is inflated a little at a time).
+    max_feed_bytes: int = 64 * 1024**2
+    #: A whole request (retries and body included) is abandoned after this many seconds.
+    request_deadline: float = 300
     #: Retries of one request (connection errors, 429, 5xx) and the backoff between them.
     retries: int = 3
     backoff_factor: float = 1.0

@@ -94,7 +94,7 @@ def bundle_status(record) -> dict | None:
     if not isinstance(record, dict) or not record.get("imported_at"):
         return None
     return {
-        "name": str(record.get("name") or ""),
+        "name": str(record.get("name") or "")[:200],  # the back office keeps 200 characters
         "imported_at": str(record["imported_at"]),
         "signed": record.get("signed") is True,
         "verified": record.get("verified") is True,

@@ -250,6 +250,8 @@ def build_client(config: SyncConfig) -> FeedClient | None:
         backoff_factor=config.backoff_factor,
         max_retry_wait=config.max_retry_wait,
         max_media_bytes=config.max_media_bytes,
+        max_feed_bytes=config.max_feed_bytes,
+        deadline=config.request_deadline,
     )
 
 
