@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.dates import WEEKDAYS
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.hours import RANGES_PER_DAY, join_hours, split_hours, table_rules
@@ -73,7 +73,7 @@ def _lang_fields(model, fields: tuple[str, ...]) -> dict:
         verbose = model._meta.get_field(field).verbose_name
         for lang in UI_LANGUAGES:
             declared[f"{field}_{lang}"] = LangTextField(
-                label=format_lazy("{} ({})", verbose, LANG_NAMES[lang]),
+                label=format_lazy("{} ({})", capfirst(verbose), LANG_NAMES[lang]),
                 required=(lang == "fr" and field in ("title", "message")),
                 max_length=MAX_LENGTHS.get(field),
                 widget=TEXT_WIDGETS.get(field, forms.TextInput(attrs={"size": 80})),
@@ -204,10 +204,13 @@ class WeeklyHoursField(forms.MultiValueField):
 class _EntryFormBase(LangTextMixin, forms.ModelForm):
     lang_fields = ("title", "summary", "body")
     categories = forms.MultipleChoiceField(
-        label=_("categories"), required=False, choices=category_choices, widget=forms.SelectMultiple(attrs={"size": 12})
+        label=capfirst(_("categories")),
+        required=False,
+        choices=category_choices,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
     )
     weekly_hours = WeeklyHoursField(
-        label=_("opening hours, week by week"),
+        label=capfirst(_("opening hours, week by week")),
         help_text=_(
             "Up to two ranges a day; a day left empty is closed. A range that closes at or before it opens "
             "runs past midnight (a bar: 22:00 to 02:00)."
@@ -217,7 +220,7 @@ class _EntryFormBase(LangTextMixin, forms.ModelForm):
     class Meta:
         model = Entry
         exclude = ["title", "summary", "body"]
-        labels = {"opening_hours": _("other hours and exceptions")}
+        labels = {"opening_hours": capfirst(_("other hours and exceptions"))}
         help_texts = {
             "opening_hours": _(
                 "What the table cannot say, in OSM opening_hours syntax, added after the table's hours: "

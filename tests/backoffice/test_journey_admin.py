@@ -180,7 +180,7 @@ def test_a_5000_character_title_is_refused_not_cut(staff):
     save(staff)
 
     error = field_error(staff, "title_fr")
-    assert "titre (français)" in error and "5000" in error and "200" in error
+    assert "Titre (français)" in error and "5000" in error and "200" in error
     assert staff.input_value("#id_title_fr") == title
     shot(staff, "title-too-long", around="#id_title_fr")
 
