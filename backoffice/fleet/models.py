@@ -105,14 +105,14 @@ class Kiosk(models.Model):
 
 
 class Heartbeat(models.Model):
-    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="heartbeats")
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
-    version = models.CharField(max_length=40, blank=True)
-    cursor = models.CharField(max_length=40, blank=True)
-    last_sync = models.DateTimeField(null=True, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    disk_free = models.BigIntegerField(null=True, blank=True)
-    uptime = models.BigIntegerField(null=True, blank=True)
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="heartbeats", verbose_name=_("kiosk"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    version = models.CharField(_("software version"), max_length=40, blank=True)
+    cursor = models.CharField(_("number of the last change received"), max_length=40, blank=True)
+    last_sync = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    disk_free = models.BigIntegerField(_("free disk (bytes)"), null=True, blank=True)
+    uptime = models.BigIntegerField(_("uptime (s)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -135,13 +135,13 @@ class UsageBatch(models.Model):
 class UsageCounter(models.Model):
     """Aggregated use of a kiosk: how many times a screen/entry/category was shown in one hour."""
 
-    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="usage")
-    hour = models.DateTimeField(db_index=True)
-    screen = models.CharField(max_length=40)
-    entry_id = models.CharField(max_length=220, blank=True)
-    category = models.CharField(max_length=60, blank=True)
-    lang = models.CharField(max_length=8, blank=True)
-    n = models.PositiveIntegerField(default=0)
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="usage", verbose_name=_("kiosk"))
+    hour = models.DateTimeField(_("hour"), db_index=True)
+    screen = models.CharField(_("screen"), max_length=40)
+    entry_id = models.CharField(_("entry"), max_length=220, blank=True)
+    category = models.CharField(_("category"), max_length=60, blank=True)
+    lang = models.CharField(_("language"), max_length=8, blank=True)
+    n = models.PositiveIntegerField(_("views"), default=0)
 
     class Meta:
         verbose_name = _("usage counter")
