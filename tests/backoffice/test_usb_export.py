@@ -84,9 +84,7 @@ def published(make_entry, settings):
 def start_from_the_commune_list(client, django_capture_on_commit_callbacks):
     """Tick the commune, run the action; the job starts when the request's transaction commits."""
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(
-            "/admin/catalog/commune/", {"action": "export_for_usb_stick", "_selected_action": ["15187"]}
-        )
+        page = client.post("/admin/catalog/commune/", {"action": "export_for_usb_stick", "_selected_action": ["15187"]})
     assert page.status_code == 302
     return client.get(page["Location"], follow=True)  # the progress page, as its next refresh shows it
 
@@ -150,7 +148,8 @@ def test_an_unreadable_key_fails_the_job_in_french_and_makes_no_file(
     assert export.status == "failed" and not export.file_name
     assert "La clé de signature ne peut pas être lue" in export.error and str(bundle_key_path()) in export.error
     assert escape(export.error) in page.content.decode()
-    assert not (settings.BACKOFFICE_DIR / "exports").exists() or not any((settings.BACKOFFICE_DIR / "exports").iterdir())
+    exports = settings.BACKOFFICE_DIR / "exports"
+    assert not exports.exists() or not any(exports.iterdir())
     assert bundle_key_path().read_text() == "\n"  # the back office never overwrites a key it cannot read
 
 
@@ -214,3 +213,48 @@ def test_old_files_of_a_commune_are_pruned_rows_kept(published, commune, setting
         jobs.run_export(BundleExport.objects.create(commune=commune, commune_name=commune.name).pk)
     assert len(list((settings.BACKOFFICE_DIR / "exports").iterdir())) == jobs.KEEP_FILES
     assert BundleExport.objects.filter(status="done").count() == jobs.KEEP_FILES + 2
+
+
+# -- in a real browser against the real server ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_staff_click_export_wait_for_the_job_and_download_the_file(server, browser, tmp_path):
+    """Runs the job in the web process's thread. With BORNE_SCREENSHOTS=1 the progress page goes to
+    docs/screenshots/backoffice/usb-export.png (another value: that folder)."""
+    import os
+    from pathlib import Path
+
+    from bo_helpers import ROOT, run_cli
+
+    from content.bundle import read_bundle, read_key
+
+    url, data_dir = server
+    loaded = run_cli(data_dir, "load_demo")
+    assert loaded.wait(timeout=120) == 0, loaded.stdout.read()
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="fr-FR", accept_downloads=True)
+    page.goto(url + "/admin/login/")
+    page.fill("#id_username", "mairie")
+    page.fill("#id_password", "Cantal-15100-admin")
+    page.click("input[type=submit]")
+    page.wait_for_url(url + "/admin/")
+
+    page.goto(url + "/admin/catalog/commune/")
+    page.locator("#result_list tr", has_text="15187").get_by_text("Exporter pour une clé USB").click()
+    page.get_by_role("button", name="Lancer l'export").click()
+    page.wait_for_selector("#usb-download", timeout=60_000)  # the page refreshes itself until the file is ready
+    assert page.inner_text("#usb-status") == "Prêt"
+    assert "/etc/borne/bundle.key" in page.inner_text("#usb-export")
+
+    wanted = os.environ.get("BORNE_SCREENSHOTS", "")
+    folder = ROOT / "docs/screenshots/backoffice" if wanted == "1" else Path(wanted or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "usb-export.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.click("#usb-download")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    bundle = read_bundle(path, verify_key=read_key(data_dir / "backoffice" / "bundle.key"))
+    assert bundle.entries and bundle.manifest["communes"] == ["15187"]
+    page.close()
