@@ -38,7 +38,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def _titled(self, key, extra_context):
         if key not in self.titles:
             return extra_context
-        return {"title": self.titles[key], **(extra_context or {})}
+        names = {"title": self.titles[key], "add_title": self.titles.get("add"), "add_label": self.titles.get("button")}
+        return {**names, **(extra_context or {})}
 
     def add_view(self, request, form_url="", extra_context=None):
         return super().add_view(request, form_url, self._titled("add", extra_context))
@@ -161,6 +162,7 @@ class EntryAdmin(AuditedAdmin):
         "change": _("Change the entry"),
         "view": _("The entry"),
         "list": _("Entries: choose one to change"),
+        "button": _("New entry"),
     }
 
     def get_queryset(self, request):
@@ -234,6 +236,7 @@ class AlertAdmin(AuditedAdmin):
         "change": _("Change the alert"),
         "view": _("The alert"),
         "list": _("Alerts: choose one to change"),
+        "button": _("New alert"),
     }
 
     @admin.display(description=_("state on the kiosks"))

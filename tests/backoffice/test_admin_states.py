@@ -166,3 +166,19 @@ def test_category_groups_are_named_in_french(editor_client):
 
     groups = re.findall(r'<optgroup label="([^"]+)"', page)
     assert "événement" in groups and not {"place", "event", "shop"} & set(groups)
+
+
+@pytest.mark.parametrize(
+    ("url", "button"), [("/admin/catalog/alert/", "Ajouter une alerte"), ("/admin/catalog/entry/", "Ajouter une fiche")]
+)
+def test_the_add_button_reads_as_french(editor_client, url, button):
+    page = editor_client.get(url).content.decode()
+
+    assert re.search(rf'class="addlink">\s*{button}\s*</a>', page)
+
+
+def test_the_add_page_crumb_reads_as_french(editor_client):
+    page = editor_client.get("/admin/catalog/alert/add/").content.decode().replace("&#x27;", "'")
+
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
+    assert "Ajout d'une alerte" in crumbs and "Ajouter alerte" not in crumbs
