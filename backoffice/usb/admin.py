@@ -88,6 +88,15 @@ class BundleExportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # a job's record is written by the job only
 
+    def delete_model(self, request, obj):
+        jobs.delete_file(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for export in queryset:
+            jobs.delete_file(export)
+        super().delete_queryset(request, queryset)
+
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj):
         colour = STATUS_COLOURS.get(obj.status, "#333")

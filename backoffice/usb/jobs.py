@@ -232,13 +232,18 @@ def _export(export: BundleExport) -> None:
     prune_files(export.commune_id)
 
 
+def delete_file(export: BundleExport) -> None:
+    """Remove an export's file from the disk (its row is being deleted, or pruned)."""
+    if path := export_path(export):
+        path.unlink(missing_ok=True)
+
+
 def prune_files(commune_id: str, keep: int = KEEP_FILES) -> int:
     """Delete the files of this commune's older finished exports beyond the last ``keep``; rows stay."""
     done = BundleExport.objects.filter(commune_id=commune_id, status=Status.DONE).exclude(file_name="")
     removed = 0
     for old in done.order_by("-created_at", "-pk")[keep:]:
-        if path := export_path(old):
-            path.unlink(missing_ok=True)
+        delete_file(old)
         old.file_name = ""
         old.save(update_fields=["file_name", "updated_at"])
         removed += 1

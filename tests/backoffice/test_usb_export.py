@@ -258,3 +258,16 @@ def test_staff_click_export_wait_for_the_job_and_download_the_file(server, brows
     bundle = read_bundle(path, verify_key=read_key(data_dir / "backoffice" / "bundle.key"))
     assert bundle.entries and bundle.manifest["communes"] == ["15187"]
     page.close()
+
+
+def test_deleting_an_export_in_the_admin_removes_its_file(client, staff, published, commune, settings):
+    from backoffice.usb import jobs
+    from backoffice.usb.models import BundleExport
+
+    export = jobs.run_export(BundleExport.objects.create(commune=commune, commune_name=commune.name).pk)
+    client.force_login(staff("administrator"))
+    client.post(
+        "/admin/usb/bundleexport/", {"action": "delete_selected", "_selected_action": [export.pk], "post": "yes"}
+    )
+    assert not BundleExport.objects.exists()
+    assert not any((settings.BACKOFFICE_DIR / "exports").iterdir())

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from content.bundle import BundleError, BundleKeyError, read_bundle, read_key, write_bundle
 from content.config import ConfigError, load_config
-from sync.config import SyncConfig
 
 from .conftest import entry
 
@@ -83,12 +82,6 @@ def test_kiosk_config_with_an_empty_key_file_is_a_config_error(tmp_path):
     config = load_config(tmp_path / "data", env={}, bundle_key_file=str(tmp_path / "bundle.key"))
     with pytest.raises(ConfigError, match="bundle_key_file.*empty"):
         config.bundle_key()
-
-
-def test_sync_environment_key_is_read_like_the_back_office_setting(tmp_path):
-    hex_key = secrets.token_hex(32)
-    config = SyncConfig.from_settings({"data_dir": tmp_path}, env={"BORNE_BUNDLE_KEY": hex_key + "\n"})
-    assert config.bundle_key == bytes.fromhex(hex_key)
 
 
 def test_a_bundle_signed_with_the_decoded_key_opens_with_the_key_file(tmp_path):

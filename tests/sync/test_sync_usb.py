@@ -10,6 +10,7 @@ from fakebo import entry
 
 from content.bundle import write_bundle
 from sync import heartbeat
+from sync.config import ConfigError, SyncConfig
 from sync.errors import SyncError
 
 KEY = bytes.fromhex("5a" * 32)
@@ -89,3 +90,24 @@ def test_heartbeat_reports_the_last_bundle(make_job, usb):
 def test_heartbeat_has_no_bundle_when_none_was_ever_imported(make_job):
     job = make_job(client=None)
     assert "bundle" not in heartbeat.status(job)
+
+
+def test_the_environment_key_is_read_like_the_back_office_setting(tmp_path):
+    config = SyncConfig.from_settings({"data_dir": tmp_path}, env={"BORNE_BUNDLE_KEY": "5A" * 32 + "\n"})
+    assert config.bundle_key == KEY
+
+
+def test_an_empty_environment_key_is_a_configuration_error(tmp_path):
+    with pytest.raises(ConfigError, match="BORNE_BUNDLE_KEY: empty"):
+        SyncConfig(data_dir=tmp_path, bundle_key="  ")
+
+
+def test_python_m_sync_reads_the_key_file_like_the_back_office(tmp_path, monkeypatch):
+    from sync import __main__ as cli
+
+    key_file = tmp_path / "bundle.key"
+    key_file.write_text("5a" * 32 + "\n")
+    seen = {}
+    monkeypatch.setattr(cli, "run_once", lambda config: seen.setdefault("key", config.bundle_key) and 0)
+    cli.main(["--data", str(tmp_path / "data"), "--bundle-key-file", str(key_file), "--once"])
+    assert seen["key"] == KEY
