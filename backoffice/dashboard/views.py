@@ -68,6 +68,9 @@ def _context(request, *, big: bool = False) -> dict:
         "period_name": chosen.label,
         "month_name": chosen.label,
         "month": f"{chosen.first:%Y-%m}",
+        "asked_kind": request.GET.get("periode") if request.GET.get("periode") in period_mod.KINDS else chosen.kind,
+        "months": _months(today),
+        "asked_month": request.GET.get("mois") or f"{chosen.first:%Y-%m}",
         "quarters": _quarters(today),
         "years": list(range(today.year, 2019, -1)),
         "ongoing": chosen.first <= today < chosen.end,
@@ -107,6 +110,16 @@ def _context(request, *, big: bool = False) -> dict:
         "languages": [(label, fr_int(n), fr_percent(n / s.total) if s.total else "") for _c, label, n in s.languages],
         "generated": format_date(today, "d MMMM y", locale="fr"),
     }
+
+
+def _months(today) -> list[tuple[str, str]]:
+    """The months the form offers: from this one back to January 2020, as ``(value, label)``."""
+    out = []
+    m = period_mod.Period.containing(period_mod.MONTH, today)
+    while m.first.year >= 2020:
+        out.append((m.short, m.label))
+        m = m.previous
+    return out
 
 
 def _quarters(today) -> list[tuple[str, str]]:
