@@ -6,12 +6,13 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.catalog.refusals import hours_problem, validate_plain_text
+from backoffice.catalog.refusals import LANG_NAMES, hours_problem, validate_plain_text
 from backoffice.portal.hours_table import DAYS, HoursTableError, osm_to_table, table_to_osm
 from backoffice.portal.models import Invitation, normalise_code
 from content.categories import CATEGORIES
 
-OPTIONAL_LANGS = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("it", "Italiano"), ("nl", "Nederlands")]
+#: The other languages a listing may be written in, named in the language of the page.
+OPTIONAL_LANGS = [(lang, LANG_NAMES[lang]) for lang in ("en", "de", "es", "it", "nl")]
 DAY_NAMES = {
     "Mo": _("Monday"),
     "Tu": _("Tuesday"),

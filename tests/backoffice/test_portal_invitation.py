@@ -1,4 +1,5 @@
-"""The invitation a moderator creates: the code shown on the add form is the code saved."""
+"""The staff side of the portal: the invitation code shown on the add form is the code saved, the
+moderation right is named in French."""
 
 import html
 import re
@@ -53,3 +54,9 @@ def test_a_code_already_given_is_not_given_twice(moderator, commune):
     add(moderator, page, commune=commune.pk)  # the same form sent twice (back button)
     codes = list(Invitation.objects.values_list("code", flat=True))
     assert len(codes) == 2 and len(set(codes)) == 2
+
+
+def test_the_moderation_right_is_named_in_french_in_the_admin(db):
+    from django.contrib.auth.models import Permission
+
+    assert Permission.objects.get(codename="moderate").name == "Peut approuver ou refuser les fiches des commerçants"
