@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import gettext as _
 
-from backoffice.catalog.images import store_upload
+from backoffice.catalog.images import read_ceiling, store_upload
 from backoffice.catalog.models import MediaFile
 
 _SALT = "portal.photos.carried"
@@ -31,6 +33,41 @@ def unsign(user, token: str) -> list[MediaFile]:
         return []
     by_sha = {m.sha256: m for m in MediaFile.objects.filter(sha256__in=[str(s) for s in value["p"]][:50])}
     return [by_sha[s] for s in value["p"] if s in by_sha]
+
+
+class CeilingUploadHandler(FileUploadHandler):
+    """Stops keeping an uploaded file as soon as it passes the photo read ceiling (60 MB): Django would
+    otherwise write any size to a temporary file before the form sees it. The names of the files left
+    out are kept in ``request.photos_too_big`` for the form's message."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.ceiling = read_ceiling()
+        self.received = 0
+        request.photos_too_big = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.ceiling:
+            self.request.photos_too_big.append(self.file_name or "photo")
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler (memory or temporary file) keeps the file
+
+
+def too_big_messages(request) -> list[str]:
+    limit = read_ceiling() // 1_000_000
+    return [
+        _("%(where)s: the file is over %(max)d MB, it was not read. Send a smaller copy of the photo.")
+        % {"where": name, "max": limit}
+        for name in getattr(request, "photos_too_big", [])
+    ]
 
 
 def store_all(uploads) -> tuple[list[MediaFile], list[str]]:

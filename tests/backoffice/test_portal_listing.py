@@ -241,3 +241,21 @@ def test_a_jpeg_with_more_pixels_than_the_limit_is_reduced(shop, settings):
     assert response.status_code == 302
     (stored,) = Submission.objects.get().photos.all()
     assert max(stored.width, stored.height) == MAX_SIDE
+
+
+def test_a_file_over_the_read_ceiling_is_not_even_kept_on_disk(shop, settings):
+    settings.BORNE_MAX_PHOTO_READ_BYTES = 100_000
+    data = noise_png((300, 300))  # 270 kB
+    page = text_of(send(shop, photos=[SimpleUploadedFile("enorme.png", data, content_type="image/png"), photo()]))
+    assert "enorme.png" in page and "n'a pas été lu" in page
+    assert len(carried_and_kept(page)[1]) == 1  # the other photo is kept
+    assert not Submission.objects.exists()
+
+
+def test_the_listing_form_still_checks_the_csrf_token(shop):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(User.objects.get(username="martin"))
+    assert strict.post("/portal/listings/new/", LISTING).status_code == 403
+    assert not Submission.objects.exists()
