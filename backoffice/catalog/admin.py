@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
@@ -22,6 +24,7 @@ from backoffice.catalog.states import (
     entry_state,
     with_last_date,
 )
+from backoffice.catalog.wire import check_entry
 from backoffice.usb.admin import export_for_usb_stick, usb_export_link
 
 admin.site.site_header = _("Borne: town kiosks")
@@ -92,8 +95,6 @@ class OccurrenceFormSet(BaseInlineFormSet):
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not kept:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(_("An event needs at least one date."))
 
 
@@ -195,17 +196,53 @@ class EntryAdmin(AuditedAdmin):
 
     @admin.action(description=_("Publish the selected entries"), permissions=["change"])
     def publish(self, request, queryset):
+        published = 0
         for entry in queryset:
             entry.status = "published"
+            try:
+                check_entry(entry)  # what a kiosk would skip is not published behind the person's back
+            except ValidationError as exc:
+                detail = " ".join(exc.messages)
+                self.message_user(
+                    request,
+                    gettext("“%(entry)s” is not published: %(detail)s Open it to correct it.")
+                    % {"entry": entry, "detail": detail},
+                    messages.ERROR,
+                )
+                continue
             entry.save()
             audit(request.user, "publish", entry)
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d entry published: the kiosks show it after their next sync.",
+                    "%(count)d entries published: the kiosks show them after their next sync.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Withdraw the selected entries from the kiosks"), permissions=["change"])
     def withdraw(self, request, queryset):
+        withdrawn = 0
         for entry in queryset:
             entry.status = "withdrawn"
             entry.save()
             audit(request.user, "withdraw", entry)
+            withdrawn += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d entry withdrawn: the kiosks remove it at their next sync.",
+                "%(count)d entries withdrawn: the kiosks remove them at their next sync.",
+                withdrawn,
+            )
+            % {"count": withdrawn},
+            messages.SUCCESS,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -14,10 +14,10 @@ from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.catalog.hours import RANGES_PER_DAY, join_hours, split_hours, table_rules
+from backoffice.catalog.hours import RANGES_PER_DAY, join_hours, split_hours
 from backoffice.catalog.models import KIND_LABELS, Alert, Entry, EntryImage
 from backoffice.catalog.refusals import LANG_NAMES, hours_problem, validate_plain_text
-from backoffice.portal.hours_table import DAYS
+from backoffice.portal.hours_table import DAYS, table_to_osm
 from content.categories import CATEGORIES, GROUPS
 from content.contract import UI_LANGUAGES
 
@@ -244,7 +244,7 @@ class _EntryFormBase(LangTextMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if "weekly_hours" not in self._errors and "opening_hours" not in self._errors:
-            data["opening_hours"] = join_hours(table_rules(data.get("weekly_hours") or {}), data["opening_hours"])
+            data["opening_hours"] = join_hours(table_to_osm(data.get("weekly_hours") or {}), data["opening_hours"])
         return data
 
 

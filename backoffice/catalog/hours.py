@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from backoffice.catalog.refusals import hours_problem
-from backoffice.portal.hours_table import DAYS, osm_to_table
+from backoffice.portal.hours_table import DAYS, osm_to_table, table_to_osm
 
 log = logging.getLogger(__name__)
 
@@ -23,26 +23,10 @@ Table = dict[str, list[tuple[str, str]]]
 RANGES_PER_DAY = 2
 
 
-def table_rules(table: Table) -> str:
-    """``{"Mo": [("09:00", "12:00")], "Tu": …}`` -> ``"Mo-Fr 09:00-12:00"``: days in a row with the same
-    ranges are grouped; a day without ranges is left out (closed). Ranges are ``HH:MM`` pairs; one
-    that closes at or before it opens runs past midnight, as OSM reads ``22:00-02:00``."""
-    specs = [",".join(f"{a}-{b}" for a, b in table.get(day) or []) for day in DAYS]
-    rules, i = [], 0
-    while i < len(DAYS):
-        j = i
-        while j + 1 < len(DAYS) and specs[j + 1] == specs[i]:
-            j += 1
-        if specs[i]:
-            days = DAYS[i] if i == j else f"{DAYS[i]},{DAYS[j]}" if j == i + 1 else f"{DAYS[i]}-{DAYS[j]}"
-            rules.append(f"{days} {specs[i]}")
-        i = j + 1
-    return "; ".join(rules)
-
-
 def split_hours(value: str) -> tuple[Table, str]:
     """An ``opening_hours`` string as ``(table, other rules)``: the longest run of leading rules the
-    table can hold, and the rest as written. ``join_hours(table_rules(t), rest)`` means the same."""
+    table can hold, and the rest as written. ``join_hours(table_to_osm(t), rest)`` means the same
+    (the table is written by the portal's ``table_to_osm``: one way of writing a week for both)."""
     rules = [r.strip() for r in (value or "").split(";") if r.strip()]
     for k in range(len(rules), 0, -1):
         table = osm_to_table("; ".join(rules[:k]))
@@ -99,6 +83,6 @@ def hours_preview(request):
     value = request.GET.get("value", "")[:500]
     times = request.GET.getlist("g")[: len(DAYS) * RANGES_PER_DAY * 2]
     if times:
-        value = join_hours(table_rules(_grid_from_query(times)), value)
+        value = join_hours(table_to_osm(_grid_from_query(times)), value)
     ok, text = describe_hours(value, lang)
     return JsonResponse({"ok": ok, "text": text})

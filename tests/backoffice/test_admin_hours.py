@@ -4,8 +4,9 @@ rules for what a table cannot say; both saved as one OSM string, nothing dropped
 import pytest
 from test_admin import entry_form
 
-from backoffice.catalog.hours import join_hours, split_hours, table_rules
+from backoffice.catalog.hours import join_hours, split_hours
 from backoffice.catalog.models import Entry
+from backoffice.portal.hours_table import table_to_osm
 from content.hours import check_opening_hours
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -44,7 +45,7 @@ def editor_client(client, staff):
 def test_table_and_other_rules_give_back_what_was_stored(hours):
     table, others = split_hours(hours)
 
-    assert join_hours(table_rules(table), others) == hours
+    assert join_hours(table_to_osm(table), others) == hours
 
 
 def test_a_bar_open_past_midnight_is_saved_from_the_table(editor_client):

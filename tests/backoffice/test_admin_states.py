@@ -182,3 +182,39 @@ def test_the_add_page_crumb_reads_as_french(editor_client):
 
     crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
     assert "Ajout d'une alerte" in crumbs and "Ajouter alerte" not in crumbs
+
+
+def _action(client, action, *entries):
+    return client.post(
+        "/admin/catalog/entry/",
+        {"action": action, "_selected_action": [e.pk for e in entries]},
+        follow=True,
+    )
+
+
+def test_publishing_from_the_list_says_how_many(editor_client, make_entry):
+    drafts = [make_entry(title=f"Brouillon {n}", status="draft") for n in range(2)]
+
+    response = _action(editor_client, "publish", *drafts)
+
+    assert any(m.startswith("2 fiches publiées") for m in _messages(response))
+    assert set(Entry.objects.values_list("status", flat=True)) == {"published"}
+
+
+def test_an_event_without_a_date_is_not_published_from_the_list(editor_client, make_entry):
+    event = make_entry(title="Fête sans date", kind="event", categories=["festival"], status="draft")
+    Occurrence.objects.filter(entry=event).delete()
+
+    response = _action(editor_client, "publish", event)
+
+    assert any("« Fête sans date » n'est pas publiée" in m and "date" in m for m in _messages(response))
+    event.refresh_from_db()
+    assert event.status == "draft"
+
+
+def test_withdrawing_from_the_list_says_how_many(editor_client, make_entry):
+    entry = make_entry(title="À retirer")
+
+    response = _action(editor_client, "withdraw", entry)
+
+    assert any(m.startswith("1 fiche retirée") for m in _messages(response))
