@@ -17,7 +17,7 @@ CACHE = "public, max-age=300"
 
 def _commune(request) -> str:
     value = request.GET.get("commune", "").strip()
-    return value if len(value) == 5 and value.isalnum() else ""
+    return value if len(value) == 5 and value.isascii() and value.isalnum() else ""  # an INSEE code (2A004)
 
 
 def _media_url(request) -> str:

@@ -285,3 +285,56 @@ def test_a_reissued_token_is_shown_once_in_the_page(admin_client, kiosk_token):
     token = token_in(response.content.decode())
     assert token != old and Kiosk.by_token(old) is None and Kiosk.by_token(token) == kiosk
     assert_nowhere_but_the_page(admin_client, response, token)
+
+
+# --- the other query parameters: open data (public) and the dashboard (staff) -------------------------
+
+ODD_TEXT = [
+    "²",
+    "１５１８７",
+    "1518\x00",
+    "15187" * 1000,
+    "-1",
+    "1e30",
+    "NaN",
+    "[1]",
+    "{}",
+    "' OR 1=1 --",
+    "\u202e1518",
+]
+
+
+@pytest.mark.parametrize("value", ODD_TEXT)
+@pytest.mark.parametrize(
+    "url", ["/opendata/", "/opendata/contenus.json", "/opendata/contenus.csv", "/opendata/evenements.ics"]
+)
+def test_open_data_commune_parameter_never_fails(client, db, url, value):
+    assert client.get(url, {"commune": value}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ODD_TEXT)
+@pytest.mark.parametrize("name", ["mois", "trimestre", "annee", "du", "au", "borne", "periode"])
+def test_dashboard_parameters_are_refused_in_words(client, staff, name, value):
+    client.force_login(staff("editor"))
+    query = {
+        "periode": "plage" if name in ("du", "au") else {"mois": "mois", "trimestre": "trimestre"}.get(name, "annee")
+    }
+    query[name] = value
+    for url in ("/dashboard/", "/dashboard/rapport/", "/dashboard/usage.csv"):
+        response = client.get(url, query)
+        assert response.status_code == 200
+    assert client.get("/dashboard/", query).context["errors"]  # said, not silently replaced
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(
+        st.sampled_from(["periode", "mois", "trimestre", "annee", "du", "au", "borne"]), st.text(max_size=30)
+    )
+)
+def test_any_dashboard_query_is_answered(client, staff, query):
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username="editor").first() or staff("editor")
+    client.force_login(user)
+    assert client.get("/dashboard/", query).status_code == 200
