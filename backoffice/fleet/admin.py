@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.admin import AuditedAdmin
 from backoffice.catalog.models import audit
+from backoffice.dashboard import stats
 from backoffice.fleet import status
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter, UsageDashboard
 
@@ -189,12 +190,28 @@ class KioskAdmin(AuditedAdmin):
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["kiosk", "received_at", "version", "last_sync", "error_count"]
+    list_display = ["kiosk", "received_at", "version", "last_sync", "disk_display", "error_count"]
     list_filter = ["kiosk"]
+    fields = ["kiosk", "received_at", "version", "last_sync", "errors_display", "disk_display", "uptime_display"]
+    readonly_fields = fields
 
     @admin.display(description=_("errors"))
     def error_count(self, obj):
         return len(obj.errors or [])
+
+    @admin.display(description=_("errors"))
+    def errors_display(self, obj):
+        if not obj.errors:
+            return _("none")
+        return format_html_join("", "<div>{}</div>", ((e,) for e in obj.errors))
+
+    @admin.display(description=_("disk"))
+    def disk_display(self, obj):
+        return status.disk_words(obj.disk_free)
+
+    @admin.display(description=_("running for"))
+    def uptime_display(self, obj):
+        return status.duration(obj.uptime) if obj.uptime is not None else "—"
 
     def has_add_permission(self, request):
         return False
@@ -203,10 +220,58 @@ class HeartbeatAdmin(admin.ModelAdmin):
         return False
 
 
+class _NamedCodeFilter(admin.SimpleListFilter):
+    """A filter on a code column (screen, language) that shows the codes' French names."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list(self.field, flat=True).distinct()
+        return sorted(((code, self.name_of(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() is not None else queryset
+
+    def name_of(self, code: str) -> str:
+        raise NotImplementedError
+
+
+class ScreenFilter(_NamedCodeFilter):
+    title = _("screen")
+    parameter_name = field = "screen"
+
+    def name_of(self, code):
+        return stats.screen_label(code)
+
+
+class LanguageFilter(_NamedCodeFilter):
+    title = _("language")
+    parameter_name = field = "lang"
+
+    def name_of(self, code):
+        return stats.language_label(code)
+
+
 @admin.register(UsageCounter)
 class UsageCounterAdmin(admin.ModelAdmin):
-    list_display = ["kiosk", "hour", "screen", "entry_id", "category", "lang", "n"]
-    list_filter = ["kiosk", "screen", "lang"]
+    """Raw counters as the kiosks sent them, with French names (the dashboard sums them up)."""
+
+    list_display = ["kiosk", "hour", "screen_name", "entry_id", "category_name", "language_name", "n"]
+    list_filter = ["kiosk", ScreenFilter, LanguageFilter]
+    fields = ["kiosk", "hour", "screen_name", "entry_id", "category_name", "language_name", "n"]
+    readonly_fields = fields
+
+    @admin.display(description=_("screen"), ordering="screen")
+    def screen_name(self, obj):
+        return stats.screen_label(obj.screen)
+
+    @admin.display(description=_("category"), ordering="category")
+    def category_name(self, obj):
+        return stats.category_label(obj.category) if obj.category else "—"
+
+    @admin.display(description=_("language"), ordering="lang")
+    def language_name(self, obj):
+        return stats.language_label(obj.lang)
 
     def has_add_permission(self, request):
         return False
@@ -235,4 +300,7 @@ class UsageDashboardAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        return redirect("dashboard:index")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
         return redirect("dashboard:index")

@@ -36,12 +36,15 @@ def duration(seconds: int | float) -> str:
 
 def disk(kiosk: Kiosk) -> str:
     """``774,7 Mo libres sur 14,9 Go`` (or ``—`` when the kiosk never said)."""
-    if kiosk.disk_free is None:
+    return disk_words(kiosk.disk_free, kiosk.disk_total)
+
+
+def disk_words(free: int | None, total: int | None = None) -> str:
+    if free is None:
         return "—"
-    free = filesizeformat(kiosk.disk_free)
-    if kiosk.disk_total:
-        return _("%(free)s free of %(total)s") % {"free": free, "total": filesizeformat(kiosk.disk_total)}
-    return _("%(free)s free") % {"free": free}
+    if total:
+        return _("%(free)s free of %(total)s") % {"free": filesizeformat(free), "total": filesizeformat(total)}
+    return _("%(free)s free") % {"free": filesizeformat(free)}
 
 
 def disk_is_low(kiosk: Kiosk) -> bool:

@@ -148,3 +148,14 @@ def test_dashboard_is_in_the_admin_menu(admin_client):
     link = re.search(r'href="([^"]+)"[^>]*>Fréquentation des bornes', html)
     assert link, "no link to the usage dashboard on the admin's index"
     assert admin_client.get(link.group(1))["Location"] == "/dashboard/"
+
+
+def test_heartbeat_history_and_counters_in_words(kiosk_client, kiosk_token, admin_client):
+    beat(kiosk_client, disk_free=812345678, uptime=7200, usage={"batch_id": "b", "rows": [
+        {"hour": "2026-11-26T10:00:00+01:00", "screen": "detail", "lang": "en", "category": "museum", "n": 2}
+    ]})  # fmt: skip
+    for url in ("/admin/fleet/heartbeat/", "/admin/fleet/heartbeat/1/change/"):
+        page = html.unescape(admin_client.get(url).content.decode())
+        assert "812345678" not in page and "libres" in page
+    counters = html.unescape(admin_client.get("/admin/fleet/usagecounter/").content.decode())
+    assert "Fiches" in counters and "Anglais" in counters and ">detail<" not in counters
