@@ -34,41 +34,55 @@ LANG_NAMES = {
 TAG_START_RE = re.compile(r"<[a-zA-Z!/?][^<>\n]{0,40}>?")
 
 
-def plain_text_problem(value: str) -> str | None:
-    """The reason a kiosk would refuse ``value`` as plain text (HTML, markup, control characters,
-    length), or None when it would show it."""
+def plain_text_problems(value: str) -> list[str]:
+    """Every reason a kiosk would refuse ``value`` as plain text (too long, HTML, markup, control
+    characters), one sentence each, so that one correction is enough; empty when it would show it."""
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     try:
         text.check_plain(value)
     except text.MarkupError:
-        pass
+        refused = True
     else:
-        if m := TAG_START_RE.search(value):
-            return _html_problem(m.group(0))
-        return None
+        refused = False
+    problems = []
     if len(value) > text.MAX_TEXT:
-        return _("The text has %(length)d characters, more than the %(limit)d the kiosks accept.") % {
-            "length": len(value),
-            "limit": text.MAX_TEXT,
-        }
-    if m := text.HTML_TAG_RE.search(value):
-        found = m.group(0)
-        if found.startswith("&"):
-            return _(
+        problems.append(
+            _("The text has %(length)d characters, more than the %(limit)d the kiosks accept.")
+            % {"length": len(value), "limit": text.MAX_TEXT}
+        )
+    tag = text.HTML_TAG_RE.search(value) or TAG_START_RE.search(value)
+    if tag and tag.group(0).startswith("&"):
+        problems.append(
+            _(
                 "“%(found)s” is an HTML code: the kiosks show plain text only. "
                 "Write the character itself (for example & rather than &amp;)."
-            ) % {"found": found}
-        return _html_problem(found)
+            )
+            % {"found": tag.group(0)}
+        )
+    elif tag:
+        problems.append(_html_problem(tag.group(0)))
     if m := text.KIVY_TAG_RE.search(value):
-        return _("“%(found)s” is a formatting code that the kiosks refuse: remove it (plain text only).") % {
-            "found": m.group(0)
-        }
+        problems.append(
+            _("“%(found)s” is a formatting code that the kiosks refuse: remove it (plain text only).")
+            % {"found": m.group(0)}
+        )
     if m := text.CONTROL_RE.search(value.replace("\t", " ")):
-        return _(
-            "The text holds an invisible control character (U+%(code)s), often brought by a copy and paste: "
-            "remove it or type the text again."
-        ) % {"code": f"{ord(m.group(0)):04X}"}
-    return _("The kiosks would refuse this text.")
+        problems.append(
+            _(
+                "The text holds an invisible control character (U+%(code)s), often brought by a copy and paste: "
+                "remove it or type the text again."
+            )
+            % {"code": f"{ord(m.group(0)):04X}"}
+        )
+    if refused and not problems:
+        problems.append(_("The kiosks would refuse this text."))
+    return problems
+
+
+def plain_text_problem(value: str) -> str | None:
+    """The first of :func:`plain_text_problems`, or None."""
+    problems = plain_text_problems(value)
+    return problems[0] if problems else None
 
 
 def _html_problem(found: str) -> str:
@@ -79,10 +93,10 @@ def _html_problem(found: str) -> str:
 
 
 def validate_plain_text(value: str) -> None:
-    """Form validator: the kiosks' plain-text rule, with a French reason."""
-    problem = plain_text_problem(value)
-    if problem:
-        raise ValidationError(problem, code="markup")
+    """Form validator: the kiosks' plain-text rule, with a French reason for each thing to remove."""
+    problems = plain_text_problems(value)
+    if problems:
+        raise ValidationError([ValidationError(p, code="markup") for p in problems])
 
 
 # -- opening hours -------------------------------------------------------------------------------------

@@ -160,3 +160,13 @@ def test_a_clean_alert_is_still_saved(editor_client):
 
     assert response.status_code == 302
     assert Alert.objects.get().message == {"fr": "Route fermée", "en": "Road closed"}
+
+
+def test_every_kind_of_markup_in_one_text_is_said_at_once(editor_client):
+    response = editor_client.post(
+        "/admin/catalog/entry/add/", entry_form(title_fr="<b>Halle</b> [i]aux[/i] grains\x07")
+    )
+
+    errors = _form(response).errors["title_fr"]
+    assert len(errors) == 3
+    assert ["<b>" in errors[0], "[i]" in errors[1], "U+0007" in errors[2]] == [True, True, True]
