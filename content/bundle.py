@@ -20,11 +20,11 @@ import os
 import re
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from content.archive import ArchiveError, ArchiveLimits, SafeZip
 from content.contract import SCHEMA_VERSION
 from content.validation import ContentError, EntryError, check_schema, parse_alert, parse_entry
 
@@ -40,12 +40,11 @@ class BundleError(ContentError):
 
 
 @dataclass(frozen=True)
-class Limits:
-    max_members: int = 50_000
+class Limits(ArchiveLimits):
+    """The archive limits every reader shares (:mod:`content.archive`), with a bundle's own sizes."""
+
     max_total_bytes: int = 8 * 1024**3
-    max_member_bytes: int = 64 * 1024**2
     max_json_bytes: int = 512 * 1024**2
-    max_ratio: int = 200  # inflated/compressed; past it (and past 1 MiB) a member is a bomb
 
 
 DEFAULT_LIMITS = Limits()
@@ -192,7 +191,7 @@ class Bundle:
         """Copy every image into ``dest_dir`` (verified again on the way) and return sha -> path."""
         dest_dir.mkdir(parents=True, exist_ok=True)
         out = {}
-        with _open_zip(self.path) as zf:
+        with _open_zip(self.path, self._limits) as zf:
             for sha in self.media:
                 target = dest_dir / sha
                 with open(target, "wb") as fh:
@@ -204,43 +203,36 @@ class Bundle:
         return out
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def _open_zip(path: Path, limits: Limits) -> SafeZip:
+    if not path.exists():
+        raise BundleError(f"{path}: no such file")
     try:
-        return zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise BundleError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise BundleError(f"{path}: not a bundle, or truncated or corrupt ({exc})") from None
+        return SafeZip(path, limits)
+    except ArchiveError as exc:
+        raise BundleError(str(exc).replace("not a zip archive", "not a bundle")) from None
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, expected: dict, limits: Limits, path: Path) -> Iterator[bytes]:
+def _read_member(zf: SafeZip, name: str, expected: dict, limits: Limits, path: Path) -> Iterator[bytes]:
     """Yield a member's bytes, checking its size cap, compression ratio and hash as they inflate."""
-    info = zf.getinfo(name)
-    cap = min(int(expected.get("bytes", limits.max_member_bytes)), limits.max_member_bytes)
-    if name in (ENTRIES, ALERTS):
-        cap = min(int(expected.get("bytes", limits.max_json_bytes)), limits.max_json_bytes)
+    most = limits.max_json_bytes if name in (ENTRIES, ALERTS) else limits.max_member_bytes
+    cap = min(int(expected.get("bytes", most)), most)
     digest = hashlib.sha256()
     size = 0
     try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(CHUNK):
-                size += len(chunk)
-                if size > cap:
-                    raise BundleError(f"{path}: member {name} is larger than its manifest says or than allowed")
-                if size > 1024**2 and size > limits.max_ratio * max(info.compress_size, 1):
-                    raise BundleError(f"{path}: member {name} inflates too much: refused as a decompression bomb")
-                digest.update(chunk)
-                yield chunk
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise BundleError(f"{path}: member {name} is corrupt or truncated ({exc})") from None
+        for chunk in zf.iter_bytes(name, cap=cap):
+            size += len(chunk)
+            digest.update(chunk)
+            yield chunk
+    except ArchiveError as exc:
+        if "larger than" in str(exc):
+            raise BundleError(f"{path}: member {name} is larger than its manifest says or than allowed") from None
+        raise BundleError(str(exc)) from None
     if size != int(expected["bytes"]) or digest.hexdigest() != expected["sha256"]:
         raise BundleError(f"{path}: member {name} does not match the sha256 in the manifest")
 
 
-def _check_names(zf: zipfile.ZipFile, path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
-    infos = zf.infolist()
-    if len(infos) > limits.max_members:
-        raise BundleError(f"{path}: {len(infos)} members, more than the {limits.max_members} allowed")
+def _check_names(zf: SafeZip, path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+    infos = zf.infolist()  # their count, paths, overlaps and declared sizes were checked by SafeZip
     seen = set()
     for info in infos:
         name = info.filename
@@ -251,22 +243,21 @@ def _check_names(zf: zipfile.ZipFile, path: Path, limits: Limits) -> list[zipfil
         if name in seen:
             raise BundleError(f"{path}: member {name!r} appears twice")
         seen.add(name)
-    declared = sum(i.file_size for i in infos)
-    if declared > limits.max_total_bytes:
-        raise BundleError(f"{path}: {declared} bytes uncompressed, more than the {limits.max_total_bytes} allowed")
     return infos
 
 
 def _manifest(zf: zipfile.ZipFile, path: Path, limits: Limits) -> dict:
     try:
         info = zf.getinfo(MANIFEST)
-    except KeyError:
+    except ArchiveError:
         raise BundleError(f"{path}: no manifest.json: not a Borne bundle") from None
     if info.file_size > 16 * 1024**2:
         raise BundleError(f"{path}: manifest.json is too large")
     try:
-        manifest = json.loads(zf.read(MANIFEST)[: 16 * 1024**2])
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        manifest = json.loads(zf.read(info, cap=16 * 1024**2))
+    except ArchiveError as exc:
+        raise BundleError(str(exc)) from None
+    except (ValueError, RecursionError) as exc:
         raise BundleError(f"{path}: manifest.json is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), dict):
         raise BundleError(f"{path}: manifest.json has no members table")
@@ -326,7 +317,7 @@ def read_bundle(path: str | Path, *, verify_key: bytes | None = None, limits: Li
     error is whole.
     """
     path = Path(path)
-    with _open_zip(path) as zf:
+    with _open_zip(path, limits) as zf:
         infos = _check_names(zf, path, limits)
         manifest = _manifest(zf, path, limits)
         _verify_signature(manifest, verify_key, path)

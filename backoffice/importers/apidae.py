@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import re
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +34,12 @@ from backoffice.importers.base import (
     plain,
     zone,
 )
+from content.archive import ArchiveError, ArchiveLimits, SafeZip
 
 SOURCE = "apidae"
 NAME = "Apidae"
-MAX_MEMBER_BYTES = 50 * 1024 * 1024
+#: An export zip: each JSON file at most 50 MiB, the whole at most 1 GiB once inflated.
+ZIP_LIMITS = ArchiveLimits(max_member_bytes=50 * 1024**2)
 
 #: Apidae object type -> (kind, category or None)
 TYPES: dict[str, tuple[str, str | None]] = {
@@ -97,13 +98,11 @@ def import_file(path: str | Path, *, snapshot: bool = False, **options: Any) -> 
     objects: list[Any] = []
     try:
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            with SafeZip(path, ZIP_LIMITS) as archive:
+                for info in sorted(archive.members(), key=lambda i: i.filename):
                     name = info.filename
-                    if info.is_dir() or not name.endswith(".json") or "__MACOSX" in name:
+                    if not name.endswith(".json") or "__MACOSX" in name:
                         continue
-                    if info.file_size > MAX_MEMBER_BYTES:
-                        raise SourceFormatError(f"{info.file_size} bytes, too large", file=f"{path}!{name}")
                     data = _json(archive.read(info), f"{path}!{name}")
                     base = Path(name).name
                     if base == "objets_supprimes.json":
@@ -115,8 +114,10 @@ def import_file(path: str | Path, *, snapshot: bool = False, **options: Any) -> 
         else:
             data = _json(path.read_bytes(), str(path))
             objects = data if isinstance(data, list) else [data]
-    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        raise SourceFormatError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
+    except ArchiveError as exc:
+        raise SourceFormatError(str(exc)) from None
+    except OSError as exc:
+        raise SourceFormatError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
     result = map_objects(objects, communes=communes, snapshot=snapshot, **options)
     for raw in withdrawn:
         rid = f"{SOURCE}:{raw}"

@@ -20,7 +20,6 @@ import json
 import logging
 import re
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from backoffice.importers.base import (
     zone,
 )
 from backoffice.importers.vocabulary import kind_and_categories
+from content.archive import ArchiveError, ArchiveLimits, SafeZip
 from content.text import MAX_TEXT
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 SOURCE = "datatourisme"
 NAME = "DATAtourisme"
 LICENCE = "Licence Ouverte / Etalab 2.0"
-MAX_MEMBER_BYTES = 20 * 1024 * 1024
-MAX_MEMBERS = 100_000
+#: An export zip: each record file at most 20 MiB, the whole at most 1 GiB once inflated.
+ZIP_LIMITS = ArchiveLimits(max_members=100_000, max_member_bytes=20 * 1024**2)
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _ID_TAIL_RE = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 
@@ -114,20 +114,16 @@ def import_file(
 def _read_zip(path: Path) -> list[tuple[str, Any]]:
     records: list[tuple[str, Any]] = []
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")]
-            if len(members) > MAX_MEMBERS:
-                raise SourceFormatError(f"{len(members)} files in the zip, more than {MAX_MEMBERS}", file=str(path))
+        with SafeZip(path, ZIP_LIMITS) as archive:
+            members = [i for i in archive.members() if i.filename.endswith(".json")]
             for info in sorted(members, key=lambda i: i.filename):
                 if Path(info.filename).name == "index.json":
                     continue
                 where = f"{path}!{info.filename}"
-                if info.file_size > MAX_MEMBER_BYTES:
-                    raise SourceFormatError(f"{info.file_size} bytes, more than {MAX_MEMBER_BYTES}", file=where)
                 items, _ = read_records(_load_json(archive.read(info), file=where), file=where)
                 records.extend((where, item) for item in items)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise SourceFormatError(f"broken zip: {exc}", file=str(path)) from None
+    except ArchiveError as exc:
+        raise SourceFormatError(str(exc)) from None
     if not records:
         raise SourceFormatError("no DATAtourisme record (*.json) in the zip", file=str(path))
     return records
