@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Least
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -105,7 +106,8 @@ HeartbeatError = wire.WireError
 #: Ranges of the heartbeat's numbers: generous for any real kiosk, small enough for a 64-bit column.
 MAX_BYTES = 2**60  # an exbibyte of disk
 MAX_UPTIME = 100 * 366 * 86400  # a century, in seconds
-MAX_VIEWS = 10**9  # views counted in one hour, one row
+MAX_VIEWS = 10**6  # views counted in one hour, one row (a kiosk shows a few hundred screens an hour)
+MAX_COUNTER = 2**31 - 1  # a counter column (PositiveIntegerField): sums stop there instead of overflowing
 
 
 def _usage_rows(usage: dict) -> list[dict]:
@@ -204,7 +206,7 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
                         n = row.pop("n")
                         counter, created = UsageCounter.objects.get_or_create(kiosk=kiosk, **row, defaults={"n": n})
                         if not created:
-                            UsageCounter.objects.filter(pk=counter.pk).update(n=F("n") + n)
+                            UsageCounter.objects.filter(pk=counter.pk).update(n=Least(F("n") + n, MAX_COUNTER))
             except IntegrityError:
                 log.info("kiosk %s: usage batch %s already stored", kiosk, batch_id)
             acknowledged.append(batch_id)

@@ -338,3 +338,14 @@ def test_any_dashboard_query_is_answered(client, staff, query):
     user = User.objects.filter(username="editor").first() or staff("editor")
     client.force_login(user)
     assert client.get("/dashboard/", query).status_code == 200
+
+
+def test_counters_stop_at_their_column_limit_instead_of_overflowing(kiosk_client):
+    from backoffice.fleet.api import MAX_COUNTER, MAX_VIEWS
+
+    UsageCounter.objects.create(
+        kiosk=Kiosk.objects.get(), hour="2026-11-26T09:00:00Z", screen="home", lang="fr", n=MAX_COUNTER - 1
+    )
+    assert beat(kiosk_client, with_row(n=MAX_VIEWS)).status_code == 200
+    assert UsageCounter.objects.get().n == MAX_COUNTER
+    assert beat(kiosk_client, with_row(n=MAX_VIEWS + 1)).status_code == 400
