@@ -238,7 +238,7 @@ class ListingForm(forms.Form):
             if name == "__all__":
                 continue
             field = self.fields[name]
-            label = str(field.label or "") if not name.startswith("h_") else str(_("Opening hours"))
+            label = str(_("Opening hours")) if name.startswith("h_") or name == "hours_keep" else str(field.label or "")
             if name == "keep_photos":
                 label = str(_("Photos"))
             if label and label not in labels:

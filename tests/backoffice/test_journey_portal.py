@@ -4,8 +4,9 @@ bad input gets a French message and nothing typed or chosen is lost.
 One journey: an invitation (the code shown is the one saved); joining with a wrong code, then the right
 one; a listing with a photo refused for its markup (text and photo kept), then for a pasted 5,000-letter
 name (said while typing and by the server); a bar's hours past midnight; a 17 MB photo reduced; a
-moderator's approval refused because the shop changed the listing meanwhile; a forgotten password reset
-through the link in the mail (printed on the server's console).
+moderator's approval refused because the shop changed the listing meanwhile; text hours the grid cannot
+hold kept until the shop chooses; a forgotten password reset through the link in the mail (printed on
+the server's console).
 
 Screenshots of the screens go to docs/screenshots/backoffice/portal-*.png with BORNE_SCREENSHOTS=1,
 to a temporary folder otherwise.
@@ -219,6 +220,19 @@ def test_portal_journey_in_french(served, browser, tmp_path, shots):
     console.wait_for(r"To: pont@bar\.example")  # the approval mail, on the console
     phone.reload()
     assert "publiée" in phone.inner_text(".listing").lower()
+
+    # --- hours typed as text that the grid cannot hold are never dropped: the shop chooses
+    phone.click("text=Modifier")
+    phone.fill("#id_opening_hours", "Fr,Sa 18:00-02:00; PH off")
+    phone.fill("#id_h_Sa_1_close", "03:00")
+    assert phone.input_value("#id_opening_hours") == "Fr,Sa 18:00-02:00; PH off"
+    phone.click("button[type=submit]")
+    assert "Quels horaires garder" in phone.inner_text("#hours-choice")
+    assert phone.input_value("#id_opening_hours") == "Fr,Sa 18:00-02:00; PH off"
+    shots(phone, "hours-choose")
+    phone.check("#hours-choice input[value=text]")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(url + "/portal/")
 
     # --- a forgotten password: the link in the mail sets a new one
     phone.click("header button")  # log out

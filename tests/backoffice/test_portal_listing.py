@@ -194,6 +194,7 @@ def test_text_hours_differing_from_the_grid_are_not_dropped(shop):
     text = "Tu 07:00-12:30; PH off"
     page = text_of(send(shop, opening_hours=text))
     assert "Quels horaires garder" in page and "PH off" in page
+    assert re.search(r"Corrigez : ([^.]*)\.", page).group(1) == "Horaires d'ouverture"
     assert not Submission.objects.exists()
     assert send(shop, opening_hours=text, hours_keep="text").status_code == 302
     assert Submission.objects.get().data["opening_hours"] == text
