@@ -4,22 +4,27 @@ bar, and each bad input they meet (markup, a 5,000-character title, dates the wr
 which must come back as a French sentence on the field with nothing typed lost.
 
 One server and one logged-in page for the module; each journey leaves what it saved behind, so
-titles are unique. Screenshots of the screens go to docs/screenshots/backoffice/admin-*.png."""
+titles are unique. Screenshots of the screens (admin-*.png) go to $BORNE_SCREENSHOTS, or a temporary
+folder; the ones in docs/ were taken with ``BORNE_SCREENSHOTS=docs/screenshots/backoffice``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from bo_helpers import ARGS, CHROMIUM, ROOT, free_port, run_cli
+from bo_helpers import ARGS, CHROMIUM, free_port, run_cli
 
 pytestmark = pytest.mark.slow
 
-SHOTS = ROOT / "docs" / "screenshots" / "backoffice"
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    return Path(os.environ.get("BORNE_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,7 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def staff(site):
+def staff(site, shots):
     """A logged-in page of the town's staff, in French."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
@@ -72,15 +77,15 @@ def staff(site):
         page.fill("#id_insee", "15187")
         page.fill("#id_name", "Saint-Flour")
         page.click("input[name=_save]")
-        page.site = site
+        page.site, page.shots = site, shots
         yield page
         browser.close()
 
 
 def shot(page, name: str, around: str | None = None) -> None:
     """The whole page, or the part of the form that holds ``around`` (a field's CSS selector)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = str(SHOTS / f"admin-{name}.png")
+    page.shots.mkdir(parents=True, exist_ok=True)
+    path = str(page.shots / f"admin-{name}.png")
     if around:
         page.locator("fieldset", has=page.locator(around)).screenshot(path=path)
     else:
