@@ -27,13 +27,13 @@ from backoffice.portal.models import Invitation, Submission
 from backoffice.portal.moderation import listing_problems, resubmit
 
 
-def _join_refused(request) -> bool:
-    return throttle.over_limit({throttle.address_key("join", request): join_attempts()})
-
-
 def join_attempts() -> int:
     """Wrong invitation codes allowed from one address within the throttling window."""
     return getattr(settings, "BORNE_JOIN_ATTEMPTS", 10)
+
+
+def _join_refused(request) -> bool:
+    return throttle.over_limit({throttle.address_key("join", request): join_attempts()})
 
 
 def join(request):
@@ -44,9 +44,10 @@ def join(request):
             refused = _("Too many wrong invitation codes from your connection. Wait 15 minutes and try again.")
             return render(request, "portal/join.html", {"form": form, "refused": refused})
         form = JoinForm(request.POST)
-        if not form.is_valid() and form.invitation is None:
+        valid = form.is_valid()
+        if form.invitation is None:  # a wrong code: counted against this address
             throttle.count_failure(throttle.address_key("join", request))
-        if form.is_valid():
+        if valid:
             with transaction.atomic():
                 invitation = Invitation.objects.select_for_update().get(pk=form.invitation.pk)
                 if not invitation.usable:
