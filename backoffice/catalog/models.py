@@ -246,7 +246,9 @@ class AlertQuerySet(models.QuerySet):
         objs = list(objs)
         now = timezone.now()
         with transaction.atomic():
-            next_seq()  # the same lock as Alert.save: two writers cannot both take the last places
+            for alert in objs:  # each its own change number (the feed's cursor), as Alert.save gives;
+                alert.seq = next_seq()  # the first also takes Alert.save's lock: no two writers share the last places
+                alert.updated_at = now
             adding = sum(1 for a in objs if a.is_live(now))
             live = self.model.objects.live(now).count()
             if adding and live + adding > max_alerts():

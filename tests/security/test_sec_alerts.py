@@ -139,3 +139,12 @@ def test_the_feed_does_not_carry_expired_alerts(kiosk_client, db):
     page = kiosk_client.get("/api/kiosk/v1/changes?limit=1000").json()
 
     assert len(page["alerts"]) == 0
+
+
+def test_alerts_added_in_bulk_reach_the_feed_each_with_its_own_change_number(kiosk_client, db):
+    Alert.objects.bulk_create([live_alert(n) for n in range(LIMIT)])
+
+    page = kiosk_client.get("/api/kiosk/v1/changes?limit=1000").json()
+
+    assert len(page["alerts"]) == LIMIT
+    assert len(set(Alert.objects.values_list("seq", flat=True))) == LIMIT
