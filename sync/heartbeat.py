@@ -97,7 +97,8 @@ def bundle_status(record) -> dict | None:
         "name": str(record.get("name") or "")[:200],  # the back office keeps 200 characters
         "imported_at": str(record["imported_at"]),
         "signed": record.get("signed") is True,
-        "verified": record.get("verified") is True,
+        # Only a signature can be verified (the back office refuses a heartbeat saying otherwise).
+        "verified": record.get("verified") is True and record.get("signed") is True,
     }
 
 

@@ -111,3 +111,18 @@ def test_python_m_sync_reads_the_key_file_like_the_back_office(tmp_path, monkeyp
     monkeypatch.setattr(cli, "run_once", lambda config: seen.setdefault("key", config.bundle_key) and 0)
     cli.main(["--data", str(tmp_path / "data"), "--bundle-key-file", str(key_file), "--once"])
     assert seen["key"] == KEY
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"name": "a.zip", "imported_at": "2026-12-04T09:30:00+00:00", "signed": False, "verified": True}, False),
+        ({"name": "a.zip", "imported_at": "2026-12-04T09:30:00+00:00", "signed": True, "verified": "yes"}, False),
+    ],
+)
+def test_heartbeat_never_claims_an_unsigned_or_doubtful_bundle_was_verified(record, expected):
+    assert heartbeat.bundle_status(record)["verified"] is expected
+
+
+def test_heartbeat_ignores_a_record_without_a_time():
+    assert heartbeat.bundle_status({"name": "a.zip"}) is None
