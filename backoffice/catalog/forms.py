@@ -8,7 +8,7 @@ kiosks' rules run here (``refusals``), and errors the model raises about a langu
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst, format_lazy
@@ -130,7 +130,7 @@ class LangTextMixin:
     def _label_of(self, key: str) -> str:
         try:
             return str(self._meta.model._meta.get_field(key.partition(".")[0]).verbose_name)
-        except Exception:  # not a model field: say it as it is
+        except FieldDoesNotExist:  # not a model field: say it as it is
             return key
 
 
