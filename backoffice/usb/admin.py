@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -33,6 +32,16 @@ STATUS_COLOURS = {
 }
 
 
+def not_allowed_to_start() -> str:
+    return _("You are not allowed to export for a USB stick: ask an administrator.")
+
+
+def _refused(request, message: str):
+    """Staff without the permission get a French sentence on the admin's home page, not a bare 403."""
+    messages.error(request, message)
+    return redirect("admin:index")
+
+
 def _progress_url(export: BundleExport) -> str:
     return reverse("admin:usb_bundleexport_progress", args=[export.pk])
 
@@ -41,7 +50,7 @@ def _progress_url(export: BundleExport) -> str:
 def export_for_usb_stick(modeladmin, request, queryset):
     """Commune admin action: one export job per selected commune, then its progress page."""
     if not request.user.has_perm(START_PERMISSION):
-        messages.error(request, _("You are not allowed to export for a USB stick: ask an administrator."))
+        messages.error(request, not_allowed_to_start())
         return None
     exports = [_start_or_join(request, commune) for commune in queryset]
     if len(exports) == 1:
@@ -136,7 +145,7 @@ class BundleExportAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk: int):
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            return _refused(request, _("You are not allowed to see the USB exports: ask an administrator."))
         jobs.reap_stale()
         export = get_object_or_404(BundleExport.objects.select_related("created_by", "commune"), pk=pk)
         context = self._context(
@@ -155,7 +164,7 @@ class BundleExportAdmin(admin.ModelAdmin):
 
     def download_view(self, request, pk: int):
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            return _refused(request, _("You are not allowed to download the USB exports: ask an administrator."))
         export = get_object_or_404(BundleExport, pk=pk)
         file = jobs.export_path(export) if export.status == Status.DONE else None
         if file is None or not file.is_file():
@@ -171,7 +180,7 @@ class BundleExportAdmin(admin.ModelAdmin):
         from backoffice.fleet.feed import visible_snapshot
 
         if not request.user.has_perm(START_PERMISSION):
-            raise PermissionDenied
+            return _refused(request, not_allowed_to_start())
         commune = get_object_or_404(Commune, pk=insee)
         if request.method == "POST":
             return redirect(_progress_url(_start_or_join(request, commune)))

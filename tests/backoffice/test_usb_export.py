@@ -129,10 +129,17 @@ def test_staff_without_the_permission_cannot_start_or_download(
     start_from_the_commune_list(client, django_capture_on_commit_callbacks)
     export = BundleExport.objects.get()
     client.force_login(staff("moderator"))
-    assert client.get(f"/admin/usb/bundleexport/{export.pk}/download/").status_code == 403
-    assert client.post("/admin/usb/bundleexport/start/15187/").status_code == 403
-    page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
-    assert "pas autorisé" in page.content.decode() and BundleExport.objects.count() == 1
+    download = client.get(f"/admin/usb/bundleexport/{export.pk}/download/", follow=True)
+    assert "Content-Disposition" not in download and "pas autorisé à télécharger" in download.content.decode()
+    progress = client.get(f"/admin/usb/bundleexport/{export.pk}/progress/", follow=True).content.decode()
+    assert "pas autorisé à voir" in progress and "Télécharger" not in progress
+    refused = client.post("/admin/usb/bundleexport/start/15187/", follow=True).content.decode()
+    assert "pas autorisé à exporter" in refused
+    with django_capture_on_commit_callbacks(execute=True):
+        action = client.post(
+            "/admin/catalog/commune/", {"action": "export_for_usb_stick", "_selected_action": ["15187"]}, follow=True
+        )
+    assert "pas autorisé à exporter" in action.content.decode() and BundleExport.objects.count() == 1
 
 
 def test_an_unreadable_key_fails_the_job_in_french_and_makes_no_file(
