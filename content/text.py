@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-HTML_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>|<!--|&(?:[a-zA-Z]{2,8}|#\d{2,6});")
+#: What a browser's HTML tokenizer reads as markup: ``<`` followed by a letter (a tag, however it
+#: goes on: ``<svg/onload=…>``, ``<img/src=x onerror=…>``, an unclosed ``<b``), ``</`` (an end tag),
+#: ``<!`` (a comment or doctype) or ``<?``; and character references, named, decimal or hexadecimal.
+#: ``a < b``, ``<3`` and ``<= 5`` stay plain text.
+HTML_TAG_RE = re.compile(r"<[a-zA-Z/!?][^<>\n]{0,60}>?|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 KIVY_TAG_RE = re.compile(
     r"\[/?(?:b|i|u|s|sub|sup|size|color|ref|anchor|font|font_context|font_family|"
     r"font_features|text_language)(?:=[^\]]*)?\]",
@@ -48,6 +52,8 @@ def escape_markup(value: str) -> str:
 
 _BLOCK_RE = re.compile(r"</?(?:p|div|br|ul|ol|h[1-6]|tr|table|blockquote|section|article)\b[^>]*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^>]*>")
+_TAG_START_RE = re.compile(r"<[a-zA-Z/!?]")
+_REFERENCE_RE = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _MD_RE = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep the alt text
     (re.compile(r"\[([^\]]+)\]\(([^)]*)\)"), r"\1 (\2)"),  # links: text (address)
@@ -69,7 +75,13 @@ def html_to_text(value: str) -> str:
     s = re.sub(r"</li\s*>", "", s, flags=re.I)
     s = _BLOCK_RE.sub("\n\n", s)
     s = _ANY_TAG_RE.sub("", s)
-    s = html.unescape(s)
+    for _ in range(3):  # feeds escape twice ("&amp;eacute;"): unescape until nothing changes
+        s, before = html.unescape(s), s
+        if s == before:
+            break
+    s = _ANY_TAG_RE.sub("", s)  # tags that were written escaped ("&lt;b&gt;") are tags too
+    s = _TAG_START_RE.sub(lambda m: "< " + m.group(0)[1:], s)  # an unclosed "<svg …" stays text, not a tag
+    s = _REFERENCE_RE.sub(lambda m: "& " + m.group(0)[1:], s)  # a reference left over is text, not a code
     for pattern, repl in _MD_RE:
         s = pattern.sub(repl, s)
     s = KIVY_TAG_RE.sub("", s)
