@@ -59,6 +59,7 @@ class KioskAdmin(AuditedAdmin):
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
     change_list_template = "fleet/kiosk_change_list.html"
+    change_form_template = "fleet/kiosk_change_form.html"
 
     @admin.display(description=_("state"))
     def state(self, obj):
@@ -157,7 +158,22 @@ class KioskAdmin(AuditedAdmin):
         return self._token_page(request, [(obj, token)])
 
     def get_urls(self):
-        return [path("status/", self.admin_site.admin_view(self.status_view), name="fleet_status"), *super().get_urls()]
+        return [
+            path("status/", self.admin_site.admin_view(self.status_view), name="fleet_status"),
+            path("<int:pk>/token/", self.admin_site.admin_view(self.token_view), name="fleet_kiosk_token"),
+            *super().get_urls(),
+        ]
+
+    def token_view(self, request, pk: int):
+        """The change form's "new token" button (POST): the new token in the page, once."""
+        kiosk = Kiosk.objects.filter(pk=pk).first()
+        if kiosk is None or not self.has_change_permission(request, kiosk):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:fleet_kiosk_change", pk)
+        token = kiosk.issue_token()
+        audit(request.user, "issue_token", kiosk)
+        return self._token_page(request, [(kiosk, token)])
 
     def status_view(self, request):
         if not self.has_view_permission(request):

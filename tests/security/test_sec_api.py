@@ -349,3 +349,26 @@ def test_counters_stop_at_their_column_limit_instead_of_overflowing(kiosk_client
     assert beat(kiosk_client, with_row(n=MAX_VIEWS)).status_code == 200
     assert UsageCounter.objects.get().n == MAX_COUNTER
     assert beat(kiosk_client, with_row(n=MAX_VIEWS + 1)).status_code == 400
+
+
+def test_a_token_from_the_kiosk_page_is_shown_once_in_the_page(admin_client, kiosk_token):
+    kiosk, old = kiosk_token
+    form = admin_client.get(f"/admin/fleet/kiosk/{kiosk.pk}/change/").content.decode()
+    assert f'action="/admin/fleet/kiosk/{kiosk.pk}/token/"' in form and "Émettre un nouveau jeton" in form
+    assert admin_client.get(f"/admin/fleet/kiosk/{kiosk.pk}/token/").status_code == 302  # a GET changes nothing
+    assert Kiosk.by_token(old) == kiosk
+    response = admin_client.post(f"/admin/fleet/kiosk/{kiosk.pk}/token/")
+    token = token_in(response.content.decode())
+    assert Kiosk.by_token(old) is None and Kiosk.by_token(token) == kiosk
+    assert_nowhere_but_the_page(admin_client, response, token)
+
+
+def test_a_viewer_cannot_issue_a_token(client, staff, kiosk_token):
+    from django.contrib.auth.models import Permission
+
+    user = staff("editor", username="lecteur")
+    user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(codename="view_kiosk"))
+    client.force_login(user)
+    assert client.post(f"/admin/fleet/kiosk/{kiosk_token[0].pk}/token/").status_code == 403
+    assert Kiosk.by_token(kiosk_token[1]) == kiosk_token[0]
