@@ -147,6 +147,7 @@ def test_invitation_print_needs_the_right_to_view_invitations(client, staff, inv
     assert client.get("/admin/portal/invitation/").status_code == 403
     response = client.get(f"/portal/invitations/{invitation.pk}/print/")
     assert response.status_code == 403 and invitation.code not in text_of(response)
+    assert "Vous n'avez pas le droit de voir les codes d'invitation." in text_of(response)  # said in French
 
 
 def test_invitation_print_for_a_shopkeeper_or_anonymous_shows_no_code(client, invitation, db):
