@@ -27,6 +27,7 @@ PAYLOADS = [
 ]
 
 OPENDATA_TEXT_COLUMNS = {
+    "categories": lambda e, v: setattr(e, "categories", [v]),  # an importer's category, unchecked
     "title_fr": lambda e, v: e.title.update(fr=v),
     "title_en": lambda e, v: e.title.update(en=v),
     "summary_fr": lambda e, v: e.summary.update(fr=v),
