@@ -79,8 +79,10 @@ def load_json(body: bytes, what: str) -> object:
         raise WireError(f"{what} : JSON imbriqué trop profondément") from None
     except WireError as exc:
         raise WireError(f"{what} : {exc}") from None
-    except ValueError as exc:
-        raise WireError(f"{what} : pas du JSON valide ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise WireError(f"{what} : pas du JSON valide (ligne {exc.lineno}, colonne {exc.colno})") from None
+    except ValueError:  # an integer Python will not read (more digits than int() accepts)
+        raise WireError(f"{what} : JSON illisible (nombre trop long)") from None
 
 
 def integer(value, field: str, *, low: int = 0, high: int) -> int | None:
