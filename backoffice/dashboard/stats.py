@@ -104,6 +104,7 @@ class Summary:
     details: int = 0
     searches: int = 0
     comparison: Comparison | None = None
+    today: dt.date | None = None
     compared_total: int = 0  # the period's views over the compared days
     previous_total: int = 0  # the previous period's views over as many days
     days: list[tuple[dt.date, int]] = field(default_factory=list)
@@ -116,7 +117,9 @@ class Summary:
 
     @property
     def per_day(self) -> float:
-        return self.total / len(self.days) if self.days else 0.0
+        """Views per day over the days that have begun (a period not over yet is not divided by its future)."""
+        begun = [d for d, _n in self.days if self.today is None or d <= self.today]
+        return self.total / len(begun) if begun else 0.0
 
     @property
     def busiest(self) -> tuple[dt.date, int] | None:
@@ -146,11 +149,12 @@ def summarise(period: Period, kiosk: Kiosk | None = None, today: dt.date | None 
     """The figures of ``period``; ``today`` (the town's) decides whether the period is over."""
     base = views(kiosk)
     qs = between(base, period.first, period.end)
-    s = Summary(period=period, kiosk=kiosk)
+    today = today or dt.datetime.now(town_tz()).date()
+    s = Summary(period=period, kiosk=kiosk, today=today)
     daily = by_day(qs)
     s.days = [(day, daily.get(day, 0)) for day in period.days]
     s.total = sum(n for _d, n in s.days)
-    s.comparison = comparison(period, today or dt.datetime.now(town_tz()).date())
+    s.comparison = comparison(period, today)
     if s.comparison is not None:
         s.compared_total = sum(n for day, n in s.days if s.comparison.current[0] <= day < s.comparison.current[1])
         s.previous_total = _sum(between(base, *s.comparison.previous))

@@ -96,7 +96,10 @@ def _context(request, *, big: bool = False) -> dict:
             highlight=weekend,
             show_values=unit != "jour",
         ),
-        "chart_weeks": svg.columns(week_points, title="Vues par semaine (12 semaines)", width=width),
+        # the twelve weeks around a month or a short range (a quarter or a year is drawn by week or month already)
+        "chart_weeks": svg.columns(week_points, title="Vues par semaine (12 semaines)", width=width)
+        if unit == "jour"
+        else "",
         "chart_entries": svg.rows(
             [(t, n) for _i, t, n in s.top_entries], title="Fiches les plus vues", width=width, label_w=width // 2
         ),

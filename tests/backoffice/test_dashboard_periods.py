@@ -160,3 +160,17 @@ def test_trend_sentence_on_the_page(staff_client, count):
     _context, text = page(staff_client, "periode=mois&mois=2026-10")
     september = format_date(dt.date(2026, 9, 1), "MMMM y", locale="fr_FR")
     assert f"{fr_percent(1.0, signed=True)} par rapport à {september}" in text
+
+
+def test_average_per_day_of_an_ongoing_period_counts_the_days_begun(count):
+    count(dt.date(2026, 10, 3), 30)
+    s = stats.summarise(p.Period.quarter(2026, 4), today=dt.date(2026, 10, 10))
+    assert s.per_day == 3.0  # 30 views over the 10 days begun, not over the 92 days of the quarter
+
+
+def test_a_quarter_has_no_second_weekly_chart(staff_client, count):
+    count(dt.date(2026, 10, 3), 7)
+    _context, text = page(staff_client, "periode=trimestre&trimestre=2026-T4")
+    assert text.count("<h2>Pages vues par semaine</h2>") == 1
+    _context, text = page(staff_client, "periode=mois&mois=2026-10")
+    assert "<h2>Pages vues par jour</h2>" in text and "<h2>Pages vues par semaine</h2>" in text
