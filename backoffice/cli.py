@@ -19,6 +19,10 @@ def _setup(data_dir: Path) -> None:
     os.environ["BORNE_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
     (Path(os.environ["BORNE_DATA_DIR"]) / "backoffice").mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("BORNE_SECRET_KEY") and os.environ.get("BORNE_ENV", "").strip().lower() != "production":
+        from backoffice.security import ensure_secret_key
+
+        ensure_secret_key(Path(os.environ["BORNE_DATA_DIR"]) / "backoffice")
     import django
 
     django.setup()

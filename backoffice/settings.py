@@ -5,6 +5,10 @@
 - ``DATABASE_URL``: PostgreSQL (``postgresql://user:pass@host/name``) instead of SQLite.
 - ``BORNE_ENV=production``: ``BORNE_SECRET_KEY`` and ``BORNE_ALLOWED_HOSTS`` (comma-separated) are
   required; debug is off, cookies are secure, HTTPS is enforced with HSTS.
+- ``BORNE_ENV`` unset (one machine, a demo): debug is off; the secret key is ``BORNE_SECRET_KEY`` or
+  the data folder's own ``backoffice/secret.key`` (written by the CLI on first start, owner-only),
+  never a key written here. ``BORNE_ENV=development`` shows Django's debug pages, and only when every
+  allowed host is this machine.
 - ``BORNE_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``): the SMTP server for
   e-mails; without it they are printed on the console.
 - ``BORNE_FETCH_ALLOW``: internal hosts or networks (an intranet server) that imports may fetch from;
@@ -41,23 +45,33 @@ def _required(name: str) -> str:
     return value
 
 
-PRODUCTION = os.environ.get("BORNE_ENV", "").strip().lower() == "production"
+ENVIRONMENT = os.environ.get("BORNE_ENV", "").strip().lower()
+if ENVIRONMENT not in ("", "production", "development"):
+    raise ImproperlyConfigured(f"BORNE_ENV={ENVIRONMENT!r}: write production, development, or leave it unset")
+PRODUCTION = ENVIRONMENT == "production"
 DATA_DIR = _data_dir()
 BACKOFFICE_DIR = DATA_DIR / "backoffice"
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 if PRODUCTION:
     SECRET_KEY = _required("BORNE_SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in _required("BORNE_ALLOWED_HOSTS").split(",") if h.strip()]
     DEBUG = False
 else:
-    SECRET_KEY = os.environ.get("BORNE_SECRET_KEY") or "django-insecure-borne-development-only-key-0123456789"
-    ALLOWED_HOSTS = [h.strip() for h in os.environ.get("BORNE_ALLOWED_HOSTS", "").split(",") if h.strip()] or [
-        "127.0.0.1",
-        "localhost",
-        "[::1]",
-        "testserver",
-    ]
-    DEBUG = os.environ.get("BORNE_DEBUG", "1") != "0"
+    # Not production is not "insecure": the key is never one written in the source (it signs sessions
+    # and password-reset links), and Django's debug pages (settings, code, variables) show only with
+    # BORNE_ENV=development on a server that answers this machine alone.
+    from backoffice.security import local_secret_key
+
+    SECRET_KEY = os.environ.get("BORNE_SECRET_KEY") or local_secret_key(BACKOFFICE_DIR)
+    ALLOWED_HOSTS = [
+        h.strip() for h in os.environ.get("BORNE_ALLOWED_HOSTS", "").split(",") if h.strip()
+    ] or LOOPBACK_HOSTS
+    DEBUG = (
+        ENVIRONMENT == "development"
+        and os.environ.get("BORNE_DEBUG", "1") != "0"
+        and all(h in LOOPBACK_HOSTS for h in ALLOWED_HOSTS)
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backoffice.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "backoffice.urls"
