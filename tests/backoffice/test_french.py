@@ -285,8 +285,11 @@ def report(found: list) -> str:
 def test_every_staff_page_and_form_error_is_in_french(client, town):
     client.force_login(User.objects.create_superuser("mairie", "mairie@example.org", "Cantal-15100-admin"))
     found: list = []
-    for what, url in admin_urls() + STAFF_PAGES:
-        look(client, what, url, found, post=not url.startswith("/dashboard") and url != "/opendata/")
+    from backoffice.portal.models import Invitation
+
+    printed = [("invitation print", f"/portal/invitations/{i.pk}/print/") for i in Invitation.objects.all()]
+    for what, url in admin_urls() + STAFF_PAGES + printed:
+        look(client, what, url, found, post=not url.startswith(("/dashboard", "/opendata/", "/portal/invitations/")))
     assert not found, "untranslated text on staff pages:\n" + report(found)
 
 
@@ -311,6 +314,17 @@ def test_every_portal_page_and_form_error_is_in_french(client, town):
     assert joined.status_code == 302, "the shopkeeper could not join"
     for what, url in SHOPKEEPER_PAGES:
         look(client, what, url, found)
+    listing = {
+        "name": "Boulangerie Martin",
+        "category": "bakery",
+        "summary_fr": "Pain au levain",
+        "city": "Saint-Flour",
+    }
+    client.post("/portal/listings/new/", listing)
+    from backoffice.portal.models import Submission
+
+    for submission in Submission.objects.filter(owner__username="martin"):  # the listing's own page, if it was saved
+        look(client, "portal listing", f"/portal/listings/{submission.pk}/", found)
     assert not found, "untranslated text on portal pages:\n" + report(found)
 
 
