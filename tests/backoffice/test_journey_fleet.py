@@ -18,11 +18,11 @@ from bo_helpers import ROOT, clean_env
 
 pytestmark = pytest.mark.slow
 
-SHOTS = ROOT / "docs/screenshots/backoffice"
+#: Screenshots go to a temporary folder; BORNE_SCREENSHOTS=docs/screenshots/backoffice refreshes the documented ones.
+SHOTS = os.environ.get("BORNE_SCREENSHOTS")
 
 
-def shot(page, name: str) -> None:
-    folder = Path(os.environ.get("BORNE_SCREENSHOTS") or SHOTS)
+def shot(page, name: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
@@ -53,6 +53,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     from django.utils import timezone
 
     url, _data_dir = server
+    shots = Path(SHOTS) if SHOTS else tmp_path / "shots"
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     page.goto(url + "/admin/login/")
@@ -80,7 +81,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     assert token not in (r.value.headers.get("set-cookie") or "")
     assert token not in page.evaluate("document.cookie")
     assert all(token not in c["value"] for c in context.cookies())
-    shot(page, "fleet-token-shown-once")
+    shot(page, "fleet-token-shown-once", shots)
     page.click("text=Je l'ai copié : retour aux bornes")
     assert token not in page.content()
 
@@ -111,7 +112,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     assert "libres sur" in row and "812345678" not in row
     assert "NON SIGNÉE : rien n'a été vérifié" in row
     assert "Curseur" not in page.inner_text("#fleet")
-    shot(page, "fleet-after-heartbeat")
+    shot(page, "fleet-after-heartbeat", shots)
 
     # The kiosk's real sync, once: the feed records the contact.
     done = sync_once(url, token, tmp_path / "kiosk")
@@ -119,7 +120,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     page.reload()
     row = page.inner_text("#fleet tbody tr")
     assert "demande de contenu" in row, row
-    shot(page, "fleet-after-sync-once")
+    shot(page, "fleet-after-sync-once", shots)
 
     # The dashboard over this quarter.
     page.goto(url + "/dashboard/")
@@ -128,7 +129,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     heading = page.inner_text("main h2")
     assert "trimestre" in heading
     assert page.inner_text(".figure .n >> nth=0").strip() == "17"
-    shot(page, "dashboard-quarter")
+    shot(page, "dashboard-quarter", shots)
 
     # A range typed the wrong way round: a French error, the dates kept.
     page.select_option("#periode", "plage")
@@ -140,7 +141,7 @@ def test_kiosk_fleet_and_dashboard_in_french(server, browser, tmp_path):
     assert page.input_value("#periode") == "plage"  # what was asked stays chosen, with the dates typed
     assert page.is_visible("input[name=du]") and page.input_value("input[name=du]") == "2026-10-12"
     assert page.input_value("input[name=au]") == "2026-10-01"
-    shot(page, "dashboard-bad-range")
+    shot(page, "dashboard-bad-range", shots)
 
     # The figures as CSV, as Excel in French opens them.
     page.goto(url + "/dashboard/?periode=trimestre")
