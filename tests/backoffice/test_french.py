@@ -281,7 +281,10 @@ def report(found: list) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(strict=False, reason="pages of other areas still being translated: see the list in the failure")
+@pytest.mark.xfail(
+    strict=False,
+    reason="the groups' names (editor, moderator, administrator: backoffice/catalog/groups.py) are still English",
+)
 def test_every_staff_page_and_form_error_is_in_french(client, town):
     client.force_login(User.objects.create_superuser("mairie", "mairie@example.org", "Cantal-15100-admin"))
     found: list = []
@@ -293,7 +296,6 @@ def test_every_staff_page_and_form_error_is_in_french(client, town):
     assert not found, "untranslated text on staff pages:\n" + report(found)
 
 
-@pytest.mark.xfail(strict=False, reason="pages of other areas still being translated: see the list in the failure")
 def test_every_portal_page_and_form_error_is_in_french(client, town):
     found: list = []
     for what, url in PUBLIC_PAGES:
