@@ -15,7 +15,7 @@ from heapq import merge
 
 from django.db.models import Prefetch, Q
 
-from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq
+from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq, max_alerts
 from backoffice.fleet.wire import WireError, query_uint
 from content.contract import SCHEMA_VERSION
 
@@ -51,7 +51,7 @@ def _entry_visible_to(entry: Entry, commune: str) -> bool:
 
 def _alert_visible_to(alert: Alert, commune: str) -> bool:
     communes = [c.insee for c in alert.communes.all()]
-    return alert.active and (not communes or commune in communes)
+    return alert.is_live() and (not communes or commune in communes)
 
 
 def changes(commune: str, req: FeedRequest) -> dict:
@@ -103,13 +103,13 @@ def changes(commune: str, req: FeedRequest) -> dict:
 
 
 def visible_snapshot(commune: str | None = None) -> tuple[list[Entry], list[Alert]]:
-    """Every published entry and active alert for one commune (or all): what a bundle carries."""
+    """Every published entry and live alert for one commune (or all): what a bundle carries."""
     entries = (
         Entry.objects.filter(status="published")
         .prefetch_related("occurrences", Prefetch("images", queryset=EntryImage.objects.select_related("media")))
         .order_by("pk")
     )
-    alerts = Alert.objects.filter(active=True).prefetch_related("communes").order_by("pk")
+    alerts = Alert.objects.live().prefetch_related("communes").order_by("-starts")[: max_alerts()]
     if commune:
         entries = entries.filter(Q(commune__isnull=True) | Q(commune_id=commune))
         alerts = [a for a in alerts if _alert_visible_to(a, commune)]

@@ -127,10 +127,6 @@ def test_the_admin_cannot_put_a_withdrawn_alert_back_beyond_the_limit(client, st
     assert Alert.objects.get(pk=withdrawn.pk).active is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backoffice/fleet/feed.py still sends expired alerts as alerts (not this area's file: see the report)",
-)
 def test_the_feed_does_not_carry_expired_alerts(kiosk_client, db):
     past = timezone.now() - dt.timedelta(days=1)
     for n in range(LIMIT * 3):
