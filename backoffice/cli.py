@@ -33,8 +33,9 @@ def _setup(data_dir: Path) -> None:
 
 def _first_staff_account(out) -> None:
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.core.management import CommandError, call_command
+
+    from backoffice.catalog.groups import role_group
 
     User = get_user_model()
     if User.objects.filter(is_superuser=True).exists():
@@ -46,7 +47,7 @@ def _first_staff_account(out) -> None:
             out.write(f"First staff account not created: {exc}\n")
             return
         user = User.objects.get(username=os.environ["DJANGO_SUPERUSER_USERNAME"])
-        user.groups.add(Group.objects.get(name="administrator"))
+        user.groups.add(role_group("administrator"))
         out.write(f"First staff account created: {user.username}\n")
     else:
         out.write(

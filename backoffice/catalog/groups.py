@@ -25,12 +25,27 @@ ROLES = {
     "administrator": "*",
 }
 ROLE_NAMES = {"editor": _("editor"), "moderator": _("moderator"), "administrator": _("administrator")}
+#: The groups' names as staff read them in the admin (the back office's staff work in French). A group
+#: is data: its name is shown as it is stored, so it is stored in French; code refers to the role.
+GROUP_NAMES = {"editor": "rédacteur", "moderator": "modérateur", "administrator": "administrateur"}
+
+
+def role_group(role: str, using: str = "default"):
+    """The staff group of ``role`` (``editor``, ``moderator``, ``administrator``)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.using(using).get(name=GROUP_NAMES[role])
 
 
 def ensure_groups(sender=None, using="default", **kwargs):
     from django.contrib.auth.models import Group, Permission
 
-    for name, perms in ROLES.items():
+    for role, perms in ROLES.items():
+        name = GROUP_NAMES[role]
+        # A back office made before the groups had French names: rename them, members and all.
+        Group.objects.using(using).filter(name=role).exclude(
+            pk__in=Group.objects.using(using).filter(name=name).values("pk")
+        ).update(name=name)
         group, _created = Group.objects.using(using).get_or_create(name=name)
         if perms == "*":
             wanted = Permission.objects.using(using).filter(

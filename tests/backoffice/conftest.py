@@ -86,15 +86,15 @@ def kiosk_client(client, kiosk_token):
 
 @pytest.fixture
 def staff(db):
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
-    from backoffice.catalog.groups import ensure_groups
+    from backoffice.catalog.groups import ensure_groups, role_group
 
     ensure_groups()
 
     def make(role="editor", username=None):
         user = User.objects.create_user(username or role, f"{role}@mairie.example", "s3cret-pass!", is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
         return user
 
     return make

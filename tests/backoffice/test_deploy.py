@@ -133,4 +133,4 @@ def test_migrate_creates_the_three_groups(tmp_path):
     assert run_cli(["migrate", "-v", "0"], tmp_path).returncode == 0
     code = "from django.contrib.auth.models import Group; print(sorted(Group.objects.values_list('name', flat=True)))"
     result = run_cli(["shell", "-c", code], tmp_path)
-    assert "['administrator', 'editor', 'moderator']" in result.stdout, result.stderr
+    assert "['administrateur', 'modérateur', 'rédacteur']" in result.stdout, result.stderr

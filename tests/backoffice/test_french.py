@@ -281,10 +281,6 @@ def report(found: list) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the groups' names (editor, moderator, administrator: backoffice/catalog/groups.py) are still English",
-)
 def test_every_staff_page_and_form_error_is_in_french(client, town):
     client.force_login(User.objects.create_superuser("mairie", "mairie@example.org", "Cantal-15100-admin"))
     found: list = []

@@ -85,3 +85,18 @@ def test_alert_contract_validates(db, commune):
     parsed = parse_alert(alert.to_contract())
     assert parsed.level == "urgent"
     assert parsed.communes == ["15187"]
+
+
+def test_groups_of_an_older_back_office_get_their_french_names_and_keep_their_members(db):
+    from django.contrib.auth.models import Group, User
+
+    from backoffice.catalog.groups import ensure_groups, role_group
+
+    Group.objects.all().delete()
+    old = Group.objects.create(name="editor")
+    user = User.objects.create_user("claire", "c@mairie.example", "x-long-pass-123", is_staff=True)
+    user.groups.add(old)
+    ensure_groups()
+    assert not Group.objects.filter(name="editor").exists()
+    assert list(user.groups.all()) == [role_group("editor")] and role_group("editor").name == "rédacteur"
+    assert role_group("editor").permissions.filter(codename="add_entry").exists()
