@@ -7,10 +7,7 @@ the data folder points at a temporary directory, and each test gets its own medi
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -102,38 +99,13 @@ def staff(db):
 
 # --- a real server started by the CLI, and Debian's Chromium (browser tests) ------------------------
 
-from bo_helpers import ARGS, CHROMIUM, free_port, run_cli  # noqa: E402
+from bo_helpers import ARGS, CHROMIUM, served  # noqa: E402
 
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    proc = run_cli(
-        tmp_path,
-        "serve",
-        "--port",
-        str(port),
-        DJANGO_SUPERUSER_USERNAME="mairie",
-        DJANGO_SUPERUSER_PASSWORD="Cantal-15100-admin",
-        DJANGO_SUPERUSER_EMAIL="mairie@example.org",
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/admin/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"server stopped: {proc.stdout.read()}")
-                time.sleep(0.1)
+    with served(tmp_path) as (url, _console):
         yield url, tmp_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture

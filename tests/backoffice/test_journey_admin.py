@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from bo_helpers import ARGS, CHROMIUM, free_port, run_cli
+from bo_helpers import ARGS, CHROMIUM, served
 
 pytestmark = pytest.mark.slow
 
@@ -29,34 +26,8 @@ def shots(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("journey-admin")
-    port = free_port()
-    proc = run_cli(
-        data_dir,
-        "serve",
-        "--port",
-        str(port),
-        DJANGO_SUPERUSER_USERNAME="mairie",
-        DJANGO_SUPERUSER_PASSWORD="Cantal-15100-admin",
-        DJANGO_SUPERUSER_EMAIL="mairie@example.org",
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/admin/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"server stopped: {proc.stdout.read()}")
-                time.sleep(0.1)
+    with served(tmp_path_factory.mktemp("journey-admin")) as (url, _console):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

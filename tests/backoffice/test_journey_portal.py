@@ -18,73 +18,19 @@ import io
 import os
 import re
 import sqlite3
-import subprocess
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from bo_helpers import ROOT, free_port, jpeg_bytes, run_cli
+from bo_helpers import ADMIN, ROOT, jpeg_bytes, served
 
 pytestmark = pytest.mark.slow
 
-ADMIN = ("mairie", "Cantal-15100-admin")
-
-
-class Console:
-    """The server's output, read as it comes (the console mail backend prints mails there)."""
-
-    def __init__(self, proc: subprocess.Popen):
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
-        self._thread.start()
-
-    def _read(self, proc):
-        for line in proc.stdout:
-            self.lines.append(line)
-
-    def wait_for(self, pattern: str, timeout: float = 20) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if m := re.search(pattern, "".join(self.lines)):
-                return m
-            time.sleep(0.1)
-        raise AssertionError(f"{pattern!r} not in the server's output:\n" + "".join(self.lines[-40:]))
-
 
 @pytest.fixture
-def served(tmp_path):
-    """The back office started by the CLI, with its console kept (the shared ``server`` fixture does not read it)."""
-    port = free_port()
-    proc = run_cli(
-        tmp_path,
-        "serve",
-        "--port",
-        str(port),
-        DJANGO_SUPERUSER_USERNAME=ADMIN[0],
-        DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
-        DJANGO_SUPERUSER_EMAIL="mairie@example.org",
-        PYTHONUNBUFFERED="1",
-    )
-    console = Console(proc)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/admin/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("server stopped:\n" + "".join(console.lines))
-                time.sleep(0.1)
+def served_bo(tmp_path):
+    """The back office started by the CLI, with its console kept (mails are printed there)."""
+    with served(tmp_path) as (url, console):
         yield url, tmp_path, console
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
@@ -112,8 +58,8 @@ def errors(page) -> str:
     return " ".join(page.locator(".errorlist, .problems, .messagelist").all_inner_texts())
 
 
-def test_portal_journey_in_french(served, browser, tmp_path, shots):
-    url, data_dir, console = served
+def test_portal_journey_in_french(served_bo, browser, tmp_path, shots):
+    url, data_dir, console = served_bo
 
     # --- the town hall invites a shop: the code on the add form is the code saved
     staff = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
