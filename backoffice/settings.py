@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "backoffice.portal",
     "backoffice.opendata",
     "backoffice.dashboard",
+    "django_celery_beat",
     "backoffice.usb",
 ]
 
@@ -188,6 +189,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("BORNE_EMAIL_FROM", "borne@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The back office's own address as people reach it (links in e-mails), e.g. https://borne.mairie.fr
 BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
+
+# Jobs (Celery): a broker in the data folder unless CELERY_BROKER_URL names one (redis://… in production).
+_BROKER_DIR = BACKOFFICE_DIR / "broker"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if os.environ.get("CELERY_BROKER_URL")
+    else {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+)
+CELERY_RESULT_BACKEND = None  # what a job did is written in its own row (status, counts, errors)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("BORNE_JOB_TIME_LIMIT", str(2 * 3600)))
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Login throttling counts failures here; a file cache is shared by every worker of one server.
 CACHES = {
