@@ -13,6 +13,8 @@
   e-mails; without it they are printed on the console.
 - ``BORNE_FETCH_ALLOW``: internal hosts or networks (an intranet server) that imports may fetch from;
   every other internal address is refused (see docs/SECURITY.md).
+- ``BORNE_S3_BUCKET`` (and ``_ENDPOINT_URL``, ``_ACCESS_KEY``, ``_SECRET_KEY``, ``_REGION``, ``_PREFIX``): media
+  in an S3-compatible bucket instead of the data folder (``backoffice/storage.py``).
 - ``BORNE_BUNDLE_KEY``: the key that signs exported bundles (hex or text); without it a key file
   ``<data>/backoffice/bundle.key`` is generated on first export.
 """
@@ -26,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.dburl import parse_database_url
+from backoffice.storage import storages_setting
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -151,6 +154,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BACKOFFICE_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = BACKOFFICE_DIR / "media"
+# Media in the data folder, or in an S3-compatible bucket with BORNE_S3_BUCKET (see backoffice/storage.py).
+STORAGES = storages_setting(os.environ)
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

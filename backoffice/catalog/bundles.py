@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 
 from backoffice.catalog.models import current_seq
+from backoffice.storage import local_paths
 from content.bundle import read_key
 
 
@@ -59,18 +59,17 @@ def export_bundle(
     cursor = str(current_seq())
     entries, alerts = visible_snapshot(commune)
     wire_entries = [e.to_contract() for e in entries]
-    media = {}
-    for e in entries:
-        for img in e.images.all():
-            media[img.media.sha256] = Path(default_storage.path(img.media.storage_name))
+    names = {img.media.sha256: img.media.storage_name for e in entries for img in e.images.all()}
     communes = [commune] if commune else sorted({e["commune"] for e in wire_entries if e["commune"]})
-    return write_bundle(
-        out,
-        entries=wire_entries,
-        alerts=[a.to_contract() for a in alerts],
-        media=media,
-        cursor=cursor,
-        communes=communes,
-        signing_key=signing_key if signing_key is not None else bundle_key(),
-        progress=progress,
-    )
+    # Through the storage: local files as they are, objects in a bucket copied to a temporary folder.
+    with local_paths(names) as media:
+        return write_bundle(
+            out,
+            entries=wire_entries,
+            alerts=[a.to_contract() for a in alerts],
+            media=media,
+            cursor=cursor,
+            communes=communes,
+            signing_key=signing_key if signing_key is not None else bundle_key(),
+            progress=progress,
+        )

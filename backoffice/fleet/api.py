@@ -10,7 +10,6 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Least
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from backoffice.catalog.models import MediaFile
 from backoffice.fleet import feed, wire
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
+from backoffice.storage import open_stream
 
 log = logging.getLogger(__name__)
 SHA_RE = re.compile(r"[0-9a-f]{64}")
@@ -90,12 +90,17 @@ def media(request, sha256: str):
     if not SHA_RE.fullmatch(sha256):
         raise Http404("not a sha256")
     item = MediaFile.objects.filter(sha256=sha256).first()
-    if item is None or not default_storage.exists(item.storage_name):
+    if item is None:
         raise Http404("no such image")
     if request.headers.get("If-None-Match", "").strip().strip('"').removeprefix('W/"') == sha256:
         response = HttpResponse(status=304)
     else:
-        response = FileResponse(default_storage.open(item.storage_name, "rb"), content_type=item.mime)
+        # Streamed from the storage (local file or bucket), not redirected to the bucket: kiosks keep
+        # one address and one token, the bucket stays private, and nginx's cache holds the bytes.
+        stream = open_stream(item.storage_name)
+        if stream is None:
+            raise Http404("no such image")
+        response = FileResponse(stream, content_type=item.mime)
         response["Content-Length"] = str(item.size)
     response["ETag"] = f'"{sha256}"'
     response["Cache-Control"] = "public, max-age=31536000, immutable"
