@@ -1,8 +1,10 @@
 """``python main.py backoffice …``: serve the back office, or run any Django management command.
 
 ``run(["serve", "--demo", "--port", "8000"], data_dir)`` migrates, makes the first staff account,
-loads the demo town when asked and serves on 127.0.0.1. Anything else is handed to Django's
-``manage.py`` (``migrate``, ``createsuperuser``, ``check --deploy``, ``export_bundle``, ``kiosk_add`` …).
+loads the demo town when asked and serves on 127.0.0.1, with a Celery worker and the beat beside it
+(``--no-jobs`` leaves them to systemd units). ``worker`` and ``beat`` run one of them in the
+foreground on the same data folder. Anything else is handed to Django's ``manage.py`` (``migrate``,
+``createsuperuser``, ``check --deploy``, ``export_bundle``, ``kiosk_add`` …).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,11 @@ def serve(argv: list[str], out) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--noreload", action="store_true", default=True, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-jobs",
+        action="store_true",
+        help="no Celery worker and beat here (they run elsewhere: systemd units)",
+    )
     args = parser.parse_args(argv)
     from django.conf import settings
     from django.core.management import call_command
@@ -75,7 +83,37 @@ def serve(argv: list[str], out) -> int:
     runserver_args = [f"{args.host}:{args.port}", "--noreload"]
     if not settings.DEBUG:
         runserver_args.append("--insecure")  # serve the admin's CSS/JS without a separate web server
-    call_command("runserver", *runserver_args)
+    from backoffice.jobs.local import ensure_broker_folders, start_local, stop_local
+
+    ensure_broker_folders()
+    jobs = [] if args.no_jobs else start_local()
+    if jobs:
+        out.write(f"Jobs: a Celery worker and the beat run beside the server ({settings.CELERY_BROKER_URL})\n")
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        call_command("runserver", *runserver_args)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop_local(jobs)
+    return 0
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # stop runserver the way Ctrl-C does, so the worker and beat are stopped too
+
+
+def celery(kind: str, argv: list[str]) -> int:
+    """``worker`` or ``beat`` in the foreground, on this data folder's broker (extra arguments go to Celery)."""
+    from backoffice.jobs.celery import app
+    from backoffice.jobs.local import ensure_broker_folders
+
+    ensure_broker_folders()
+    try:
+        app.start([kind, "--loglevel", "INFO", *argv])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
     return 0
 
 
@@ -86,6 +124,8 @@ def run(argv: list[str], data_dir: Path) -> int:
     _setup(data_dir)
     if argv and argv[0] == "serve":
         return serve(argv[1:], sys.stdout)
+    if argv and argv[0] in ("worker", "beat"):
+        return celery(argv[0], argv[1:])
     from django.core.management import execute_from_command_line
 
     try:

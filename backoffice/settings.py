@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "backoffice.opendata",
     "backoffice.dashboard",
     "django_celery_beat",
+    "backoffice.jobs",
     "backoffice.usb",
 ]
 

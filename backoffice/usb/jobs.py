@@ -1,10 +1,11 @@
 """The USB export job: write a signed bundle of one commune's published content, then check it.
 
-``run_export(export_id)`` is a plain function over the job's row, as the Celery task of issue 14
-will call it: it reloads what it needs, writes its progress in the row as it goes, is safe to run
-twice, and ends with the file or a French error saying what to do. Until then ``start_export``
-runs it in a background thread of the web process. Files live under ``<data>/backoffice/exports/``,
-never in the public media, and are served only through the admin's download view.
+``run_export(export_id)`` is a plain function over the job's row, called by the Celery task
+``usb.export_bundle`` (:mod:`backoffice.usb.tasks`) in a worker: it reloads what it needs, writes its
+progress in the row as it goes, is safe to run twice, and ends with the file or a French error saying
+what to do. ``start_export`` only records the row and enqueues its id once the request commits. Files
+live under ``<data>/backoffice/exports/``, never in the public media, and are served only through the
+admin's download view.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
-import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -60,31 +60,33 @@ def file_name_for(export: BundleExport) -> str:
 
 
 def start_export(commune, user, *, launch=None) -> BundleExport:
-    """Record an export of ``commune`` asked by ``user`` and start it once the row is committed."""
+    """Record an export of ``commune`` asked by ``user``; enqueue it once the row is committed."""
     export = BundleExport.objects.create(
         commune=commune,
         commune_name=commune.name,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         step=_("Waiting to start"),
     )
-    transaction.on_commit(lambda: (launch or launch_in_thread)(export.pk))
+    transaction.on_commit(lambda: (launch or enqueue)(export.pk))
     return export
 
 
-def launch_in_thread(export_id: int) -> threading.Thread:
-    thread = threading.Thread(target=_run_in_thread, args=(export_id,), name=f"usb-export-{export_id}", daemon=True)
-    thread.start()
-    return thread
+def enqueue(export_id: int) -> None:
+    """Hand the export to a worker. If the broker cannot be reached, the row says so in French."""
+    from backoffice.usb.tasks import export_bundle
 
-
-def _run_in_thread(export_id: int) -> None:
-    close_old_connections()
     try:
-        run_export(export_id)
-    except Exception:  # noqa: BLE001 - a thread's error would go nowhere: run_export recorded it
-        log.exception("USB export %s: unexpected failure", export_id)
-    finally:
-        connections.close_all()
+        export_bundle.delay(export_id)
+    except Exception as exc:  # noqa: BLE001 - kombu's connection errors vary by transport
+        log.error("USB export %s: cannot reach the job queue: %s", export_id, exc)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "The export could not be handed to the job queue (the broker does not answer). Tell the person who "
+                "looks after the server, then start the export again."
+            )
+        BundleExport.objects.filter(pk=export_id, status=Status.QUEUED).update(
+            status=Status.FAILED, error=message, step="", finished_at=timezone.now()
+        )
 
 
 def _is_stale(export: BundleExport, now: dt.datetime) -> bool:

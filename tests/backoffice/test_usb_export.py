@@ -62,10 +62,10 @@ def test_kiosk_with_another_key_refuses_the_bundle(tmp_path, exported):
 
 @pytest.fixture
 def inline_jobs(monkeypatch):
-    """Run the export where it is started (the web process runs it in a thread: see the browser test)."""
+    """Run the export where it is enqueued (a real worker runs it in the browser test and in test_jobs_worker)."""
     from backoffice.usb import jobs
 
-    monkeypatch.setattr(jobs, "launch_in_thread", jobs.run_export)
+    monkeypatch.setattr(jobs, "enqueue", jobs.run_export)
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_a_second_click_joins_the_export_under_way(client, staff, published, dja
 
     client.force_login(staff("editor"))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(jobs, "launch_in_thread", started.append)  # the first job stays queued
+        mp.setattr(jobs, "enqueue", started.append)  # the first job stays queued
         start_from_the_commune_list(client, django_capture_on_commit_callbacks)
         page = start_from_the_commune_list(client, django_capture_on_commit_callbacks)
     assert BundleExport.objects.count() == 1 and len(started) == 1
@@ -227,8 +227,8 @@ def test_old_files_of_a_commune_are_pruned_rows_kept(published, commune, setting
 
 @pytest.mark.slow
 def test_staff_click_export_wait_for_the_job_and_download_the_file(server, browser, tmp_path):
-    """Runs the job in the web process's thread. With BORNE_SCREENSHOTS=1 the progress page goes to
-    docs/screenshots/backoffice/usb-export.png (another value: that folder)."""
+    """The job runs in the Celery worker that serve starts beside the server. With BORNE_SCREENSHOTS=1 the
+    progress page goes to docs/screenshots/backoffice/usb-export.png (another value: that folder)."""
     import os
     from pathlib import Path
 
