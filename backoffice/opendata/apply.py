@@ -29,13 +29,23 @@ from backoffice.catalog.models import Entry, MediaFile, Status
 from backoffice.catalog.wire import save_contract_entry
 from backoffice.importers.base import ImageRef, ImporterError, ImportResult, RecordProblem
 from backoffice.opendata.images import ImageFetcher, ImageFetchError
-from backoffice.opendata.models import ImportedRecord, ImportRun
+from backoffice.opendata.models import ImportedRecord, ImportRun, RunStatus
 from content.validation import EntryError, parse_entry
 
 log = logging.getLogger(__name__)
 
 #: ``progress(done, total, label)``: called as records are read, then as they are written.
 Progress = Callable[[int, int, str], None]
+
+
+#: The most problems a run's row keeps.
+MAX_PROBLEMS = 2000
+
+
+def problem_rows(problems: list[RecordProblem]) -> list[dict]:
+    """Problems as rows for the admin, records refused first."""
+    ordered = sorted(problems, key=lambda p: p.severity != "error")[:MAX_PROBLEMS]
+    return [{"record": p.record_id, "field": p.field, "message": p.message, "severity": p.severity} for p in ordered]
 
 
 class ImportRefused(Exception):
@@ -123,12 +133,14 @@ def apply_result(
     fetcher: ImageFetcher | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    run: ImportRun | None = None,
 ) -> ApplyReport:
     """Write ``result`` to the catalog. ``scope`` names the feed a snapshot replaces (a file name, a URL).
 
     ``status``: of new entries (an update keeps the entry's status; one its source had withdrawn is
     published again). ``fetcher``: downloads images (None: images are not fetched). ``strict``: refuse
-    the whole input when any record could not be mapped. Raises :class:`ImportRefused`.
+    the whole input when any record could not be mapped. ``run``: the row to write what happened
+    into (a source's run, created when it was asked for); a new one otherwise. Raises :class:`ImportRefused`.
     """
     report = ApplyReport(result.source, scope, problems=list(result.problems))
     if strict and result.errors:
@@ -136,7 +148,13 @@ def apply_result(
             f"{result.source} {scope}: refused, {len(result.errors)} records could not be mapped:\n"
             + "\n".join(f"  {p}" for p in result.errors)
         )
-    run = ImportRun.objects.create(source=result.source, scope=scope[:300], cursor=result.cursor[:500])
+    if run is None:
+        run = ImportRun(started_at=timezone.now())
+    run.source, run.scope, run.cursor, run.status = result.source, scope[:300], result.cursor[:500], RunStatus.RUNNING
+    run.read = len(result.seen_ids)
+    run.refused = len({p.record_id for p in result.errors})
+    run.details = problem_rows(report.problems)
+    run.save()
     report.run = run
     try:
         previous = set(
@@ -174,12 +192,15 @@ def apply_result(
             report.withdrawn = _withdraw(sorted(gone - {e["id"] for e in result.entries}), result.source)
             run.created, run.updated = len(report.created), len(report.updated)
             run.unchanged, run.withdrawn = len(report.unchanged), len(report.withdrawn)
-            run.problems = [str(p) for p in report.problems][:2000]
-            run.ok, run.finished_at = True, timezone.now()
+            run.problems = [str(p) for p in report.problems][:MAX_PROBLEMS]
+            run.details = problem_rows(report.problems)
+            run.ok, run.status, run.finished_at = True, RunStatus.OK, timezone.now()
             run.save()
     except BaseException as exc:
-        run.ok, run.finished_at, run.error = False, timezone.now(), f"{type(exc).__name__}: {exc}"[:5000]
-        run.problems = [str(p) for p in report.problems][:2000]
+        run.ok, run.status, run.finished_at = False, RunStatus.FAILED, timezone.now()
+        run.error = f"{type(exc).__name__}: {exc}"[:5000]
+        run.problems = [str(p) for p in report.problems][:MAX_PROBLEMS]
+        run.details = problem_rows(report.problems)
         run.save()
         raise
     log.info("%s", report.summary())
