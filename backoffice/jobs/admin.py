@@ -88,8 +88,7 @@ class JobForm(PeriodicTaskForm):
         fields = ["name", "regtask", "task", "enabled", "description", "interval", "crontab", "args", "kwargs"]
 
     def clean(self):
-        data = super().clean()
-        chosen = [name for name in ("interval", "crontab") if data.get(name)]
+        chosen = [name for name in ("interval", "crontab") if self.cleaned_data.get(name)]
         if not chosen:
             message = _("Choose when the job runs: a repeat (every 15 minutes…) or set times (at 03:00…).")
             self.add_error("interval", message)
@@ -98,7 +97,12 @@ class JobForm(PeriodicTaskForm):
             message = _("Choose either a repeat or set times, not both.")
             for name in chosen:
                 self.add_error(name, message)
-        return data
+        return super().clean()
+
+    def validate_unique(self):
+        # The model's own check says the same in English: only reached with exactly one schedule chosen.
+        if not self.has_error("interval") and not self.has_error("crontab"):
+            super().validate_unique()
 
 
 @admin.register(PeriodicTask)
@@ -112,7 +116,7 @@ class JobAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "regtask", "task", "enabled", "description"]}),
         (gettext_lazy("When"), {"fields": ["interval", "crontab", "last_run_at", "total_run_count"]}),
-        (gettext_lazy("Arguments (for the person who looks after the server)"), {"fields": ["args", "kwargs"]}),
+        (gettext_lazy("Technical settings"), {"fields": ["args", "kwargs"]}),
     ]
 
     def get_queryset(self, request):
