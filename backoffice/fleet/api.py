@@ -23,6 +23,7 @@ from backoffice.catalog.models import MediaFile
 from backoffice.fleet import feed, wire
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
 from backoffice.storage import open_stream
+from backoffice.throttle import client_address
 
 log = logging.getLogger(__name__)
 SHA_RE = re.compile(r"[0-9a-f]{64}")
@@ -239,7 +240,7 @@ def heartbeat(request):
         data = wire.load_json(body, "heartbeat")
         if not isinstance(data, dict):
             raise HeartbeatError("heartbeat : un objet JSON {…} est attendu (JSON object)")
-        answer = record_heartbeat(request.kiosk, data, request.META.get("REMOTE_ADDR"))
+        answer = record_heartbeat(request.kiosk, data, client_address(request))  # behind nginx: X-Real-IP
     except HeartbeatError as exc:
         return _error(400, f"heartbeat refusé : {exc}")
     return JsonResponse(answer)
