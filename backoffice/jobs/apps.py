@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "backoffice.jobs"
     label = "jobs"
-    verbose_name = _("Scheduled jobs")
+    verbose_name = _("Fleet check")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
