@@ -58,13 +58,9 @@ def configure(
     kiosk_mode: bool,
     size: tuple[int, int] | None = None,
     kivy_home: Path | None = None,
-    kivy_data: Path | None = None,
     max_fps: int = 60,
 ) -> None:
-    """Set Kivy's environment and Config. Call once, before the window is created.
-
-    ``kivy_data``: a Kivy data folder to use instead of Kivy's own (kiosk.style.prepare).
-    """
+    """Set Kivy's environment and Config. Call once, before the window is created."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # main.py owns the command line
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy logs through logging, configured by main.py
@@ -75,8 +71,6 @@ def configure(
     if kivy_home is not None:
         kivy_home.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("KIVY_HOME", str(kivy_home))
-    if kivy_data is not None:
-        os.environ.setdefault("KIVY_DATA_DIR", str(kivy_data))
 
     from kivy.config import Config
 

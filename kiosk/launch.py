@@ -64,19 +64,10 @@ def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
 
 def build_app(settings: KioskSettings, *, clock=None):
     """Configure Kivy, open the cache read-only and the usage store, and build the (not yet running) app."""
-    from kiosk import style
-
-    kivy_home = settings.data_dir / "kivy"
-    try:
-        kivy_data = style.prepare(kivy_home)
-    except OSError as exc:  # Kivy's own data folder, whole, does as well (a little slower to start)
-        log.warning("cannot prepare Kivy's trimmed style in %s (%s): using Kivy's own", kivy_home, exc)
-        kivy_data = None
     configure(
         kiosk_mode=settings.kiosk_mode,
         size=settings.size,
-        kivy_home=kivy_home,
-        kivy_data=kivy_data,
+        kivy_home=settings.data_dir / "kivy",
         max_fps=settings.max_fps,
     )
     from content.cache import ContentCache
