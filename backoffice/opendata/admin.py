@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from backoffice.opendata import jobs, problems, schedules
 from backoffice.opendata.models import ImportRun, RunStatus, Source
@@ -284,12 +284,12 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def _counts(self, run: ImportRun) -> list[tuple[str, str, int]]:
         return [
-            ("read", _("read"), run.read),
-            ("created", _("created"), run.created),
-            ("updated", _("updated"), run.updated),
-            ("unchanged", _("unchanged"), run.unchanged),
-            ("withdrawn", _("withdrawn"), run.withdrawn),
-            ("refused", _("refused"), run.refused),
+            ("read", pgettext("records", "read"), run.read),
+            ("created", pgettext("records", "created"), run.created),
+            ("updated", pgettext("records", "updated"), run.updated),
+            ("unchanged", pgettext("records", "unchanged"), run.unchanged),
+            ("withdrawn", pgettext("records", "withdrawn"), run.withdrawn),
+            ("refused", pgettext("records", "refused"), run.refused),
         ]
 
     def progress_view(self, request, pk: int):
