@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 EXPORTS_DIR = "exports"
 #: A job whose row has not moved for this long was cut short (the server stopped): shown as failed.
 STALE_AFTER = dt.timedelta(minutes=10)
+#: A job no worker took for this long: the workers are stopped, or the queue lost it.
+QUEUED_STALE_AFTER = dt.timedelta(hours=1)
 #: Finished files kept per commune; older ones are deleted when a new export is ready.
 KEEP_FILES = 3
 
@@ -94,15 +96,21 @@ def _is_stale(export: BundleExport, now: dt.datetime) -> bool:
 
 
 def reap_stale(now: dt.datetime | None = None) -> int:
-    """Mark as failed the jobs that stopped moving (the web process was restarted under them)."""
+    """Mark as failed the jobs that stopped moving (a worker stopped under them) or that no worker took."""
     now = now or timezone.now()
-    stale = BundleExport.objects.filter(status__in=[Status.QUEUED, Status.RUNNING], updated_at__lt=now - STALE_AFTER)
+    running = BundleExport.objects.filter(status=Status.RUNNING, updated_at__lt=now - STALE_AFTER)
+    queued = BundleExport.objects.filter(status=Status.QUEUED, updated_at__lt=now - QUEUED_STALE_AFTER)
     with translation.override(settings.LANGUAGE_CODE):
-        message = _(
+        interrupted = _(
             "The export was interrupted (the server was probably restarted while it ran). Start it again: "
             "nothing was lost."
         )
-    return stale.update(status=Status.FAILED, error=message, step="", finished_at=now, updated_at=now)
+        not_taken = _(
+            "No job worker took this export within an hour: the workers are probably stopped. Tell the person who "
+            "looks after the server, then start the export again."
+        )
+    done = dict(step="", finished_at=now, updated_at=now, status=Status.FAILED)
+    return running.update(error=interrupted, **done) + queued.update(error=not_taken, **done)
 
 
 def _save(export: BundleExport, **values) -> None:

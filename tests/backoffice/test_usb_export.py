@@ -201,6 +201,21 @@ def test_a_job_cut_short_by_a_restart_is_shown_as_interrupted(commune):
     assert export.status == "failed" and "interrompu" in export.error
 
 
+def test_an_export_no_worker_takes_fails_after_an_hour_saying_so(commune):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backoffice.usb import jobs
+    from backoffice.usb.models import BundleExport
+
+    export = BundleExport.objects.create(commune=commune, commune_name=commune.name)  # queued
+    assert jobs.reap_stale(timezone.now() + jobs.STALE_AFTER + dt.timedelta(minutes=1)) == 0
+    assert jobs.reap_stale(timezone.now() + jobs.QUEUED_STALE_AFTER + dt.timedelta(minutes=1)) == 1
+    export.refresh_from_db()
+    assert export.status == "failed" and "Aucun processus" in export.error
+
+
 def test_run_export_twice_does_the_work_once(published, commune, settings):
     from backoffice.usb import jobs
     from backoffice.usb.models import BundleExport
