@@ -25,6 +25,13 @@ DEFAULTS = [
         "une borne qui ne donne plus de nouvelles.",
         every_minutes=5,
     ),
+    Default(
+        name="Rapport mensuel du conseil",
+        task="jobs.monthly_report",
+        description="Le 1er de chaque mois à 07:00 : le rapport d'utilisation des bornes du mois écoulé, "
+        "envoyé par e-mail aux administrateurs (et gardé dans le dossier des rapports).",
+        cron=("0", "7", "1"),
+    ),
 ]
 
 

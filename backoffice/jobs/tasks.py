@@ -13,3 +13,11 @@ def check_fleet() -> dict:
     from backoffice.jobs.fleet import check_fleet as run
 
     return asdict(run())
+
+
+@shared_task(name="jobs.monthly_report", ignore_result=True)
+def monthly_report(month: str | None = None) -> dict:
+    """On the first of the month (a schedule in the admin): the council's report of the month just ended."""
+    from backoffice.jobs.report import monthly_report as run
+
+    return run(month)

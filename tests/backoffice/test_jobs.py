@@ -211,3 +211,33 @@ def test_the_local_worker_is_the_same_command_as_production():
 
     assert celery_argv("worker")[1:5] == ["-m", "celery", "-A", "backoffice.jobs"]
     assert celery_argv("worker")[5] == "worker" and celery_argv("beat")[5] == "beat"
+
+
+# -- the council's monthly report --------------------------------------------------------------------
+
+
+def test_migrate_schedules_the_monthly_report_on_the_first_at_seven(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="jobs.monthly_report")
+    cron = task.crontab
+    assert (cron.minute, cron.hour, cron.day_of_month, str(cron.timezone)) == ("0", "7", "1", "Europe/Paris")
+
+
+def test_the_month_just_ended():
+    from backoffice.jobs.report import previous_month
+
+    assert previous_month(dt.date(2026, 12, 1)) == "2026-11" and previous_month(dt.date(2027, 1, 31)) == "2026-12"
+
+
+def test_the_monthly_report_is_written_and_mailed_once(commune, administrator, mailoutbox, settings):
+    from backoffice.jobs.report import monthly_report
+
+    first = monthly_report("2026-11")
+    again = monthly_report("2026-11")
+    report = settings.BACKOFFICE_DIR / "reports" / "rapport-2026-11.html"
+    assert "Rapport de fréquentation des bornes" in report.read_text() and "novembre 2026" in report.read_text()
+    assert (first["mailed"], again["mailed"], len(mailoutbox)) == (1, 0, 1)
+    assert mailoutbox[0].subject == "Borne : l'utilisation des bornes en 2026-11"
+    (name, body, mime) = mailoutbox[0].attachments[0]
+    assert (name, mime) == ("rapport-2026-11.html", "text/html") and "Fréquentation des bornes" in body
