@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -210,7 +211,7 @@ class SourceAdmin(admin.ModelAdmin):
             (
                 (
                     run_url(r),
-                    r.started_at.strftime("%d/%m/%Y %H:%M"),
+                    timezone.localtime(r.started_at).strftime("%d/%m/%Y %H:%M"),
                     _badge(r),
                     r.trigger or "—",
                     _("%(read)d read, %(created)d created, %(updated)d updated, %(refused)d refused")

@@ -173,7 +173,7 @@ def run(source_id: int, run_id: int | None = None) -> ImportRun | None:
             if source is None or not source.active:
                 return None
             job = ImportRun.objects.create(
-                source_ref=source, source=source.kind, scope=source.feed_scope[:300], trigger=_("schedule")
+                source_ref=source, source=source.kind, scope=source.feed_scope[:300], trigger=_("on schedule")
             )
         else:
             job = ImportRun.objects.filter(pk=run_id).first()
