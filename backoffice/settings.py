@@ -207,6 +207,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
         "store_processed": False,
+        "polling_interval": 0.25,  # how often an idle worker looks in the queue folder (a directory listing)
     }
 )
 CELERY_RESULT_BACKEND = None  # what a job did is written in its own row (status, counts, errors)
