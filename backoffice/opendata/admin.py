@@ -297,6 +297,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             messages.error(request, _("You are not allowed to see the imports: ask an administrator."))
             return redirect("admin:index")
+        jobs.reap_stale()
         run = get_object_or_404(ImportRun.objects.select_related("source_ref"), pk=pk)
         waiting = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
         context = {

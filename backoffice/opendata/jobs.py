@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 #: A run whose lock has not been refreshed for this long was cut short (its worker stopped).
 STALE_AFTER = dt.timedelta(minutes=30)
+#: A run no worker has taken after this long: the workers are probably stopped.
+UNTAKEN_AFTER = dt.timedelta(hours=1)
 #: The progress is written to the run's row at most every this many records.
 PROGRESS_EVERY = 25
 USER_AGENT = "Borne back office (import sources)"
@@ -108,12 +110,44 @@ def redact(text: str, source: Source) -> str:
 # --- asking for a run ---------------------------------------------------------------------------
 
 
+def reap_stale() -> int:
+    """Fail the runs no worker took within ``UNTAKEN_AFTER``, and the runs cut short (their lock lost or
+    stale), each with a French reason; how many."""
+    now = timezone.now()
+    untaken = ImportRun.objects.filter(status=RunStatus.QUEUED, started_at__lt=now - UNTAKEN_AFTER).update(
+        status=RunStatus.FAILED,
+        ok=False,
+        phase="",
+        finished_at=now,
+        error=_(
+            "No worker took this import within an hour: the back office's workers are probably stopped. "
+            "Tell the person who installed Borne."
+        ),
+    )
+    lost = (
+        Q(source_ref__lock_run__isnull=True)
+        | ~Q(source_ref__lock_run=F("pk"))
+        | Q(source_ref__locked_at__lt=now - STALE_AFTER)
+    )
+    cut = (
+        ImportRun.objects.filter(status=RunStatus.RUNNING, source_ref__isnull=False)
+        .filter(lost)
+        .update(
+            status=RunStatus.FAILED,
+            ok=False,
+            phase="",
+            finished_at=now,
+            error=_("This import was cut short (its worker stopped). Run it again."),
+        )
+    )
+    return untaken + cut
+
+
 def under_way(source: Source) -> ImportRun | None:
-    """The run of ``source`` waiting or running now, if any (a stale one does not count)."""
-    fresh = timezone.now() - STALE_AFTER
+    """The run of ``source`` waiting or running now, if any (stale ones are failed first)."""
+    reap_stale()
     return (
         ImportRun.objects.filter(source_ref=source, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        .filter(Q(started_at__gte=fresh) | Q(status=RunStatus.RUNNING, source_ref__locked_at__gte=fresh))
         .order_by("-started_at")
         .first()
     )

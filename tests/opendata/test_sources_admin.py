@@ -17,9 +17,13 @@ from backoffice.opendata.models import ImportRun, RunStatus, Source
 
 @pytest.fixture(autouse=True, scope="module")
 def _french_catalogue():
+    from django.utils.translation import trans_real
+
     from backoffice.locale_build import compile_catalogs
 
-    compile_catalogs()
+    if compile_catalogs():  # a catalogue read before it was rebuilt would stay in English
+        trans_real._translations.clear()
+        trans_real._default = None
 
 
 def ics_calendar(events: int, *, bad: int = 0, start: dt.date | None = None) -> bytes:
@@ -239,3 +243,43 @@ def test_a_failing_source_mails_the_staff_once_then_once_when_it_works_again(ima
     assert run_once().status == RunStatus.OK
     assert run_once().status == RunStatus.OK
     assert len(mailoutbox) == 2 and "fonctionne de nouveau" in mailoutbox[1].subject
+
+
+@pytest.mark.django_db
+def test_a_run_no_worker_takes_or_cut_short_is_failed_in_french_and_a_new_one_can_start():
+    source = _source("http://127.0.0.1:9/a.ics")
+    old = dt.datetime.now(dt.UTC) - jobs.UNTAKEN_AFTER * 2
+    untaken = ImportRun.objects.create(source_ref=source, source="ical", status=RunStatus.QUEUED, started_at=old)
+    cut = ImportRun.objects.create(source_ref=source, source="ical", status=RunStatus.RUNNING)  # holds no lock
+    run, new = jobs.enqueue(source, send=lambda *a: None)
+    assert new and run.pk not in (untaken.pk, cut.pk)
+    untaken.refresh_from_db()
+    cut.refresh_from_db()
+    assert untaken.status == cut.status == RunStatus.FAILED
+    assert "processus de fond" in untaken.error and "interrompu" in cut.error
+
+
+def test_an_address_whose_name_points_home_is_refused(settings):
+    from django.core.exceptions import ValidationError
+
+    settings.BORNE_FETCH_ALLOW = ""
+
+    def home(host, port, **kwargs):
+        return [(2, 1, 6, "", ("127.0.0.1", port))]
+
+    with pytest.raises(ValidationError) as refused:
+        jobs.check_source_url("https://agenda.mairie.example/flux.ics", resolve=home)
+    assert refused.value.code == "internal"
+    jobs.check_source_url(
+        "https://agenda.mairie.example/flux.ics", resolve=lambda h, p, **k: [(2, 1, 6, "", ("93.184.216.34", p))]
+    )
+
+
+@pytest.mark.django_db
+def test_the_key_never_shows_in_a_run_error(image_server):
+    source = _source(image_server.url("/flux/{key}.ics"), key="cle-secrete-123")  # nothing there: HTTP 404
+    run, _new = jobs.enqueue(source, send=lambda *a: None)
+    jobs.run(source.pk, run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "404" in run.error
+    assert "cle-secrete-123" not in run.error and image_server.hits == ["/flux/cle-secrete-123.ics"]

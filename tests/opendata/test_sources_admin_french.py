@@ -13,9 +13,13 @@ from tests.backoffice.test_french import look, report
 
 @pytest.fixture(autouse=True, scope="module")
 def _french_catalogue():
+    from django.utils.translation import trans_real
+
     from backoffice.locale_build import compile_catalogs
 
-    compile_catalogs()
+    if compile_catalogs():  # a catalogue read before it was rebuilt would stay in English
+        trans_real._translations.clear()
+        trans_real._default = None
 
 
 def test_the_sources_pages_and_their_errors_are_in_french(client, db):
