@@ -49,7 +49,17 @@ def ensure_groups(sender=None, using="default", **kwargs):
         group, _created = Group.objects.using(using).get_or_create(name=name)
         if perms == "*":
             wanted = Permission.objects.using(using).filter(
-                content_type__app_label__in=["catalog", "fleet", "portal", "opendata", "dashboard", "usb", "auth"]
+                content_type__app_label__in=[
+                    "catalog",
+                    "fleet",
+                    "portal",
+                    "opendata",
+                    "dashboard",
+                    "usb",
+                    "auth",
+                    "django_celery_beat",
+                    "jobs",
+                ]
             )
         else:
             wanted = []

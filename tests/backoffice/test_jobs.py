@@ -241,3 +241,11 @@ def test_the_monthly_report_is_written_and_mailed_once(commune, administrator, m
     assert mailoutbox[0].subject == "Borne : l'utilisation des bornes en 2026-11"
     (name, body, mime) = mailoutbox[0].attachments[0]
     assert (name, mime) == ("rapport-2026-11.html", "text/html") and "Fréquentation des bornes" in body
+
+
+def test_administrators_edit_schedules_and_see_silent_kiosks_editors_do_not(client, staff):
+    client.force_login(staff("administrator"))
+    assert client.get("/admin/django_celery_beat/periodictask/").status_code == 200
+    assert client.get("/admin/jobs/silentkiosk/").status_code == 200
+    client.force_login(staff("editor"))
+    assert client.get("/admin/django_celery_beat/periodictask/").status_code == 403
