@@ -13,7 +13,7 @@ from cron_descriptor import ExpressionDescriptor, Options
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django_celery_beat.admin import PeriodicTaskForm
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -31,15 +31,15 @@ for model in (ClockedSchedule, SolarSchedule, PeriodicTask, CrontabSchedule, Int
 
 
 def interval_words(interval: IntervalSchedule) -> str:
-    every = interval.every
-    words = {
-        IntervalSchedule.DAYS: ngettext("every day", "every %(n)d days", every),
-        IntervalSchedule.HOURS: ngettext("every hour", "every %(n)d hours", every),
-        IntervalSchedule.MINUTES: ngettext("every minute", "every %(n)d minutes", every),
-        IntervalSchedule.SECONDS: ngettext("every second", "every %(n)d seconds", every),
-        IntervalSchedule.MICROSECONDS: ngettext("every microsecond", "every %(n)d microseconds", every),
+    """``toutes les 5 minutes``, ``tous les jours``."""
+    one, many = {
+        IntervalSchedule.DAYS: (_("every day"), _("every %(n)d days")),
+        IntervalSchedule.HOURS: (_("every hour"), _("every %(n)d hours")),
+        IntervalSchedule.MINUTES: (_("every minute"), _("every %(n)d minutes")),
+        IntervalSchedule.SECONDS: (_("every second"), _("every %(n)d seconds")),
+        IntervalSchedule.MICROSECONDS: (_("every microsecond"), _("every %(n)d microseconds")),
     }[interval.period]
-    return words % {"n": every} if "%(n)" in words else words
+    return one if interval.every == 1 else many % {"n": interval.every}
 
 
 def crontab_words(crontab: CrontabSchedule) -> str:
