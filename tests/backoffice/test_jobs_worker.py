@@ -160,3 +160,19 @@ def test_serve_stops_its_worker_and_beat_when_it_stops(tmp_path):
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_the_worker_subcommand_runs_the_worker_on_the_data_folder_broker(tmp_path):
+    """``main.py backoffice worker`` (serve --no-jobs, or a second worker): ready on the data folder's queue."""
+    worker = run_cli(tmp_path, "worker", "--concurrency", "1")
+    try:
+        lines = []
+        for line in worker.stdout:
+            lines.append(line)
+            if " ready." in line:
+                break
+        text = "".join(lines)
+        assert "filesystem://" in text and "usb.export_bundle" in text and "jobs.check_fleet" in text, text
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
