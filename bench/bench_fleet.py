@@ -121,7 +121,8 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 
 def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its live children."""
+    """CPU seconds (user + system) of a process, its live children and the children it has reaped
+    (PostgreSQL's backends and gunicorn's recycled workers come and go)."""
     total = 0.0
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
@@ -129,7 +130,9 @@ def tree_cpu(pid: int) -> float:
         except OSError:
             continue
         me, parent = int(Path(stat).parent.name), int(fields[1])
-        if me == pid or parent == pid:
+        if me == pid:
+            total += sum(int(f) for f in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
+        elif parent == pid:
             total += (int(fields[11]) + int(fields[12])) / TICKS
     return total
 
@@ -244,17 +247,24 @@ def run_load(kiosks: list[Kiosk], events, *, threads: int, edit_every: float, se
     def one(due: float, i: int, job: str) -> None:
         k = kiosks[i]
         status = 0
+        if job == "heartbeat":
+            method, path, body = "POST", "/api/kiosk/v1/heartbeat", heartbeat_body(k)
+            headers = {**auth(k.token), "Content-Type": "application/json"}
+        else:
+            method, path, body = "GET", f"/api/kiosk/v1/changes?since={k.cursor}&limit={PAGE}", None
+            headers = {**auth(k.token), "Accept-Encoding": "gzip", "If-None-Match": k.etag}
         try:
-            conn = connection(k.port)
-            if job == "heartbeat":
-                body = heartbeat_body(k)
-                conn.request(
-                    "POST", "/api/kiosk/v1/heartbeat", body, {**auth(k.token), "Content-Type": "application/json"}
-                )
-            else:
-                headers = {**auth(k.token), "Accept-Encoding": "gzip", "If-None-Match": k.etag}
-                conn.request("GET", f"/api/kiosk/v1/changes?since={k.cursor}&limit={PAGE}", headers=headers)
-            response = conn.getresponse()
+            for attempt in (1, 2):
+                conn = connection(k.port)
+                try:
+                    conn.request(method, path, body, headers)
+                    response = conn.getresponse()
+                    break
+                except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+                    # A kept-alive connection the server closed meanwhile: a new one, as urllib3 does.
+                    local.__dict__.get("conns", {}).pop(k.port, None)
+                    if attempt == 2:
+                        raise
             data = response.read()
             status = response.status
             if job != "heartbeat" and status == 200:
