@@ -284,10 +284,11 @@ def child(script: str, out: Path, log: Path, *args: str, timeout: float = 300) -
     return begin, result
 
 
-def borne_start(tmp: Path, data_dir: Path, full: bool = False, switches: int = 0, swipes: int = 0) -> dict:
-    args = ["--data", str(data_dir), "--switches", str(switches), "--swipes", str(swipes)] + (
-        ["--full"] if full else []
-    )
+def borne_start(
+    tmp: Path, data_dir: Path, full: bool = False, switches: int = 0, swipes: int = 0, without: str = ""
+) -> dict:
+    args = ["--data", str(data_dir), "--switches", str(switches), "--swipes", str(swipes), "--without", without]
+    args += ["--full"] if full else []
     begin, r = child("kiosk_drive.py", tmp / "borne.json", tmp / "borne.log", *args)
     r["first_frame_s"] = r["attract_frame"] - begin
     r["home_s"] = r["home_ready"] - begin
@@ -303,6 +304,60 @@ def floor_start(tmp: Path) -> dict:
 
 def median(values: list[float], digits: int = 2) -> float:
     return round(statistics.median(values), digits)
+
+
+def weigh_measures(args) -> dict:
+    """Each of the kiosk's measures for start and memory (bench/kiosk_drive.py MEASURES) against the
+    kiosk without it: ``--runs`` pairs of starts, in turns (with, without), each going on to one list
+    and back; medians of the start to home, the first list's frame, and the memory."""
+    from bench.kiosk_drive import MEASURES
+
+    compileall = [sys.executable, "-m", "compileall", "-q", "main.py", "content", "kiosk", "sync", "bench"]
+    subprocess.run(compileall, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    keys = {
+        "home_s": lambda r: r["home_s"],
+        "first_list_ms": lambda r: next(s["frame_ms"] for s in r["switches"] if s["to"] != "home"),
+        "rss_home_mb": lambda r: r["memory_home"]["rss_mb"],
+        "rss_end_mb": lambda r: r["memory_end"]["rss_mb"],
+        "pss_end_mb": lambda r: r["memory_end"]["pss_mb"],
+    }
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="borne-bench-kiosk-") as name:
+        tmp = Path(name)
+        data_dir = tmp / "data"
+        import_town(data_dir, args.entries, args.images)
+        (data_dir / "borne.toml").write_text("kiosk_mode = true\nidle_seconds = 3600\n", encoding="utf-8")
+        borne_start(tmp, data_dir)  # warms the OS file cache up
+        for measure in MEASURES:
+            seen = {"with": [], "without": []}
+            for _ in range(args.runs):
+                for side, without in (("with", ""), ("without", measure)):
+                    seen[side].append(borne_start(tmp, data_dir, full=True, switches=2, without=without))
+            out[measure] = {
+                side: {key: median([get(r) for r in runs], 3) for key, get in keys.items()}
+                for side, runs in seen.items()
+            }
+    return out
+
+
+def print_measures(r: dict, runs: int) -> None:
+    from bench.kiosk_drive import MEASURES
+
+    print(f"the kiosk with and without each of its measures: medians of {runs} starts each, in turns")
+    print(
+        f"{'measure':15} {'':8} {'home s':>8} {'1st list ms':>12} {'RSS home MB':>12} {'RSS end MB':>11} "
+        f"{'PSS end MB':>11}"
+    )
+    for name, sides in r.items():
+        w, wo = sides["with"], sides["without"]
+        gain = {k: round(wo[k] - w[k], 3) for k in w}
+        for label, row in (("with", w), ("without", wo), ("gain", gain)):
+            print(
+                f"{name if label == 'with' else '':15} {label:8} {row['home_s']:>8} {row['first_list_ms']:>12} "
+                f"{row['rss_home_mb']:>12} {row['rss_end_mb']:>11} {row['pss_end_mb']:>11}"
+            )
+    for name, what in MEASURES.items():
+        print(f"  {name}: {what}")
 
 
 def run(args) -> dict:
@@ -364,6 +419,7 @@ def summarise(args, town: dict, runs: dict, full: dict, warm: dict) -> dict:
             "switch_to_home_ms": percentiles(to_home),
             "switch_handler_ms": percentiles([s["handler_ms"] for s in switches]),
             "switch_settled_ms": percentiles([s["settled_ms"] for s in switches]),
+            "first_list_ms": next(s["frame_ms"] for s in switches if s["to"] != "home"),
             "slowest_switches": sorted(switches, key=lambda s: -s["frame_ms"])[:3],
             "rss_after_switches_mb": full["memory_switches"]["rss_mb"],
             "scroll": full["scroll"],
@@ -475,7 +531,8 @@ def print_table(r: dict) -> None:
         f"at {c['paint_read_s']} s)"
     )
     print(
-        f"switches: to a list/search {b['switch_to_screen_ms']}, back home {b['switch_to_home_ms']}; in the touch "
+        f"switches: the first list after start {b['first_list_ms']:.1f}; to a list/search {b['switch_to_screen_ms']}, "
+        f"back home {b['switch_to_home_ms']}; in the touch "
         f"handler {b['switch_handler_ms']}; to the settled screen {b['switch_settled_ms']} (ms)"
     )
     print(
@@ -493,6 +550,9 @@ def main(argv=None) -> int:
     parser.add_argument("--images", type=int, default=300)
     parser.add_argument("--switches", type=int, default=40, help="screen switches (half to a screen, half back)")
     parser.add_argument("--swipes", type=int, default=40, help="swipes on the list of shops")
+    parser.add_argument(
+        "--measures", action="store_true", help="weigh each of the kiosk's start and memory measures instead"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -505,11 +565,14 @@ def main(argv=None) -> int:
         print("bench_kiosk needs a display: run it under xvfb-run (apt-get install xvfb)", file=sys.stderr)
         return 2
     try:
-        result = run(args)
+        result = weigh_measures(args) if args.measures else run(args)
     except BenchError as exc:
         print(f"bench_kiosk: {exc}", file=sys.stderr)
         return 1
-    print_table(result)
+    if args.measures:
+        print_measures(result, args.runs)
+    else:
+        print_table(result)
     if args.json:
         print(json.dumps(result))
     return 0

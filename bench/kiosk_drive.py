@@ -1,6 +1,6 @@
 """The kiosk as bench_kiosk measures it: the real ``main.py run`` command, driven once per frame.
 
-    python bench/kiosk_drive.py --data DIR --out FILE [--full --switches N --swipes N]
+    python bench/kiosk_drive.py --data DIR --out FILE [--full --switches N --swipes N] [--without NAME,...]
 
 bench_kiosk runs this in a process of its own and times it from its ``Popen``. It imports nothing
 the kiosk would not (the standard library's json, and bench.kiosk_floor's helpers), then hands over
@@ -8,7 +8,8 @@ to ``main.main(["run", "--no-sync", "--data-dir", DIR])``, the command a kiosk r
 once the app is built, a script bound to its start stamps every frame presented, touches the attract
 screen as soon as its first frame is on the display, and with ``--full`` goes on to screen switches,
 scrolling and memory. What it measured is written to ``--out`` as one JSON object (``error`` says
-what went wrong).
+what went wrong). ``--without`` turns off measures the kiosk takes for its start or its memory (see
+:data:`MEASURES`), so that ``bench_kiosk --measures`` can weigh each.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ from bench.kiosk_floor import on_presented, percentiles, tree_memory  # noqa: E4
 
 #: The home tiles a switch goes to, in turn (each is followed by the way back).
 SWITCH_TARGETS = ("place", "heritage", "event", "shop", "service", "search")
+
+
+#: What ``--without`` can turn off: the kiosk's own measures for start and memory.
+MEASURES = {
+    "display-size": "kiosk.config asks SDL for the display's size: a borderless window, no fullscreen request",
+    "text-surfaces": "kiosk.textmem: labels let go of their SDL surfaces",
+    "prewarm-rows": "list rows made ahead after start, for the first list opened",
+}
 
 
 class DriveError(RuntimeError):
@@ -203,16 +212,27 @@ def main(argv=None) -> int:
     parser.add_argument("--full", action="store_true", help="after the start, switches, scrolling and memory")
     parser.add_argument("--switches", type=int, default=0)
     parser.add_argument("--swipes", type=int, default=0)
+    parser.add_argument("--without", default="", help=f"comma-separated, among {', '.join(MEASURES)}")
     args = parser.parse_args(argv)
+    without = {name for name in args.without.split(",") if name}
+    if without - set(MEASURES):
+        parser.error(f"--without: unknown {sorted(without - set(MEASURES))}")
 
+    import kiosk.config
     import kiosk.launch
     import main as borne
 
     build_app = kiosk.launch.build_app
     result: dict = {}
+    if "display-size" in without:
+        kiosk.config.display_size = lambda: None  # configure() then asks for SDL's fullscreen
 
     def build_and_drive(settings, **kwargs):
         app = build_app(settings, **kwargs)
+        if "text-surfaces" in without:
+            kiosk.app.drop_text_surfaces = lambda: False  # BorneApp.build calls it, when the app runs
+        if "prewarm-rows" in without:
+            type(app)._prewarm_rows = lambda self, count: False
         result["measured"] = drive(app, args.full, args.switches, args.swipes)
         return app
 
