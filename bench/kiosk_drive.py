@@ -33,9 +33,7 @@ SWITCH_TARGETS = ("place", "heritage", "event", "shop", "service", "search")
 
 #: What ``--without`` can turn off: the kiosk's own measures for start and memory.
 MEASURES = {
-    "display-size": "kiosk.config asks SDL for the display's size: a borderless window, no fullscreen request",
     "text-surfaces": "kiosk.textmem: labels let go of their SDL surfaces",
-    "prewarm-rows": "list rows made ahead after start, for the first list opened",
 }
 
 
@@ -218,21 +216,16 @@ def main(argv=None) -> int:
     if without - set(MEASURES):
         parser.error(f"--without: unknown {sorted(without - set(MEASURES))}")
 
-    import kiosk.config
     import kiosk.launch
     import main as borne
 
     build_app = kiosk.launch.build_app
     result: dict = {}
-    if "display-size" in without:
-        kiosk.config.display_size = lambda: None  # configure() then asks for SDL's fullscreen
 
     def build_and_drive(settings, **kwargs):
         app = build_app(settings, **kwargs)
         if "text-surfaces" in without:
             kiosk.app.drop_text_surfaces = lambda: False  # BorneApp.build calls it, when the app runs
-        if "prewarm-rows" in without:
-            type(app)._prewarm_rows = lambda self, count: False
         result["measured"] = drive(app, args.full, args.switches, args.swipes)
         return app
 

@@ -45,10 +45,6 @@ SCREENS = ("attract", "home", *LAZY_SCREENS)
 PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
 #: The screens a visitor reaches in one touch from home; the staff's maintenance panel is built when opened.
 PREWARM_SCREENS = ("list", "search", "detail")
-#: List rows made ahead, a few a frame, so that the first list opened does not wait for them (a
-#: portrait screen shows about ten 190-unit rows; a search adds a heading per kind).
-PREWARM_ROWS = {"CardRow": 14, "HeaderRow": 5}
-ROWS_PER_PREWARM_FRAME = 2
 #: Memory is handed back (unused images, cyclic garbage, the allocator's free pages) once the
 #: screen has been left alone this long after a visitor's touch or a change of screen.
 HOUSEKEEPING_QUIET = 0.8  # s
@@ -190,7 +186,7 @@ class BorneApp(App):
         missing = [name for name in PREWARM_SCREENS if not self.sm.has_screen(name)]
         if missing:
             self._build_screen(missing[0])
-        elif not (self._prewarm_rows(ROWS_PER_PREWARM_FRAME) or self.screen("list").make_spare_chips(4)):
+        elif not self.screen("list").make_spare_chips(4):
             # Start's objects live as long as the app: freezing them keeps every later collection
             # short (a full one over them costs tens of milliseconds, a dropped frame mid-swipe).
             gc.collect()
@@ -198,24 +194,6 @@ class BorneApp(App):
             log.debug("prewarm done")
             return
         self._timers.append(Clock.schedule_once(self._prewarm, 0))
-
-    def _prewarm_rows(self, count: int) -> bool:
-        """Make up to ``count`` list rows for the RecycleViews to take; False when none were missing.
-
-        RecycleView takes a view of the right class from Kivy's cache of unused views before making
-        one (``kivy.uix.recycleview.views._cached_views``, shared by every RecycleView).
-        """
-        from kivy.factory import Factory
-        from kivy.uix.recycleview import views
-
-        made = 0
-        for name, wanted in PREWARM_ROWS.items():
-            cls = Factory.get(name)
-            cached = views._cached_views[cls]
-            while len(cached) < wanted and made < count:
-                cached.append(cls())
-                made += 1
-        return made > 0
 
     # -- memory ----------------------------------------------------------------------------------
 

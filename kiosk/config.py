@@ -7,8 +7,6 @@ the UI tests call it first).
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -64,8 +62,8 @@ def configure(
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # main.py owns the command line
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy logs through logging, configured by main.py
-    # One provider each, the ones a kiosk uses (renditions are JPEG, the QR code PNG): Kivy then does
-    # not import and probe the others (Pillow alone costs a few milliseconds and megabytes at start).
+    # One provider each, the ones a kiosk uses (renditions are JPEG, the QR code PNG), rather than
+    # whichever Kivy finds first: the text provider is the one kiosk.textmem was checked against.
     for provider in ("KIVY_WINDOW", "KIVY_TEXT", "KIVY_IMAGE"):
         os.environ.setdefault(provider, "sdl2")
     if kivy_home is not None:
@@ -90,18 +88,7 @@ def configure(
     Config.set("graphics", "maxfps", str(max_fps))
     if kiosk_mode:
         os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
-        if screen := display_size():
-            # A borderless window covering the display at (0, 0): fullscreen where a kiosk runs (cage
-            # fills its output with it; bare X has no window manager), without SDL's fullscreen
-            # request, after which SDL waits ~100 ms for a window manager to confirm the move.
-            Config.set("graphics", "fullscreen", "0")
-            Config.set("graphics", "position", "custom")
-            Config.set("graphics", "left", "0")
-            Config.set("graphics", "top", "0")
-            Config.set("graphics", "width", str(screen[0]))
-            Config.set("graphics", "height", str(screen[1]))
-        else:
-            Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "fullscreen", "auto")  # the display's own size
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "show_cursor", "0")
         Config.set("graphics", "resizable", "0")
@@ -112,49 +99,3 @@ def configure(
         Config.set("graphics", "resizable", "1")
         Config.set("graphics", "width", str(width))
         Config.set("graphics", "height", str(height))
-
-
-class _DisplayMode(ctypes.Structure):
-    """SDL2's ``SDL_DisplayMode``."""
-
-    _fields_ = [
-        ("format", ctypes.c_uint32),
-        ("w", ctypes.c_int),
-        ("h", ctypes.c_int),
-        ("refresh_rate", ctypes.c_int),
-        ("driverdata", ctypes.c_void_p),
-    ]
-
-
-SDL_INIT_VIDEO = 0x20
-
-
-def display_size() -> tuple[int, int] | None:
-    """The first display's size in pixels, asked of the SDL library Kivy uses, before any window
-    exists (its video subsystem stays initialised for Kivy's window); None when it cannot be known."""
-    library = _sdl_library()
-    if library is None:
-        return None
-    try:
-        sdl = ctypes.CDLL(library)
-        if sdl.SDL_Init(SDL_INIT_VIDEO) != 0:
-            return None
-        mode = _DisplayMode()
-        if sdl.SDL_GetDesktopDisplayMode(0, ctypes.byref(mode)) != 0:
-            return None
-    except (OSError, AttributeError):
-        return None
-    return (mode.w, mode.h) if mode.w > 0 and mode.h > 0 else None
-
-
-def _sdl_library() -> str | None:
-    """Kivy's wheels carry their own SDL2 (in ``Kivy.libs`` beside the package); a Kivy built from
-    source uses the system's."""
-    spec = importlib.util.find_spec("kivy")
-    if spec is not None and spec.origin:
-        bundled = sorted((Path(spec.origin).parent.parent / "Kivy.libs").glob("libSDL2-2*.so*"))
-        if bundled:
-            return str(bundled[0])
-    import ctypes.util  # runs ldconfig: only when Kivy brought no SDL of its own
-
-    return ctypes.util.find_library("SDL2-2.0")

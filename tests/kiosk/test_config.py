@@ -33,11 +33,11 @@ def kiosk_config_in_a_new_process(tmp_path, env=None) -> dict:
     script = (
         "import json\n"
         "from pathlib import Path\n"
-        "from kiosk.config import configure, display_size\n"
+        "from kiosk.config import configure\n"
         f"configure(kiosk_mode=True, kivy_home=Path({str(tmp_path)!r}))\n"
         "from kivy.config import Config\n"
-        "keys = ('fullscreen', 'borderless', 'position', 'left', 'top', 'width', 'height')\n"
-        "print(json.dumps({'display': display_size(), **{k: Config.get('graphics', k) for k in keys}}))\n"
+        "keys = ('fullscreen', 'borderless', 'show_cursor', 'resizable')\n"
+        "print(json.dumps({k: Config.get('graphics', k) for k in keys}))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script],
@@ -50,17 +50,6 @@ def kiosk_config_in_a_new_process(tmp_path, env=None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_kiosk_mode_covers_the_display_with_a_borderless_window(tmp_path):
-    """No SDL fullscreen request (SDL then waits for a window manager a kiosk does not have): a
-    borderless window at (0, 0) the size of the display."""
+def test_kiosk_mode_fills_the_display_without_a_border_a_cursor_or_a_resize(tmp_path):
     seen = kiosk_config_in_a_new_process(tmp_path)
-    width, height = seen["display"]
-    assert width > 0 and height > 0
-    assert (seen["fullscreen"], seen["borderless"], seen["position"]) == ("0", "1", "custom")
-    assert (seen["left"], seen["top"], seen["width"], seen["height"]) == ("0", "0", str(width), str(height))
-
-
-def test_kiosk_mode_without_a_display_size_asks_for_fullscreen(tmp_path):
-    seen = kiosk_config_in_a_new_process(tmp_path, env={"SDL_VIDEODRIVER": "no-such-driver"})  # SDL_Init fails
-    assert seen["display"] is None
-    assert (seen["fullscreen"], seen["borderless"]) == ("auto", "1")
+    assert seen == {"fullscreen": "auto", "borderless": "1", "show_cursor": "0", "resizable": "0"}

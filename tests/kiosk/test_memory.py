@@ -1,37 +1,9 @@
-"""What the kiosk does to keep its memory down over months: rows made once, pictures let go of."""
+"""What the kiosk does to keep its memory down over months: pictures and label pixels let go of."""
 
 from kivy.cache import Cache
 from kivy.uix.image import Image
 
-from kiosk.app import HOUSEKEEPING_QUIET, PREWARM_ROWS
-
-
-def cached_views(name):
-    from kivy.factory import Factory
-    from kivy.uix.recycleview import views
-
-    return views._cached_views[Factory.get(name)]
-
-
-def test_list_rows_are_made_ahead_and_the_first_list_takes_them(kiosk):
-    kiosk.start_visit()
-    assert kiosk.until(lambda: len(cached_views("CardRow")) >= PREWARM_ROWS["CardRow"] or kiosk.visible_rows())
-    from kiosk.widgets import CardRow
-
-    made = []
-    original = CardRow.__init__
-
-    def counting(self, **kwargs):
-        made.append(self)
-        original(self, **kwargs)
-
-    CardRow.__init__ = counting
-    try:
-        kiosk.tap(kiosk.tile("shop"), settle=0.3)
-        assert kiosk.visible_rows(), "the list shows rows"
-        assert made == [], f"{len(made)} rows made while a visitor waited for the list"
-    finally:
-        CardRow.__init__ = original
+from kiosk.app import HOUSEKEEPING_QUIET
 
 
 def test_leaving_a_list_lets_go_of_its_thumbnails(kiosk):
