@@ -215,6 +215,35 @@ def heartbeat_body(kiosk: Kiosk) -> bytes:
     ).encode()
 
 
+def datatourisme_flux(path: Path, records: int) -> int:
+    """A DATAtourisme flux (``@graph``) of ``records`` records made from the shared samples, each with
+    its own ``@id``; lists are cut to 12 items (the samples hold hundreds of periods). Returns bytes."""
+    import re
+
+    samples = Path(os.environ.get("BORNE_OPENDATA_DIR") or ROOT.parent / "shared" / "opendata") / "datatourisme"
+    found = sorted(samples.glob("*.json"))
+    if not found:
+        sys.exit(f"no DATAtourisme samples in {samples} (set BORNE_OPENDATA_DIR)")
+
+    def trim(value):
+        if isinstance(value, list):
+            return [trim(v) for v in value[:12]]
+        if isinstance(value, dict):
+            return {k: trim(v) for k, v in value.items()}
+        return value
+
+    texts = [json.dumps(trim(json.loads(p.read_text(encoding="utf-8"))), ensure_ascii=False) for p in found]
+    uuid_re = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"@context": {}, "@graph": [')
+        for i in range(records):
+            template = texts[i % len(texts)]
+            own = str(uuid.UUID(int=i + 1))
+            out.write(("," if i else "") + uuid_re.sub(own, template))
+        out.write("]}")
+    return path.stat().st_size
+
+
 # -- the load -------------------------------------------------------------------------------------
 
 
@@ -232,8 +261,8 @@ def schedule(kiosks: list[Kiosk], seconds: float, speedup: float, seed: int) -> 
     return [heapq.heappop(events) for _ in range(len(events))]
 
 
-def run_load(kiosks: list[Kiosk], events, *, threads: int, edit_every: float, seconds: float) -> list[tuple]:
-    """Play ``events``; ``[(job, status, latency s)]`` (status 0: no answer)."""
+def run_load(kiosks: list[Kiosk], events, *, threads: int, edit_every: float, until=None) -> list[tuple]:
+    """Play ``events`` (until ``until()`` is true, if given); ``[(job, status, latency s)]`` (status 0: no answer)."""
     local = threading.local()
     results: list[tuple] = []
     lock = threading.Lock()
@@ -295,6 +324,8 @@ def run_load(kiosks: list[Kiosk], events, *, threads: int, edit_every: float, se
     editor.start()
     with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
         for t, i, job in events:
+            if until is not None and until():
+                break
             due = start + t
             if (wait := due - time.monotonic()) > 0:
                 time.sleep(wait)
@@ -310,7 +341,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def measure(label, fleet, ports, pg_pid, servers, args, n_kiosks) -> dict:
+def measure(label, fleet, ports, pg_pid, servers, args, n_kiosks, *, until=None) -> dict:
+    """One row: ``n_kiosks`` of ``fleet`` on ``ports`` for ``args.seconds`` (or until ``until()``)."""
     first = {}
     for commune, token in fleet:
         first.setdefault(commune, token)
@@ -321,16 +353,16 @@ def measure(label, fleet, ports, pg_pid, servers, args, n_kiosks) -> dict:
             walk(port, t)
     tokens = fleet[:n_kiosks]
     kiosks = [Kiosk(t, ports[i % len(ports)], *cursors[c]) for i, (c, t) in enumerate(tokens)]
-    events = schedule(kiosks, args.seconds, args.speedup, seed=n_kiosks)
+    events = schedule(kiosks, args.seconds if until is None else 3 * 3600, args.speedup, seed=n_kiosks)
     cpu0 = sum(tree_cpu(p.pid) for p in servers), tree_cpu(pg_pid)
     t0 = time.monotonic()
-    results = run_load(kiosks, events, threads=args.threads, edit_every=args.edit_every, seconds=args.seconds)
+    results = run_load(kiosks, events, threads=args.threads, edit_every=args.edit_every, until=until)
     wall = time.monotonic() - t0
     cpu1 = sum(tree_cpu(p.pid) for p in servers), tree_cpu(pg_pid)
     lat = sorted(r[2] for r in results)
     errors = sum(1 for r in results if r[1] == 0 or r[1] >= 400)
     # CPU per 100 kiosks for one real minute of their schedule.
-    per = 100 / n_kiosks / (args.seconds * args.speedup / 60)
+    per = 100 / n_kiosks / (wall * args.speedup / 60)
     return {
         "fleet": label,
         "kiosks": n_kiosks,
@@ -347,6 +379,41 @@ def measure(label, fleet, ports, pg_pid, servers, args, n_kiosks) -> dict:
     }
 
 
+def import_under_load(args, env, data_dir, fleet, ports, pg_pid, servers, rows) -> dict:
+    """Rows before and during an import run by ``main.py backoffice import_datatourisme``."""
+    import resource
+
+    flux = data_dir / "flux.json"
+    size = datatourisme_flux(flux, args.import_records)
+    rows.append(measure("full, before the import", fleet, ports[:1], pg_pid, servers, args, args.kiosks))
+    log = data_dir / "import.log"
+    t0 = time.monotonic()
+    with open(log, "w") as out:
+        job = subprocess.Popen(
+            [sys.executable, "main.py", "backoffice", "import_datatourisme", str(flux), "--no-images"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        done = lambda: job.poll() is not None  # noqa: E731
+        rows.append(
+            measure("full, during the import", fleet, ports[:1], pg_pid, servers, args, args.kiosks, until=done)
+        )
+        job.wait()
+    seconds = time.monotonic() - t0
+    return {
+        "records": args.import_records,
+        "mb": round(size / 1e6),
+        "seconds": round(seconds),
+        "per_s": round(args.import_records / seconds),
+        # The largest resident size of any child reaped so far: the import dwarfs initdb and pg_ctl.
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "code": job.returncode,
+        "tail": "".join(log.read_text(errors="replace").splitlines(keepends=True)[-5:]),
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=2000)
@@ -358,6 +425,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes per server")
     parser.add_argument("--threads", type=int, default=64, help="client threads")
     parser.add_argument("--edit-every", type=float, default=20.0, help="seconds between staff edits")
+    parser.add_argument(
+        "--import-records",
+        type=int,
+        default=0,
+        help="then import a DATAtourisme flux of this many records (the issue: 10000) with the CLI, as a worker "
+        "runs it, and measure the web before and during the import",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -388,6 +462,8 @@ def main(argv=None) -> int:
             rows.append(measure("full", fleet, ports[:1], pg_pid, servers, args, args.kiosks))
             servers.append(start_gunicorn(env, ports[1], args.workers))
             rows.append(measure("full, 2 servers", fleet, ports, pg_pid, servers, args, args.kiosks))
+            if args.import_records:
+                imported = import_under_load(args, env, data_dir, fleet, ports, pg_pid, servers, rows)
         finally:
             for proc in servers:
                 proc.terminate()
@@ -412,6 +488,14 @@ def main(argv=None) -> int:
             "| {pages_200} | {web_cpu} | {db_cpu} | ".format(**r)
             + f"{ratio:.2f} |"
         )
+    if args.import_records:
+        before, during = rows[-2]["p95_ms"], rows[-1]["p95_ms"]
+        print(
+            "\nimport of {records} DATAtourisme records ({mb} MB flux, --no-images): {seconds} s, "
+            "{per_s} records/s, peak memory {peak_mb} MB, exit code {code}; ".format(**imported)
+            + f"web p95 {before} ms before, {during} ms during ({during / before:.2f}x)"
+        )
+        print("last lines of the import:\n" + imported["tail"])
     if args.json:
         print(json.dumps(rows))
     return 0
