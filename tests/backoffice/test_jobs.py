@@ -249,3 +249,20 @@ def test_administrators_edit_schedules_and_see_silent_kiosks_editors_do_not(clie
     assert client.get("/admin/jobs/silentkiosk/").status_code == 200
     client.force_login(staff("editor"))
     assert client.get("/admin/django_celery_beat/periodictask/").status_code == 403
+
+
+def test_run_now_hands_the_job_to_the_workers_and_says_so(admin_client, monkeypatch):
+    from django_celery_beat.models import PeriodicTask
+
+    from backoffice.jobs.celery import app
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, args, kwargs: sent.append((name, args, kwargs)))
+    task = PeriodicTask.objects.get(name=FLEET_CHECK)
+    page = admin_client.post(
+        "/admin/django_celery_beat/periodictask/",
+        {"action": "run_now", "_selected_action": [task.pk]},
+        follow=True,
+    )
+    assert sent == [("jobs.check_fleet", [], {})]
+    assert "1 tâche(s) confiée(s) aux processus de travail" in page.content.decode()
