@@ -387,10 +387,23 @@ def import_under_load(args, env, data_dir, fleet, ports, pg_pid, servers, rows) 
     size = datatourisme_flux(flux, args.import_records)
     rows.append(measure("full, before the import", fleet, ports[:1], pg_pid, servers, args, args.kiosks))
     log = data_dir / "import.log"
+    # At the worker unit's priority (Nice= in borne-worker.service), as production runs imports.
+    unit = (ROOT / "packaging" / "server" / "borne-worker.service").read_text()
+    nice = next((line.split("=", 1)[1].strip() for line in unit.splitlines() if line.startswith("Nice=")), "0")
     t0 = time.monotonic()
     with open(log, "w") as out:
         job = subprocess.Popen(
-            [sys.executable, "main.py", "backoffice", "import_datatourisme", str(flux), "--no-images"],
+            [
+                "nice",
+                "-n",
+                nice,
+                sys.executable,
+                "main.py",
+                "backoffice",
+                "import_datatourisme",
+                str(flux),
+                "--no-images",
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -410,6 +423,7 @@ def import_under_load(args, env, data_dir, fleet, ports, pg_pid, servers, rows) 
         # The largest resident size of any child reaped so far: the import dwarfs initdb and pg_ctl.
         "peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "code": job.returncode,
+        "nice": nice,
         "tail": "".join(log.read_text(errors="replace").splitlines(keepends=True)[-5:]),
     }
 
@@ -492,7 +506,7 @@ def main(argv=None) -> int:
         before, during = rows[-2]["p95_ms"], rows[-1]["p95_ms"]
         print(
             "\nimport of {records} DATAtourisme records ({mb} MB flux, --no-images): {seconds} s, "
-            "{per_s} records/s, peak memory {peak_mb} MB, exit code {code}; ".format(**imported)
+            "{per_s} records/s at nice {nice}, peak memory {peak_mb} MB, exit code {code}; ".format(**imported)
             + f"web p95 {before} ms before, {during} ms during ({during / before:.2f}x)"
         )
         print("last lines of the import:\n" + imported["tail"])
