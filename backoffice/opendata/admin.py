@@ -114,7 +114,7 @@ class SourceForm(forms.ModelForm):
         return data
 
 
-@admin.action(description=gettext_lazy("Run now"))
+@admin.action(description=gettext_lazy("Run now"), permissions=["change"])
 def run_now(modeladmin, request, queryset):
     runs = [_start(request, source) for source in queryset]
     if len(runs) == 1:

@@ -283,3 +283,11 @@ def test_the_key_never_shows_in_a_run_error(image_server):
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "404" in run.error
     assert "cle-secrete-123" not in run.error and image_server.hits == ["/flux/cle-secrete-123.ics"]
+
+
+def test_staff_without_the_right_cannot_run_a_source(client, db):
+    source = _source("http://127.0.0.1:9/a.ics")
+    client.force_login(User.objects.create_user("agent", "agent@example.org", "x", is_staff=True))
+    response = client.post(f"/admin/opendata/source/{source.pk}/run/", follow=True)
+    assert not ImportRun.objects.exists()
+    assert "Vous n'avez pas le droit de lancer cette source" in html.unescape(response.content.decode())
