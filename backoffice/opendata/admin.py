@@ -245,7 +245,7 @@ class SourceAdmin(admin.ModelAdmin):
         source = get_object_or_404(Source, pk=pk)
         if request.method != "POST" or not self.has_change_permission(request, source):
             messages.error(request, _("You are not allowed to run this source: ask an administrator."))
-            return redirect("admin:opendata_source_changelist")
+            return redirect("admin:index")
         return redirect(run_url(_start(request, source)))
 
 
