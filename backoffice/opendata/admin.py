@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -47,7 +48,7 @@ def run_url(run: ImportRun) -> str:
 
 class SourceForm(forms.ModelForm):
     key = forms.CharField(
-        label=gettext_lazy("key"),
+        label=capfirst(gettext_lazy("key")),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
@@ -160,7 +161,7 @@ class SourceAdmin(admin.ModelAdmin):
             {"fields": ["commune", "new_status", "producer", "licence", "scope"]},
         ),
         (gettext_lazy("When it runs"), {"fields": ["schedule", "crontab"]}),
-        (gettext_lazy("Latest runs"), {"fields": ["history"]}),
+        (None, {"fields": ["history"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
