@@ -2,6 +2,7 @@
 
     python bench/bench_kiosk.py [--runs 5] [--entries 10000] [--images 300] [--switches 40]
                                 [--swipes 40] [--json]
+    python bench/bench_kiosk.py --measures [--runs 5]
 
 Every contender is a new process, started under the same X display (``xvfb-run`` at 1080x1920
 when ``DISPLAY`` is unset: software rendering, so the figures are this machine's CPU), fullscreen,
@@ -29,6 +30,11 @@ in turns (Borne, Chromium, floor, Borne, ...) after one unmeasured warm-up start
 Memory is the summed VmRSS of the process tree (the targets are written in it; it counts pages
 shared between Chromium's processes once per process) and, for information, the summed Pss.
 With ``--json`` the last line is one JSON object.
+
+``--measures`` weighs instead each measure the kiosk takes on Kivy for its start or its memory
+(``bench/kiosk_drive.py`` MEASURES; docs/KIOSK.md): Borne alone, ``--runs`` starts with it and as
+many without, in turns, each going on to one list and back; medians of the start to home, the
+first list's frame and the memory, and the gain.
 """
 
 from __future__ import annotations
