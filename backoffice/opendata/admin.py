@@ -240,7 +240,34 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [path("<int:pk>/run/", view(self.run_view), name="opendata_source_run"), *super().get_urls()]
+        return [
+            path("<int:pk>/run/", view(self.run_view), name="opendata_source_run"),
+            path("<int:pk>/withdraw/", view(self.withdraw_view), name="opendata_source_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request, pk: int):
+        """Confirm, then withdraw every entry the source imported (its entries stay otherwise)."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_change_permission(request, source) or not request.user.has_perm("catalog.change_entry"):
+            messages.error(request, _("You are not allowed to withdraw these entries: ask an administrator."))
+            return redirect("admin:index")
+        if request.method == "POST":
+            done = jobs.withdraw_entries(source)
+            messages.success(
+                request,
+                _("%(count)d entries of “%(name)s” withdrawn: the kiosks take them off at their next update.")
+                % {"count": len(done), "name": source.name},
+            )
+            return redirect("admin:opendata_source_change", source.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Withdraw the entries of “%(name)s”") % {"name": source.name},
+            "source": source,
+            "count": len(jobs.imported_keys(source)),
+        }
+        return TemplateResponse(request, "opendata/source_withdraw.html", context)
 
     def run_view(self, request, pk: int):
         source = get_object_or_404(Source, pk=pk)

@@ -189,7 +189,7 @@ def apply_result(
                 _write(plan, records.get(plan.data["id"]), run=run, scope=scope, status=status, report=report)
                 if progress:
                     progress(n, len(plans), f"write {plan.data['id']}")
-            report.withdrawn = _withdraw(sorted(gone - {e["id"] for e in result.entries}), result.source)
+            report.withdrawn = withdraw_records(sorted(gone - {e["id"] for e in result.entries}), result.source)
             run.created, run.updated = len(report.created), len(report.updated)
             run.unchanged, run.withdrawn = len(report.unchanged), len(report.withdrawn)
             run.problems = [str(p) for p in report.problems][:MAX_PROBLEMS]
@@ -249,7 +249,7 @@ def _write(plan: _Plan, record: ImportedRecord | None, *, run, scope, status, re
     )
 
 
-def _withdraw(keys: list[str], source: str) -> list[str]:
+def withdraw_records(keys: list[str], source: str) -> list[str]:
     """Withdraw the entries ``keys`` that this source imported; the ids actually withdrawn."""
     mine = set(ImportedRecord.objects.filter(key__in=keys, source=source).values_list("key", flat=True))
     done = []

@@ -397,6 +397,28 @@ def _credited(source: Source, result: ImportResult) -> ImportResult:
     return result
 
 
+# --- the entries of a source -------------------------------------------------------------------
+
+
+def imported_keys(source: Source) -> list[str]:
+    """The entries this source's feed made that are still on the kiosks' side (not withdrawn by it)."""
+    from backoffice.opendata.models import ImportedRecord
+
+    return list(
+        ImportedRecord.objects.filter(source=source.kind, scope=source.feed_scope, withdrawn=False).values_list(
+            "key", flat=True
+        )
+    )
+
+
+def withdraw_entries(source: Source) -> list[str]:
+    """Withdraw (never delete) every entry the source imported, when staff ask: the ids withdrawn."""
+    from backoffice.opendata.apply import withdraw_records
+
+    with transaction.atomic():
+        return withdraw_records(imported_keys(source), source.kind)
+
+
 # --- telling the staff --------------------------------------------------------------------------
 
 

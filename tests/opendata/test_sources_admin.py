@@ -22,8 +22,11 @@ def _french_catalogue():
     from backoffice.locale_build import compile_catalogs
 
     if compile_catalogs():  # a catalogue read before it was rebuilt would stay in English
+        from asgiref.local import Local
+
         trans_real._translations.clear()
         trans_real._default = None
+        trans_real._active = Local()
 
 
 def ics_calendar(events: int, *, bad: int = 0, start: dt.date | None = None) -> bytes:
@@ -291,3 +294,14 @@ def test_staff_without_the_right_cannot_run_a_source(client, db):
     response = client.post(f"/admin/opendata/source/{source.pk}/run/", follow=True)
     assert not ImportRun.objects.exists()
     assert "Vous n'avez pas le droit de lancer cette source" in html.unescape(response.content.decode())
+
+
+def test_withdrawing_a_sources_entries_is_asked_for_then_done(image_server, admin_client):
+    image_server.files["/agenda.ics"] = ics_calendar(3)
+    source = _source(image_server.url("/agenda.ics"))
+    run, _new = jobs.enqueue(source, send=lambda *a: None)
+    jobs.run(source.pk, run.pk)
+    page = html.unescape(admin_client.get(f"/admin/opendata/source/{source.pk}/withdraw/").content.decode())
+    assert "a importé 3 fiches" in page and Entry.objects.filter(status="published").count() == 3
+    admin_client.post(f"/admin/opendata/source/{source.pk}/withdraw/")
+    assert Entry.objects.filter(status="withdrawn").count() == 3

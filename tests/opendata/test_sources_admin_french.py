@@ -18,8 +18,11 @@ def _french_catalogue():
     from backoffice.locale_build import compile_catalogs
 
     if compile_catalogs():  # a catalogue read before it was rebuilt would stay in English
+        from asgiref.local import Local
+
         trans_real._translations.clear()
         trans_real._default = None
+        trans_real._active = Local()
 
 
 def test_the_sources_pages_and_their_errors_are_in_french(client, db):
@@ -42,6 +45,7 @@ def test_the_sources_pages_and_their_errors_are_in_french(client, db):
         ("source change", f"/admin/opendata/source/{source.pk}/change/"),
         ("source history", f"/admin/opendata/source/{source.pk}/history/"),
         ("source delete", f"/admin/opendata/source/{source.pk}/delete/"),
+        ("source withdraw", f"/admin/opendata/source/{source.pk}/withdraw/"),
         ("runs", "/admin/opendata/importrun/"),
         ("run done", f"/admin/opendata/importrun/{done.pk}/progress/"),
         ("run failed", f"/admin/opendata/importrun/{failed.pk}/progress/"),
