@@ -305,3 +305,20 @@ def test_withdrawing_a_sources_entries_is_asked_for_then_done(image_server, admi
     assert "a importé 3 fiches" in page and Entry.objects.filter(status="published").count() == 3
     admin_client.post(f"/admin/opendata/source/{source.pk}/withdraw/")
     assert Entry.objects.filter(status="withdrawn").count() == 3
+
+
+def test_an_uploaded_datatourisme_file_is_a_source_too(admin_client, samples):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = sorted((samples / "datatourisme").glob("*.json"))[0]
+    upload = SimpleUploadedFile(record.name, record.read_bytes(), content_type="application/json")
+    response = admin_client.post(
+        "/admin/opendata/source/add/", {**_form(kind="datatourisme", name="Office de tourisme"), "file": upload}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    source = Source.objects.get()
+    run, _new = jobs.enqueue(source, send=lambda *a: None)
+    jobs.run(source.pk, run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.created) == (RunStatus.OK, 1), run.error
+    assert Entry.objects.get().source_producer == "Mairie"  # the producer staff gave is shown on the kiosk
