@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from backoffice.opendata import jobs, problems, schedules
+from backoffice.opendata import jobs, problems, reading, schedules
 from backoffice.opendata.models import ImportRun, RunStatus, Source
 
 STATUS_COLOURS = {
@@ -83,7 +83,7 @@ class SourceForm(forms.ModelForm):
     def clean_url(self):
         url = self.cleaned_data.get("url", "").strip()
         if url:
-            jobs.check_source_url(url.replace("{key}", "key"))
+            reading.check_source_url(url.replace("{key}", "key"))
         return url
 
     def clean_file(self):

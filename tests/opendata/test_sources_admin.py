@@ -322,3 +322,18 @@ def test_an_uploaded_datatourisme_file_is_a_source_too(admin_client, samples):
     run.refresh_from_db()
     assert (run.status, run.created) == (RunStatus.OK, 1), run.error
     assert Entry.objects.get().source_producer == "Mairie"  # the producer staff gave is shown on the kiosk
+
+
+@pytest.mark.django_db
+def test_a_broker_that_does_not_answer_fails_the_run_in_french(monkeypatch):
+    from backoffice.opendata import tasks
+
+    def refused(*args):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(tasks.run_source, "delay", refused)
+    source = _source("http://127.0.0.1:9/a.ics")
+    run, _new = jobs.enqueue(source, send=lambda *a: None)
+    jobs.send_task(source.pk, run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "courtier ne répond pas" in run.error
