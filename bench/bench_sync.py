@@ -2,11 +2,12 @@
 
     python bench/bench_sync.py [--entries 10000] [--images 2000] [--changed 0.01] [--fake | --compare] [--json]
 
-By default the back office is the real one, as kiosks meet it: Django under gunicorn (two gthread
-workers) on 127.0.0.1, on a throwaway data folder (``BORNE_DATA_DIR``) that is migrated, given the
-synthetic town (``bench.synth``) through the back office's own import path
-(``backoffice.catalog.wire.save_contract_entry``) and a kiosk registered with ``kiosk_add`` (through
-``backoffice.cli``, which prints its token). Bytes on the wire are the response bodies gunicorn sent,
+By default the back office is the real one, as kiosks meet it: Django under gunicorn with the
+server's settings (``packaging/server/gunicorn.conf.py``: gthread workers) on 127.0.0.1, on a
+throwaway data folder (``BORNE_DATA_DIR``) that is migrated, given the synthetic town
+(``bench.synth``) through the back office's own import path
+(``backoffice.catalog.wire.save_contract_entry``) and a kiosk registered with ``kiosk_add``
+(through ``backoffice.cli``, which prints its token). Bytes on the wire are the response bodies gunicorn sent,
 from its access log: ``%(B)s``, or the ``Content-Length`` of a file it sent with ``sendfile`` (the
 media). ``--fake`` uses the fake back office of the sync tests instead (``tests/sync/fakebo.py``:
 same contract, gzip, in this process); ``--compare`` runs both on the same town and prints them side
@@ -41,7 +42,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "sync")]
 from bench.synth import synthetic_town  # noqa: E402
 
 COMMUNE = "15187"  # the synthetic town's commune (bench.synth)
-GUNICORN_WORKERS = 2
+SERVER_CONFIG = REPO / "packaging" / "server" / "gunicorn.conf.py"
 
 
 def changed_entry(entry: dict) -> dict:
@@ -98,25 +99,23 @@ class RealServer:
         self._django(town)
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
+        # The server's own settings (workers, threads, timeouts) when the packaging provides them;
+        # the address and the logs are the benchmark's.
+        settings = ["--config", str(SERVER_CONFIG)] if SERVER_CONFIG.is_file() else ["-k", "gthread", "--threads", "4"]
         command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "backoffice.wsgi",
+            *settings,
             "-b",
             f"127.0.0.1:{port}",
-            "-w",
-            str(GUNICORN_WORKERS),
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
             "--access-logfile",
             str(self.log),
             "--access-logformat",
             "%(B)s %({content-length}o)s",
             "--error-logfile",
             str(self.errors),
+            "backoffice.wsgi",
         ]
         env = {**os.environ, "BORNE_DATA_DIR": str(self.data_dir)}
         self.proc = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True)
@@ -145,15 +144,28 @@ class RealServer:
         self.token = out.getvalue().strip().splitlines()[-1]
 
     def _wait_ready(self, port: int) -> None:
-        deadline = time.monotonic() + 60
+        """Until the feed answers and every worker has booted (the error log stops growing for a
+        second), so that no sync is timed while workers still import Django."""
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"{self.url}/api/kiosk/v1/changes?limit=1", headers={"Authorization": f"Bearer {self.token}"}
+        )
+        deadline = time.monotonic() + 120
+        answered, last, quiet_since = False, None, time.monotonic()
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"gunicorn exited ({self.proc.returncode}): see {self.errors}")
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            if not answered:
+                with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=5) as reply:
+                    answered = reply.status == 200
+            log = self.errors.read_text() if self.errors.exists() else ""
+            if log != last:
+                last, quiet_since = log, time.monotonic()
+            elif answered and time.monotonic() - quiet_since >= 1.0:
                 return
             time.sleep(0.1)
-        raise SystemExit(f"gunicorn did not listen on port {port} within 60 s: see {self.errors}")
+        raise SystemExit(f"gunicorn did not answer on port {port} within 120 s: see {self.errors}")
 
     def wire_bytes(self) -> int:
         """Response bodies sent so far, once the access log has stopped growing (a worker writes its
