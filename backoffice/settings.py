@@ -206,6 +206,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),  # Kombu's default is "control" in the current folder
         "store_processed": False,
         "polling_interval": 0.25,  # how often an idle worker looks in the queue folder (a directory listing)
     }

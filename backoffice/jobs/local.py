@@ -26,7 +26,7 @@ def ensure_broker_folders() -> None:
     """The filesystem broker's folders (nothing to do for Redis)."""
     from django.conf import settings
 
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if folder := settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
