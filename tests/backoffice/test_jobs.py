@@ -271,6 +271,6 @@ def test_run_now_hands_the_job_to_the_workers_and_says_so(admin_client, monkeypa
 def test_the_local_broker_keeps_every_folder_in_the_data_folder(settings):
     """Kombu's filesystem transport writes its control files to ./control unless told otherwise."""
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    data = str(settings.BACKOFFICE_DIR.parent)
+    data = str(settings.DATA_DIR)
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         assert options[key].startswith(data), key
