@@ -7,6 +7,7 @@ downloads it verified from a served back office.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import zipfile
 
@@ -43,7 +44,9 @@ def s3(s3_endpoint):
         aws_access_key_id=KEYS["BORNE_S3_ACCESS_KEY"],
         aws_secret_access_key=KEYS["BORNE_S3_SECRET_KEY"],
     )
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    # moto keeps its buckets per process: a second server in this run (tests reordered) already has it.
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
     return client
 
 
