@@ -13,78 +13,208 @@ def _status_of_older_runs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('django_celery_beat', '0019_alter_periodictasks_options'),
-        ('opendata', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+        ("opendata", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='details',
-            field=models.JSONField(blank=True, default=list, help_text='problems as {record, field, message, severity}, errors first'),
+            model_name="importrun",
+            name="details",
+            field=models.JSONField(
+                blank=True, default=list, help_text="problems as {record, field, message, severity}, errors first"
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='phase',
-            field=models.CharField(blank=True, max_length=200, verbose_name='step'),
+            model_name="importrun",
+            name="phase",
+            field=models.CharField(blank=True, max_length=200, verbose_name="step"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='read',
-            field=models.PositiveIntegerField(default=0, verbose_name='read'),
+            model_name="importrun",
+            name="read",
+            field=models.PositiveIntegerField(default=0, verbose_name="read"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='refused',
-            field=models.PositiveIntegerField(default=0, verbose_name='refused'),
+            model_name="importrun",
+            name="refused",
+            field=models.PositiveIntegerField(default=0, verbose_name="refused"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('queued', 'waiting'), ('running', 'running'), ('ok', 'done'), ('failed', 'failed'), ('skipped', 'not run')], default='running', max_length=10, verbose_name='status'),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "waiting"),
+                    ("running", "running"),
+                    ("ok", "done"),
+                    ("failed", "failed"),
+                    ("skipped", "not run"),
+                ],
+                default="running",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='trigger',
-            field=models.CharField(blank=True, max_length=150, verbose_name='started by'),
+            model_name="importrun",
+            name="trigger",
+            field=models.CharField(blank=True, max_length=150, verbose_name="started by"),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('datatourisme', 'DATAtourisme feed'), ('openagenda', 'OpenAgenda agenda'), ('apidae', 'Apidae export'), ('ical', 'iCalendar calendar')], max_length=20, verbose_name='kind')),
-                ('url', models.CharField(blank=True, help_text="The feed's http(s) address. Write {key} where the key goes in it, if it does.", max_length=500, verbose_name='address')),
-                ('file', models.FileField(blank=True, help_text='Or a file of this kind (.json, .zip, .ics) instead of an address.', max_length=300, upload_to='opendata/sources/%Y%m%d%H%M%S', verbose_name='file')),
-                ('agenda_uid', models.CharField(blank=True, max_length=40, verbose_name='OpenAgenda agenda number')),
-                ('key', models.CharField(blank=True, max_length=200, verbose_name='key')),
-                ('scope', models.CharField(blank=True, help_text='Leave empty. To carry on from an import made on the command line, give the file name or address it used: what this feed no longer holds is then withdrawn.', max_length=300, verbose_name='scope')),
-                ('producer', models.CharField(blank=True, help_text='Shown on the kiosk.', max_length=200, verbose_name='producer')),
-                ('licence', models.CharField(blank=True, help_text='Shown on the kiosk.', max_length=200, verbose_name='licence')),
-                ('new_status', models.CharField(choices=[('draft', 'drafts to check and publish'), ('published', 'published at once')], default='draft', max_length=16, verbose_name='new entries')),
-                ('schedule', models.CharField(choices=[('manual', 'manually only'), ('nightly', 'every night at 03:00'), ('hourly', 'every hour'), ('quarter', 'every 15 minutes'), ('crontab', 'other schedule (crontab, for experts)')], default='manual', max_length=20, verbose_name='schedule')),
-                ('crontab', models.CharField(blank=True, help_text='Minute, hour, day of month, month, day of week, e.g. 30 5 * * 1-5 (local time).', max_length=100, verbose_name='crontab')),
-                ('active', models.BooleanField(default=True, help_text='Unticked: never run on schedule.', verbose_name='active')),
-                ('locked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('failing', models.BooleanField(default=False, editable=False, verbose_name='failing')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('commune', models.ForeignKey(blank=True, help_text='For the records that do not say which commune they are in.', null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.commune', verbose_name='commune')),
-                ('lock_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='opendata.importrun')),
-                ('periodic_task', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='django_celery_beat.periodictask')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("datatourisme", "DATAtourisme feed"),
+                            ("openagenda", "OpenAgenda agenda"),
+                            ("apidae", "Apidae export"),
+                            ("ical", "iCalendar calendar"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True,
+                        help_text="The feed's http(s) address. Write {key} where the key goes in it, if it does.",
+                        max_length=500,
+                        verbose_name="address",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        help_text="Or a file of this kind (.json, .zip, .ics) instead of an address.",
+                        max_length=300,
+                        upload_to="opendata/sources/%Y%m%d%H%M%S",
+                        verbose_name="file",
+                    ),
+                ),
+                ("agenda_uid", models.CharField(blank=True, max_length=40, verbose_name="OpenAgenda agenda number")),
+                ("key", models.CharField(blank=True, max_length=200, verbose_name="key")),
+                (
+                    "scope",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leave empty. To carry on from an import made on the command line, give the file name or address it used: what this feed no longer holds is then withdrawn.",
+                        max_length=300,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "producer",
+                    models.CharField(
+                        blank=True, help_text="Shown on the kiosk.", max_length=200, verbose_name="producer"
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True, help_text="Shown on the kiosk.", max_length=200, verbose_name="licence"
+                    ),
+                ),
+                (
+                    "new_status",
+                    models.CharField(
+                        choices=[("draft", "drafts to check and publish"), ("published", "published at once")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="new entries",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.CharField(
+                        choices=[
+                            ("manual", "manually only"),
+                            ("nightly", "every night at 03:00"),
+                            ("hourly", "every hour"),
+                            ("quarter", "every 15 minutes"),
+                            ("crontab", "other schedule (crontab, for experts)"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                        verbose_name="schedule",
+                    ),
+                ),
+                (
+                    "crontab",
+                    models.CharField(
+                        blank=True,
+                        help_text="Minute, hour, day of month, month, day of week, e.g. 30 5 * * 1-5 (local time).",
+                        max_length=100,
+                        verbose_name="crontab",
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Unticked: never run on schedule.", verbose_name="active"
+                    ),
+                ),
+                ("locked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("failing", models.BooleanField(default=False, editable=False, verbose_name="failing")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For the records that do not say which commune they are in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="catalog.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "lock_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="opendata.importrun",
+                    ),
+                ),
+                (
+                    "periodic_task",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="django_celery_beat.periodictask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import source',
-                'verbose_name_plural': 'import sources',
-                'ordering': ['name'],
+                "verbose_name": "import source",
+                "verbose_name_plural": "import sources",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='source_ref',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='runs', to='opendata.source', verbose_name='import source'),
+            model_name="importrun",
+            name="source_ref",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="runs",
+                to="opendata.source",
+                verbose_name="import source",
+            ),
         ),
         migrations.RunPython(_status_of_older_runs, migrations.RunPython.noop),
     ]
