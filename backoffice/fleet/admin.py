@@ -23,27 +23,7 @@ class KioskAdmin(AuditedAdmin):
     list_display = ["name", "commune", "location", "state", "contact", "version", "content_state", "error_count"]
     list_filter = ["commune", "revoked"]
     search_fields = ["name", "location"]
-    fieldsets = [
-        (None, {"fields": ["name", "commune", "location", "revoked", "sync_requested"]}),
-        (
-            _("What the kiosk last said"),
-            {
-                "fields": [
-                    "state",
-                    "contact",
-                    "version",
-                    "content_state",
-                    "last_sync_display",
-                    "errors_display",
-                    "disk_display",
-                    "uptime_display",
-                    "bundle_display",
-                    "remote_addr",
-                    "token_hint",
-                ]
-            },
-        ),
-    ]
+    #: What the kiosk last said, shown and never edited.
     readonly_fields = [
         "state",
         "contact",
@@ -56,6 +36,10 @@ class KioskAdmin(AuditedAdmin):
         "bundle_display",
         "remote_addr",
         "token_hint",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "commune", "location", "revoked", "sync_requested"]}),
+        (_("What the kiosk last said"), {"fields": readonly_fields}),
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
     change_list_template = "fleet/kiosk_change_list.html"
