@@ -118,6 +118,14 @@ def last_bundle(folder: Path) -> dict | None:
     return {"entries": entries, **json.loads(row[0])} if row else None
 
 
+def bundle_imported(folder: Path) -> dict | None:
+    """For polling while the sync process starts: its database may exist before its tables do."""
+    try:
+        return last_bundle(folder)
+    except sqlite3.OperationalError:
+        return None
+
+
 def without_signature(src: Path, dest: Path) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -147,7 +155,7 @@ def test_the_sync_process_imports_the_stick_with_the_key_file(backoffice, workdi
     ).start()
     try:
         record = wait_until(
-            lambda: (kiosk / "content.db").exists() and last_bundle(kiosk),
+            lambda: bundle_imported(kiosk),
             90,
             "the sync process importing the bundle from the stick",
             [sync],
