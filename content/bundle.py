@@ -32,7 +32,6 @@ MANIFEST = "manifest.json"
 ENTRIES = "entries.jsonl"
 ALERTS = "alerts.jsonl"
 MEDIA_RE = re.compile(r"^media/([0-9a-f]{64})$")
-CHUNK = 1 << 16
 
 
 class BundleError(ContentError):

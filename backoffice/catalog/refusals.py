@@ -28,12 +28,6 @@ LANG_NAMES = {
 }
 
 
-#: What starts a tag for a browser (``<svg/onload=…>``, ``<img/src=…>``, ``</x``, ``<!x``): staff
-#: never need it in a kiosk's plain text, so the back office refuses it even where the contract's
-#: own pattern would let an unusual spelling through.
-TAG_START_RE = re.compile(r"<[a-zA-Z!/?][^<>\n]{0,40}>?")
-
-
 def plain_text_problems(value: str) -> list[str]:
     """Every reason a kiosk would refuse ``value`` as plain text (too long, HTML, markup, control
     characters), one sentence each, so that one correction is enough; empty when it would show it."""
@@ -50,7 +44,7 @@ def plain_text_problems(value: str) -> list[str]:
             _("The text has %(length)d characters, more than the %(limit)d the kiosks accept.")
             % {"length": len(value), "limit": text.MAX_TEXT}
         )
-    tag = text.HTML_TAG_RE.search(value) or TAG_START_RE.search(value)
+    tag = text.HTML_TAG_RE.search(value)  # the contract's pattern: every spelling a browser reads as a tag
     if tag and tag.group(0).startswith("&"):
         problems.append(
             _(
