@@ -11,6 +11,8 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 from kivy.utils import get_color_from_hex as hx
 
+from kiosk.icons import IconSet
+
 TEXT_SCALES = (1.0, 1.2, 1.42)
 FONT_ICONS = "DejaVuSans"  # Kivy ships it; holds the symbols used as icons
 
@@ -73,6 +75,7 @@ class Theme(EventDispatcher):
     k = NumericProperty(1.0)  # text unit: u * the visitor's text scale
     border = NumericProperty(0)  # outline width of cards (high contrast only)
     icon_font = StringProperty(FONT_ICONS)
+    symbol_font = StringProperty(FONT_ICONS)  # the pictograms' font (kiosk.icons): tiles, sections, markers
 
     bg = ColorProperty()
     surface = ColorProperty()
@@ -98,6 +101,8 @@ class Theme(EventDispatcher):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._icons = IconSet(FONT_ICONS)
+        self.symbol_font = self._icons.font
         self._apply_palette()
         self.bind(u=self._rescale, text_step=self._rescale)
         self._rescale()
@@ -116,6 +121,10 @@ class Theme(EventDispatcher):
 
     def fit_window(self, width: float, height: float) -> None:
         self.u = max(0.3, min(width, height) / 1080.0)
+
+    def icon(self, name: str) -> str:
+        """The pictogram ``name`` (kiosk.icons.ICONS), drawn in :attr:`symbol_font`."""
+        return self._icons.glyph(name)
 
     def alert_color(self, level: str):
         return {"urgent": self.urgent, "warning": self.warning}.get(level, self.info)

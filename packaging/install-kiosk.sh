@@ -17,7 +17,8 @@ done
 
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  python3-venv cage libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core >/dev/null
+  python3-venv cage libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core \
+  fonts-material-design-icons-iconfont espeak-ng >/dev/null
 
 id borne >/dev/null 2>&1 || useradd --system --create-home --groups video,input,render borne
 install -d -o borne -g borne /var/lib/borne
