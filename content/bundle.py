@@ -105,11 +105,15 @@ def write_bundle(
     signing_key: bytes | None = None,
     generated_at: dt.datetime | None = None,
     progress: Callable[[int, int], object] | None = None,
+    town_map: tuple[dict, bytes] | None = None,
 ) -> dict:
     """Write a bundle atomically (temporary file, then rename) and return its manifest.
 
     Entries and alerts are validated first, so no invalid bundle is ever written; media must be
     exactly the images the entries reference. ``progress(done, total)`` is called after each image.
+    ``town_map`` is ``(announcement, blob)`` (``content.geo``): the blob travels as one more
+    ``media/<sha256>`` member, which a kiosk that knows no map ignores, and the manifest's ``map``
+    key announces it.
     """
     path = Path(path)
     media = dict(media or {})
@@ -140,6 +144,13 @@ def write_bundle(
                 members[f"media/{sha}"] = {"sha256": sha, "bytes": len(data)}
                 if progress is not None:
                     progress(done, len(wanted))
+            if town_map is not None:
+                info, blob = town_map
+                sha = hashlib.sha256(blob).hexdigest()
+                if info.get("sha256") != sha:
+                    raise BundleError(f"{path}: the map blob does not match its announcement's sha256")
+                zf.writestr(f"media/{sha}", blob, compress_type=zipfile.ZIP_STORED)
+                members[f"media/{sha}"] = {"sha256": sha, "bytes": len(blob)}
             manifest = {
                 "schema": SCHEMA_VERSION,
                 "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
@@ -148,6 +159,8 @@ def write_bundle(
                 "counts": {"entries": len(entries), "alerts": len(alerts), "media": len(wanted)},
                 "members": members,
             }
+            if town_map is not None:
+                manifest["map"] = town_map[0]
             if signing_key:
                 manifest["signature"] = {"alg": "hmac-sha256", "value": _sign(manifest, signing_key)}
             zf.writestr(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
@@ -176,6 +189,20 @@ class Bundle:
     @property
     def signed(self) -> bool:
         return "signature" in self.manifest
+
+    @property
+    def town_map(self) -> dict | None:
+        """The manifest's map announcement, checked (None: no map, or one this kiosk cannot read)."""
+        from content.geo import MapError, parse_announcement
+
+        value = self.manifest.get("map")
+        if value is None:
+            return None
+        try:
+            info = parse_announcement(value, where=f"{self.path}: map")
+        except MapError:
+            return None
+        return info if info["sha256"] in self.media else None
 
     def parsed(self):
         """Entries and alerts as model objects; an invalid one raises BundleError naming it."""

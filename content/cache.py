@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from content import queries, schema
 from content.contract import SCHEMA_VERSION
+from content.geo import MapError
+from content.mapstore import MAPS_DIR, MapStore
 from content.media import MediaError, MediaStore
 
 # The models and sqlite-utils are the writer's: a reader (the kiosk) opens a plain read-only
@@ -57,6 +59,9 @@ class ChangeSet:
     problems: list[str] = field(default_factory=list)
     #: Further state values stored in the same transaction (a bundle's name and checks: ``bundle``).
     meta: Mapping[str, object] = field(default_factory=dict)
+    #: The town map announced (``content.geo.parse_announcement``), and its blob when the cache lacks it.
+    town_map: Mapping | None = None
+    town_map_blob: bytes | Path | Callable[[], bytes] | None = None
 
 
 @dataclass
@@ -95,6 +100,7 @@ class ContentCache(queries.Queries):
         self.media = media
         self.readonly = readonly
         self.tz = tz
+        self.maps = MapStore(media.root.parent / MAPS_DIR)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -220,7 +226,10 @@ class ContentCache(queries.Queries):
                 report.problems.append(str(exc))
                 log.warning("image refused: %s", exc)
 
+        town_map = self._stage_map(changes, report)
         with self.db.atomic():
+            if town_map is not None:
+                self._set_map(town_map)
             report.deleted = self._delete_entries(changes)
             for entry in changes.entries:
                 self._upsert(entry)
@@ -234,7 +243,58 @@ class ContentCache(queries.Queries):
             self._record(changes.origin, ok=not report.problems, errors=report.problems)
             report.content_version = version
         report.media_removed = self.collect_media()
+        if town_map is not None:
+            self.maps.keep_only(town_map["sha256"])
         return report
+
+    # -- the town map ----------------------------------------------------------------------------
+
+    def _stage_map(self, changes: ChangeSet, report: ApplyReport) -> Mapping | None:
+        """Put a new map blob in place (checked whole) before the transaction; None: keep the old map."""
+        info = changes.town_map
+        if info is None:
+            return None
+        if not self.maps.has(info["sha256"]):
+            if changes.town_map_blob is None:
+                report.problems.append(f"map {info['sha256']}: announced but not downloaded (will be retried)")
+                return None
+            try:
+                self.maps.add(info["sha256"], _load(changes.town_map_blob))
+            except (MapError, FileNotFoundError) as exc:
+                report.problems.append(f"{exc}: the previous map stays in use")
+                log.warning("map refused: %s", exc)
+                return None
+        return info
+
+    def _set_map(self, info: Mapping) -> None:
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO town_map (id, sha256, bytes, bbox, generated_at, kiosk) VALUES (1, ?, ?, ?, ?, ?)",
+            [
+                info["sha256"],
+                info["bytes"],
+                json.dumps(info["bbox"]),
+                info.get("generated_at") or "",
+                json.dumps(info["kiosk"]) if info.get("kiosk") else None,
+            ],
+        )
+
+    def town_map(self) -> dict | None:
+        """The map in use: ``{sha256, bytes, bbox, generated_at, kiosk, path}``, or None (no map yet)."""
+        try:
+            row = self.db.execute("SELECT sha256, bytes, bbox, generated_at, kiosk FROM town_map").fetchone()
+        except sqlite3.OperationalError:
+            return None  # a cache not migrated yet
+        if row is None:
+            return None
+        sha, size, bbox, generated_at, kiosk = row
+        return {
+            "sha256": sha,
+            "bytes": size,
+            "bbox": json.loads(bbox),
+            "generated_at": generated_at,
+            "kiosk": json.loads(kiosk) if kiosk else None,
+            "path": self.maps.path(sha),
+        }
 
     def _delete_entries(self, changes: ChangeSet) -> int:
         ids = list(dict.fromkeys(changes.deleted))

@@ -36,11 +36,15 @@ def bundle_changes(
         )
     record = import_record(bundle, verified=verify_key is not None, at=at or dt.datetime.now(dt.UTC))
     entries, alerts = bundle.parsed()
+    town_map = bundle.town_map
     with tempfile.TemporaryDirectory(prefix="borne-bundle-", dir=staging_dir) as staging:
+        media = bundle.extract_media(Path(staging))
         yield ChangeSet(
             entries=entries,
             alerts=alerts,
-            media=bundle.extract_media(Path(staging)),
+            media=media,
+            town_map=town_map,
+            town_map_blob=media.pop(town_map["sha256"]) if town_map else None,
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
             origin="bundle",
@@ -78,6 +82,7 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
     from content.demo import load_demo
 
     town = load_demo(today)
+    blob, info = demo_map()
     # No cursor: the demo town is no back office's state, so a kiosk that later gets a back office
     # starts its first sync from the beginning.
     return write_bundle(
@@ -87,7 +92,28 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
         media=town.media,
         cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
+        town_map=(info, blob) if blob else None,
     )
+
+
+def demo_map() -> tuple[bytes | None, dict | None]:
+    """The demo town's map blob and announcement, read from ``content/demo/map/town.osm``.
+
+    Reading OSM needs osmium (the back office's extra): a kiosk without it builds its demo without a map.
+    """
+    from content import geo, osm
+    from content.demo.map.make_town import BBOX, HERE, KIOSK
+
+    try:
+        data = osm.import_file(HERE / "town.osm", BBOX, source="demo town (hand-made)")
+    except osm.OsmError as exc:
+        log.warning("demo town without its map: %s", exc)
+        return None, None
+    data["generated_at"] = "2026-01-01T00:00:00+00:00"  # the same blob every time: no new hash per build
+    blob = geo.encode(data)
+    info = {"sha256": geo.sha256(blob), "bytes": len(blob), "bbox": list(BBOX), "generated_at": data["generated_at"]}
+    info["kiosk"] = dict(KIOSK)
+    return blob, info
 
 
 def ensure_content(cache: ContentCache) -> ApplyReport | None:

@@ -70,7 +70,20 @@ def m001_initial(db: Database) -> None:
     )
 
 
-STEPS = (m001_initial,)
+def m004_map(db: Database) -> None:
+    """The town map in use (content.geo): its blob is ``<data>/maps/<sha256>``; one row at most."""
+    db.executescript(
+        """
+        CREATE TABLE town_map (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, bbox TEXT NOT NULL,
+            generated_at TEXT NOT NULL DEFAULT '', kiosk TEXT
+        );
+        """
+    )
+
+
+STEPS = (m001_initial, m004_map)
 NAMES = tuple(step.__name__ for step in STEPS)
 
 
