@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "backoffice.jobs",
     "backoffice.usb",
+    "backoffice.geo",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,8 @@ class Page:
     deleted_alerts: list[str] = field(default_factory=list)
     #: The back office started the kiosk over (restored from a backup): the walk is a full snapshot.
     reset: bool = False
+    #: The town map announced (raw ``map`` key, checked by the job), or None when the feed has none.
+    town_map: Any = None
 
 
 @dataclass(frozen=True)
@@ -294,4 +296,5 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
         more=more,
         etag=etag,
         reset=data.get("reset") is True,
+        town_map=data.get("map"),
     )

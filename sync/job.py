@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
+from content.geo import MapError, parse_announcement
 from content.media import MediaError
 from content.model import Entry
 from sync import heartbeat as hb
@@ -233,13 +234,19 @@ class SyncJob:
             if not any(m.sha256 in stored for m in entry.media):
                 del entries[entry.id]
         result.media_downloaded = len(stored)
+        town_map, map_blob = None, None
+        if walk.town_map is not None:
+            town_map, map_blob = self._fetch_map(walk.town_map, problems)
         result.problems = walk.problems + problems
-        if not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
+        if town_map is not None:
+            result.map_changed = True
+        elif not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
             self.record("sync", ok=False, errors=problems)
             result.not_modified = True
             return result
         if (
-            not entries
+            town_map is None
+            and not entries
             and not walk.deleted
             and not walk.alerts
             and not walk.deleted_alerts
@@ -260,6 +267,8 @@ class SyncJob:
             replace_all=walk.reset or (since == "" and not result.not_modified),
             origin="sync",
             problems=result.problems,
+            town_map=town_map,
+            town_map_blob=map_blob,
         )
         self._check_stop()
         log.info(
@@ -275,6 +284,34 @@ class SyncJob:
         result.problems = report.problems
         result.cursor = self.cache.cursor
         return result
+
+    def _fetch_map(self, raw, problems: list[str]) -> tuple[dict | None, bytes | None]:
+        """The map announcement if it differs from the map in use, with its blob when not on disk yet.
+
+        A bad announcement or a failed download is a problem (reported, retried by the next sync);
+        the previous map stays in use.
+        """
+        try:
+            info = parse_announcement(raw, where="feed: map")
+        except MapError as exc:
+            problems.append(f"{exc}: the previous map stays in use")
+            return None, None
+        current = self.cache.town_map()
+        if current and all(current[k] == info[k] for k in ("sha256", "bbox", "kiosk")):
+            return None, None
+        if self.cache.maps.has(info["sha256"]):
+            return info, None
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        target = self.incoming / f"map-{info['sha256']}"
+        try:
+            path = self.client.media(info["sha256"], target, expected_bytes=info["bytes"])
+            blob = path.read_bytes()
+        except SyncError as exc:
+            problems.append(f"map {info['sha256']}: {exc} (will be retried)")
+            return None, None
+        finally:
+            target.unlink(missing_ok=True)
+        return info, blob
 
     def _entries_using(self, shas: set[str]) -> list[Entry]:
         if not shas:

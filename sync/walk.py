@@ -22,6 +22,7 @@ class SyncResult:
     deleted: int = 0
     alerts: int = 0
     media_downloaded: int = 0
+    map_changed: bool = False
     problems: list[str] = field(default_factory=list)
     cursor: str = ""
 
@@ -32,6 +33,8 @@ class SyncResult:
             f"{self.upserted} entries updated, {self.deleted} withdrawn, {self.alerts} alerts, "
             f"{self.media_downloaded} images downloaded (cursor {self.cursor or '-'})"
         )
+        if self.map_changed:
+            text += "; new town map"
         if self.problems:
             text += f"; {len(self.problems)} problem(s): " + "; ".join(self.problems[:5])
         return text
@@ -53,6 +56,8 @@ class Walk:
     #: The alert poll reads alerts only (entries are the content sync's).
     alerts_only: bool = False
     complete: bool = False
+    #: The last page's ``map`` announcement (raw).
+    town_map: object = None
 
     def add_entries(self, raw: list) -> None:
         for i, data in enumerate(raw):
@@ -89,3 +94,5 @@ class Walk:
             self.add_entries(page.entries)
         self.add_alerts(page.alerts, page.deleted_alerts)
         self.cursor = page.cursor
+        if page.town_map is not None:
+            self.town_map = page.town_map

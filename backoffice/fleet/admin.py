@@ -16,6 +16,7 @@ from backoffice.catalog.models import audit
 from backoffice.dashboard import stats
 from backoffice.fleet import status
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter, UsageDashboard
+from backoffice.geo.admin import KioskPlaceInline
 
 
 @admin.register(Kiosk)
@@ -44,6 +45,7 @@ class KioskAdmin(AuditedAdmin):
     actions = ["issue_token", "revoke_token", "request_sync"]
     change_list_template = "fleet/kiosk_change_list.html"
     change_form_template = "fleet/kiosk_change_form.html"
+    inlines = [KioskPlaceInline]  # the kiosk's position on the town map (backoffice.geo)
 
     @admin.display(description=_("state"))
     def state(self, obj):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from backoffice.catalog.models import MediaFile
 from backoffice.fleet import feed, wire
 from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
+from backoffice.geo import service as geo_service
 from backoffice.storage import open_stream
 from backoffice.throttle import client_address
 
@@ -66,7 +67,9 @@ def changes(request):
         return _error(400, str(exc))
     request.kiosk.note_feed_contact()  # a kiosk that only syncs (sync --once) shows on the fleet page
     commune = request.kiosk.commune_id
-    etag = feed.etag_for(commune, req)
+    town_map = geo_service.announcement(request.kiosk)
+    # The map and the kiosk's position are the kiosk's own: they change the ETag and the cached body.
+    etag = feed.etag_for(commune, req, town_map)
     wanted = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
     if etag in wanted:
         response = HttpResponse(status=304)
@@ -75,7 +78,10 @@ def changes(request):
         key = f"feed:{commune}:{etag}"
         body = cache.get(key)
         if body is None:
-            body = json.dumps(feed.changes(commune, req), ensure_ascii=False, separators=(",", ":")).encode()
+            page = feed.changes(commune, req)
+            if town_map is not None:
+                page["map"] = town_map
+            body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
             cache.set(key, body, FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
@@ -92,7 +98,7 @@ def media(request, sha256: str):
         raise Http404("not a sha256")
     item = MediaFile.objects.filter(sha256=sha256).first()
     if item is None:
-        raise Http404("no such image")
+        return _map_blob(request, sha256)
     if request.headers.get("If-None-Match", "").strip().strip('"').removeprefix('W/"') == sha256:
         response = HttpResponse(status=304)
     else:
@@ -103,6 +109,20 @@ def media(request, sha256: str):
             raise Http404("no such image")
         response = FileResponse(stream, content_type=item.mime)
         response["Content-Length"] = str(item.size)
+    response["ETag"] = f'"{sha256}"'
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def _map_blob(request, sha256: str):
+    """A town map blob (``backoffice.geo``), served like an image: by hash, immutable."""
+    blob = geo_service.blob_for(sha256)
+    if blob is None:
+        raise Http404("no such image or map")
+    if request.headers.get("If-None-Match", "").strip().strip('"').removeprefix('W/"') == sha256:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(blob, content_type="application/gzip")
     response["ETag"] = f'"{sha256}"'
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -10,6 +10,8 @@ already passed it). Nothing is skipped: numbers become visible in the order they
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from heapq import merge
 
@@ -40,9 +42,15 @@ def parse_request(since: str | None, limit: str | None) -> FeedRequest:
     )
 
 
-def etag_for(commune: str, req: FeedRequest) -> str:
-    """Changes only when something was written since: the answer for the same question is the same."""
-    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}"'
+def etag_for(commune: str, req: FeedRequest, town_map: dict | None = None) -> str:
+    """Changes only when something was written since: the answer for the same question is the same.
+
+    ``town_map`` (the page's ``map`` key, the kiosk's own) changes it when the map or the kiosk's place does.
+    """
+    tail = ""
+    if town_map is not None:
+        tail = "-m" + hashlib.sha256(json.dumps(town_map, sort_keys=True).encode()).hexdigest()[:12]
+    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}{tail}"'
 
 
 def _entry_visible_to(entry: Entry, commune: str) -> bool:

@@ -18,3 +18,12 @@ class Command(BaseCommand):
         except ImportError as exc:
             raise CommandError(f"the demo town is not available: {exc}") from None
         self.stdout.write(f"demo town loaded: {n_entries} entries, {n_alerts} alerts")
+        from backoffice.geo.service import MapImportError, load_demo_map
+
+        try:
+            town_map = load_demo_map()
+        except MapImportError as exc:
+            self.stderr.write(f"demo town without its map: {exc}")
+        else:
+            if town_map is not None:
+                self.stdout.write(f"demo town map: {town_map.size} bytes")
