@@ -39,6 +39,7 @@ LAZY_SCREENS = {
     "list": ("ListScreen", ("rows.kv", "list.kv")),
     "detail": ("DetailScreen", ("rows.kv", "detail.kv")),
     "search": ("SearchScreen", ("rows.kv", "search.kv")),
+    "map": ("MapScreen", ("rows.kv", "map.kv")),
     "maintenance": ("MaintenanceScreen", ("maintenance.kv",)),
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)

@@ -40,6 +40,7 @@ PALETTES = {
         "tile4": "#3E7D5A",
         "tile5": "#4F5D6E",
         "tile6": "#B5802A",
+        "tile9": "#2F7F86",
     },
     # High contrast: black, white and yellow only (WCAG AAA contrast everywhere).
     "contrast": {
@@ -64,6 +65,7 @@ PALETTES = {
         "tile4": "#000000",
         "tile5": "#000000",
         "tile6": "#000000",
+        "tile9": "#000000",
     },
 }
 
@@ -98,6 +100,7 @@ class Theme(EventDispatcher):
     tile4 = ColorProperty()
     tile5 = ColorProperty()
     tile6 = ColorProperty()
+    tile9 = ColorProperty()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -125,6 +128,10 @@ class Theme(EventDispatcher):
     def icon(self, name: str) -> str:
         """The pictogram ``name`` (kiosk.icons.ICONS), drawn in :attr:`symbol_font`."""
         return self._icons.glyph(name)
+
+    def icon_markup(self, name: str) -> str:
+        """The pictogram ``name`` as Label markup, for a button whose text mixes it with words."""
+        return f"[font={self.symbol_font}]{self._icons.glyph(name)}[/font]"
 
     def alert_color(self, level: str):
         return {"urgent": self.urgent, "warning": self.warning}.get(level, self.info)

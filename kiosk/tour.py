@@ -182,8 +182,32 @@ class Tour:
             yield from self.shot(f"search-{lang}")
             yield from self.tap(self.screen("search").ids.topbar.ids.back)
             self.expect("home")
+            yield from self.map_walk(lang)
         yield from self.settings_walk()
         yield from self.maintenance_walk()
+
+    #: The place the tour walks to on the map: in the lower town, below the steps of the Chemin des Chèvres.
+    MAP_DESTINATION = "demo:pharmacie-de-l-ander"
+
+    def map_walk(self, lang: str):
+        """The map from its tile, a marker's card, the walk there and its step-free variant."""
+        yield from self.tap(self.tile("map"), settle=1.0)
+        self.expect("map")
+        yield from self.shot(f"map-{lang}")
+        screen = self.screen("map")
+        target = self.MAP_DESTINATION if self.app.cache.get(self.MAP_DESTINATION) else ""
+        if not target:
+            marker = next(iter(screen.view.markers), None)
+            target = marker["id"] if marker else ""
+        if target:
+            screen.select(target)  # as a tap on its marker does (markers move with the view)
+            yield 0.6
+            yield from self.tap(screen.ids.walk, settle=0.9)
+            yield from self.shot(f"map-route-{lang}")
+            yield from self.tap(screen.ids.step_free, settle=0.9)
+            yield from self.shot(f"map-route-step-free-{lang}")
+        yield from self.tap(screen.ids.topbar.ids.home)
+        self.expect("home")
 
     def settings_walk(self):
         from kivy.core.window import Window

@@ -14,6 +14,7 @@ _MODULES = {
     "KioskScreen": "base",
     "ListScreen": "lists",
     "MaintenanceScreen": "maintenance",
+    "MapScreen": "map",
     "SearchScreen": "search",
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.factory import Factory
-from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.label import Label
 
 from kiosk import rows
@@ -44,6 +44,8 @@ class DetailScreen(KioskScreen):
     source = StringProperty("")
     qr_data = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
+    #: The entry has a position and the kiosk has a town map: "Show on map", "How to get there".
+    on_map = BooleanProperty(False)
 
     def setup(self, *, entry_id: str = "", scroll: float = 1.0) -> None:
         self.entry_id = entry_id
@@ -80,6 +82,8 @@ class DetailScreen(KioskScreen):
         for name, value in view.items():
             setattr(self, name, value)
         self.qr = qr_texture(self.qr_data) if self.qr_data else None
+        place = entry.place
+        self.on_map = bool(place and place.lat is not None and app.cache.town_map() is not None)
         self._fill_photos(media)
 
     def _fill_photos(self, media: list[str]) -> None:

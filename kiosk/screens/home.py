@@ -1,4 +1,4 @@
-"""Home: the six tiles, the alert banner, date and time, the language bar."""
+"""Home: the tiles (Map among them), the alert banner, date and time, the language bar."""
 
 from __future__ import annotations
 
@@ -31,5 +31,7 @@ class HomeScreen(KioskScreen):
     def open_tile(self, target: str) -> None:
         if target == "search":
             self.app.open_search()
+        elif target == "map":
+            self.app.go("map")
         else:
             self.app.open_list(target)

@@ -1,0 +1,500 @@
+"""The town map widget: vector layers drawn once as meshes, moved by one transform; markers on top.
+
+Geometry (:class:`content.geo.TownMap`, local metres) becomes one Mesh per layer and chunk when the
+map is loaded: areas through Kivy's tesselator, ways as quads whose width depends on the zoom band
+(rebuilt, and kept, once per band). Panning and zooming only change a Translate and a Scale, then
+move the markers, the street names and the kiosk's arrow (screen-sized instructions in an overlay),
+so a frame costs the same whatever the size of the town. North is up. The attribution is part of
+the widget (see kv/map.kv), never of the screen that holds it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import (
+    Color,
+    Ellipse,
+    InstructionGroup,
+    Mesh,
+    PopMatrix,
+    PushMatrix,
+    Rectangle,
+    Rotate,
+    Scale,
+    Translate,
+)
+from kivy.graphics.tesselator import TYPE_POLYGONS, WINDING_ODD, Tesselator
+from kivy.properties import NumericProperty, ObjectProperty
+from kivy.uix.widget import Widget
+from kivy.utils import get_color_from_hex
+
+from content import geo
+
+MAX_VERTICES = 65_000  # a Mesh's indices are 16-bit
+MIN_SCALE, MAX_SCALE = 0.15, 10.0  # px per metre
+#: Way widths (metres, and at least this many pixels) by layer.
+WIDTHS = {"road": (8.0, 7.0), "path": (2.5, 3.5), "steps": (2.5, 4.0), "river": (6.0, 3.0)}
+STYLE = {
+    "land": "#F1EEE8",
+    "park": "#CFE6C0",
+    "water": "#AFD1EE",
+    "river": "#8DBFE6",
+    "square": "#E6DDCF",
+    "building": "#D9CEC1",
+    "road": "#FFFFFF",
+    "path": "#A4875F",
+    "steps": "#B4532A",
+    "route": "#1565C0",
+    "route_casing": "#FFFFFF",
+    "label": "#3B3B3B",
+    "here": "#1565C0",
+}
+TAP_SLOP = 24  # px a finger may move and still tap
+TAP_REACH = 56  # px from a marker's centre that still selects it
+
+
+def _rgba(name: str, alpha: float = 1.0):
+    r, g, b, _ = get_color_from_hex(STYLE[name])
+    return r, g, b, alpha
+
+
+def band_of(scale: float) -> int:
+    """The zoom band ways are built for (one step per doubling of the scale)."""
+    return round(math.log2(max(scale, 1e-6)))
+
+
+def line_meshes(lines, width: float) -> list[Mesh]:
+    """Quads along each polyline (flat decimetre ``[x, y, …]``), square-capped so corners close."""
+    meshes, vertices, indices = [], [], []
+    half = width / 2
+    for flat in lines:
+        pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
+        for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
+            dx, dy = x2 - x1, y2 - y1
+            length = math.hypot(dx, dy)
+            if length < 1e-6:
+                continue
+            ux, uy = dx / length * half, dy / length * half
+            nx, ny = -uy, ux
+            ax, ay, bx, by = x1 - ux, y1 - uy, x2 + ux, y2 + uy
+            n = len(vertices) // 4
+            vertices += (ax + nx, ay + ny, 0, 0, ax - nx, ay - ny, 0, 0, bx + nx, by + ny, 0, 0, bx - nx, by - ny, 0, 0)
+            indices += (n, n + 1, n + 2, n + 2, n + 1, n + 3)
+            if n + 4 >= MAX_VERTICES:
+                meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
+                vertices, indices = [], []
+    if vertices:
+        meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
+    return meshes
+
+
+def area_meshes(polygons) -> list[Mesh]:
+    """Filled polygons (flat decimetre lists), tesselated in one pass per layer."""
+    meshes = []
+    tess = Tesselator()
+    count = 0
+    for flat in polygons:
+        if len(flat) >= 6:
+            tess.add_contour([v / 10 for v in flat])
+            count += len(flat) // 2
+        if count > 20_000:
+            meshes += _tesselate(tess)
+            tess, count = Tesselator(), 0
+    if count:
+        meshes += _tesselate(tess)
+    return meshes
+
+
+def _tesselate(tess) -> list[Mesh]:
+    if not tess.tesselate(WINDING_ODD, TYPE_POLYGONS):
+        return []
+    meshes, vertices, indices = [], [], []
+    for verts, idx in tess.meshes:
+        base = len(vertices) // 4
+        if base + len(verts) // 4 >= MAX_VERTICES:
+            meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
+            vertices, indices, base = [], [], 0
+        vertices += verts
+        # each polygon comes as a fan: (0, i, i + 1)
+        n = len(verts) // 4
+        for i in range(1, n - 1):
+            indices += (base, base + i, base + i + 1)
+        del idx
+    if vertices:
+        meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
+    return meshes
+
+
+class TownMapView(Widget):
+    """Draws a :class:`content.geo.TownMap`; pinch, drag and the wheel move it. Coordinates are metres."""
+
+    town = ObjectProperty(None, allownone=True)
+    #: Pixels per metre.
+    scale = NumericProperty(1.0)
+    #: The point (metres) shown at the widget's centre.
+    cx = NumericProperty(0.0)
+    cy = NumericProperty(0.0)
+    #: ``(x, y, facing)`` of the kiosk, or None.
+    here = ObjectProperty(None, allownone=True)
+    #: Markers: dicts with ``id, x, y, icon, color`` (rgba).
+    markers = ObjectProperty([])
+    #: The route's points (metres), or None.
+    route = ObjectProperty(None, allownone=True)
+    #: The selected marker's id.
+    selected = ObjectProperty(None, allownone=True)
+    symbol_font = ObjectProperty(None, allownone=True)
+    label_font_size = NumericProperty(22)
+    marker_size = NumericProperty(64)
+    #: Called with the marker id a visitor tapped (or None for a tap on the map).
+    on_pick: Callable | None = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._ways_band: int | None = None
+        self._way_cache: dict[int, list[Mesh]] = {}
+        self._touches: dict = {}
+        self._pinch = None
+        self._moved = 0.0
+        self._label_textures: dict[str, object] = {}
+        self._icon_textures: dict[tuple[str, int], object] = {}
+        self._route_band = None
+        #: The view asked before layout ("span" or "fit"): applied again when the size changes, until a touch.
+        self._wanted = None
+        with self.canvas:
+            Color(*_rgba("land"))
+            self._bg = Rectangle()
+            PushMatrix()
+            self._translate = Translate()
+            self._scale = Scale(1, 1, 1)
+            self._areas = InstructionGroup()
+            self.canvas.add(self._areas)
+            self._ways = InstructionGroup()
+            self.canvas.add(self._ways)
+            self._route = InstructionGroup()
+            self.canvas.add(self._route)
+            PopMatrix()
+            self._overlay = InstructionGroup()
+            self.canvas.add(self._overlay)
+        self._marker_items: list[tuple[dict, Ellipse, Rectangle, Color]] = []
+        self._labels = InstructionGroup()
+        self._here = InstructionGroup()
+        self._markers_group = InstructionGroup()
+        self._overlay.add(self._labels)
+        self._overlay.add(self._markers_group)
+        self._overlay.add(self._here)  # "you are here" above every marker
+        self.bind(pos=self._moved_view, cx=self._moved_view, cy=self._moved_view)
+        self.bind(size=self._resized)
+        self.bind(scale=self._moved_view)
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def on_town(self, *_args) -> None:
+        self._areas.clear()
+        self._ways.clear()
+        self._way_cache.clear()
+        self._ways_band = None
+        if self.town is None:
+            return
+        layers = self.town.layers
+        for name in geo.AREA_LAYERS:
+            if layers.get(name):
+                self._areas.add(Color(*_rgba(name)))
+                for mesh in area_meshes(layers[name]):
+                    self._areas.add(mesh)
+        self._build_ways()
+        self._moved_view()
+
+    def _build_ways(self) -> None:
+        band = band_of(self.scale)
+        if band == self._ways_band or self.town is None:
+            return
+        self._ways_band = band
+        if band not in self._way_cache:
+            group = []
+            scale = 2.0**band
+            layers = self.town.layers
+            for name in ("river", "road", "path", "steps"):
+                if layers.get(name):
+                    metres, pixels = WIDTHS[name]
+                    group.append(Color(*_rgba(name)))
+                    group += line_meshes(layers[name], max(metres, pixels / scale))
+            self._way_cache[band] = group
+        self._ways.clear()
+        for item in self._way_cache[band]:
+            self._ways.add(item)
+        self._build_route()
+
+    def on_route(self, *_args) -> None:
+        self._route_band = None
+        self._build_route()
+        self._place_overlay()
+
+    def _build_route(self) -> None:
+        band = band_of(self.scale)
+        if self._route_band == band and self.route is not None:
+            return
+        self._route.clear()
+        self._route_band = band
+        if not self.route:
+            return
+        flat = [round(v * 10) for p in self.route for v in p]
+        scale = 2.0**band
+        self._route.add(Color(*_rgba("route_casing")))
+        for mesh in line_meshes([flat], 16 / scale):
+            self._route.add(mesh)
+        self._route.add(Color(*_rgba("route")))
+        for mesh in line_meshes([flat], 10 / scale):
+            self._route.add(mesh)
+
+    def on_markers(self, *_args) -> None:
+        self._markers_group.clear()
+        self._marker_items = []
+        for marker in self.markers:
+            color = Color(*marker["color"])
+            self._markers_group.add(color)
+            disc = Ellipse()
+            self._markers_group.add(disc)
+            self._markers_group.add(Color(1, 1, 1, 1))
+            glyph = Rectangle(texture=self._icon(marker["icon"]))
+            self._markers_group.add(glyph)
+            self._marker_items.append((marker, disc, glyph, color))
+        self._place_overlay()
+
+    def on_selected(self, *_args) -> None:
+        self._place_overlay()
+
+    def on_here(self, *_args) -> None:
+        self._place_overlay()
+
+    def _icon(self, glyph: str):
+        key = (glyph, int(self.marker_size))
+        if key not in self._icon_textures:
+            label = CoreLabel(text=glyph, font_size=self.marker_size * 0.6, font_name=self.symbol_font or "Roboto")
+            label.refresh()
+            self._icon_textures[key] = label.texture
+        return self._icon_textures[key]
+
+    def _label(self, text: str):
+        if text not in self._label_textures:
+            label = CoreLabel(text=text, font_size=self.label_font_size, bold=True, color=_rgba("label"))
+            label.refresh()
+            self._label_textures[text] = label.texture
+        return self._label_textures[text]
+
+    # -- the view --------------------------------------------------------------------------------
+
+    def to_screen(self, x: float, y: float) -> tuple[float, float]:
+        return self.center_x + (x - self.cx) * self.scale, self.center_y + (y - self.cy) * self.scale
+
+    def to_world(self, sx: float, sy: float) -> tuple[float, float]:
+        return self.cx + (sx - self.center_x) / self.scale, self.cy + (sy - self.center_y) / self.scale
+
+    def show(self, x: float, y: float, *, scale: float | None = None) -> None:
+        if scale is not None:
+            self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        self.cx, self.cy = self._clamp(x, y)
+
+    def show_span(self, x: float, y: float, metres: float) -> None:
+        """Centre on ``(x, y)`` with ``metres`` across the shorter side (kept through layout changes)."""
+        self._wanted = ("span", x, y, metres)
+        self._apply_wanted()
+
+    def fit(self, points, *, margin: float = 150) -> None:
+        """Centre and zoom so that every point (metres) shows, ``margin`` px from the edges."""
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        self._wanted = ("fit", min(xs), min(ys), max(xs), max(ys), margin)
+        self._apply_wanted()
+
+    def _apply_wanted(self) -> None:
+        wanted = self._wanted
+        if wanted is None:
+            return
+        if wanted[0] == "span":
+            _kind, x, y, metres = wanted
+            scale = max(min(self.width, self.height), 100) / metres
+        else:
+            _kind, x0, y0, x1, y1, margin = wanted
+            w, h = max(x1 - x0, 40), max(y1 - y0, 40)
+            scale = min(max(self.width - 2 * margin, 100) / w, max(self.height - 2 * margin, 100) / h, 3.0)
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
+        self.show(x, y, scale=scale)
+        self._build_ways()
+
+    def zoom_by(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
+        self._wanted = None
+        anchor = anchor or self.center
+        wx, wy = self.to_world(*anchor)
+        self.scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * factor))
+        x = wx - (anchor[0] - self.center_x) / self.scale
+        y = wy - (anchor[1] - self.center_y) / self.scale
+        self.cx, self.cy = self._clamp(x, y)
+        self._build_ways()
+
+    def _clamp(self, x: float, y: float) -> tuple[float, float]:
+        if self.town is None:
+            return x, y
+        s, w, n, e = self.town.bbox
+        p = self.town.projection
+        x0, y0 = p.to_xy(s, w)
+        x1, y1 = p.to_xy(n, e)
+        return min(max(x, x0), x1), min(max(y, y0), y1)
+
+    def _resized(self, *_args) -> None:
+        if self._wanted is not None:
+            self._apply_wanted()
+        self._moved_view()
+
+    def _moved_view(self, *_args) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        s = self.scale
+        self._translate.xy = (self.center_x - self.cx * s, self.center_y - self.cy * s)
+        self._scale.xyz = (s, s, 1)
+        self._place_overlay()
+
+    def _place_overlay(self, *_args) -> None:
+        size = self.marker_size
+        for marker, disc, glyph, color in self._marker_items:
+            sx, sy = self.to_screen(marker["x"], marker["y"])
+            grow = 1.3 if marker["id"] == self.selected else 1.0
+            d = size * grow
+            disc.pos, disc.size = (sx - d / 2, sy - d / 2), (d, d)
+            tw, th = glyph.texture.size
+            glyph.pos, glyph.size = (sx - tw * grow / 2, sy - th * grow / 2), (tw * grow, th * grow)
+            # with a route on show, the other places step back
+            color.a = 1.0 if (self.route is None or marker["id"] == self.selected) else 0.3
+        self._place_here()
+        self._place_labels()
+
+    def _place_here(self) -> None:
+        self._here.clear()
+        if self.here is None:
+            return
+        x, y, facing = self.here
+        sx, sy = self.to_screen(x, y)
+        r = self.marker_size * 0.32
+        self._here.add(PushMatrix())
+        self._here.add(Translate(sx, sy))
+        self._here.add(Rotate(angle=-facing, origin=(0, 0)))
+        self._here.add(Color(*_rgba("here", 0.28)))
+        cone = 3.4 * r
+        self._here.add(
+            Mesh(
+                vertices=[0, 0, 0, 0, -cone * 0.7, cone, 0, 0, cone * 0.7, cone, 0, 0],
+                indices=[0, 1, 2],
+                mode="triangles",
+            )
+        )
+        self._here.add(PopMatrix())
+        self._here.add(Color(1, 1, 1, 1))
+        self._here.add(Ellipse(pos=(sx - r * 1.4, sy - r * 1.4), size=(r * 2.8, r * 2.8)))
+        self._here.add(Color(*_rgba("here")))
+        self._here.add(Ellipse(pos=(sx - r, sy - r), size=(r * 2, r * 2)))
+
+    def _place_labels(self) -> None:
+        self._labels.clear()
+        if self.town is None or self.scale < 0.9:
+            return
+        shown = 0
+        boxes = []
+        for label in self.town.labels:
+            name, flat = label[0], label[1:]
+            pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat) - 1, 2)]
+            # the longest segment holds the name
+            best = max(zip(pts, pts[1:], strict=False), key=lambda ab: math.dist(*ab), default=None)
+            if best is None:
+                continue
+            (x1, y1), (x2, y2) = best
+            sx1, sy1 = self.to_screen(x1, y1)
+            sx2, sy2 = self.to_screen(x2, y2)
+            mx, my = (sx1 + sx2) / 2, (sy1 + sy2) / 2
+            if not (self.x < mx < self.right and self.y < my < self.top):
+                continue
+            texture = self._label(name)
+            tw, th = texture.size
+            if math.hypot(sx2 - sx1, sy2 - sy1) < tw * 0.9:
+                continue
+            box = (mx - tw / 2, my - tw / 2, mx + tw / 2, my + tw / 2)
+            if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in boxes):
+                continue
+            boxes.append(box)
+            angle = math.degrees(math.atan2(sy2 - sy1, sx2 - sx1))
+            if angle > 90:
+                angle -= 180
+            elif angle < -90:
+                angle += 180
+            self._labels.add(PushMatrix())
+            self._labels.add(Translate(mx, my))
+            self._labels.add(Rotate(angle=angle, origin=(0, 0)))
+            self._labels.add(Color(1, 1, 1, 1))
+            self._labels.add(Rectangle(texture=texture, pos=(-tw / 2, -th / 2), size=(tw, th)))
+            self._labels.add(PopMatrix())
+            shown += 1
+            if shown >= 40:
+                break
+
+    # -- touch -----------------------------------------------------------------------------------
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos):
+            return False
+        if touch.is_mouse_scrolling:
+            factor = 1.25 if touch.button == "scrollup" else 0.8
+            self.zoom_by(factor, touch.pos)
+            return True
+        touch.grab(self)
+        self._wanted = None
+        self._touches[touch.uid] = touch.pos
+        self._moved = 0.0
+        self._pinch = None
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return False
+        if touch.uid not in self._touches:
+            return True
+        last = self._touches[touch.uid]
+        if len(self._touches) == 1:
+            dx, dy = touch.pos[0] - last[0], touch.pos[1] - last[1]
+            self._moved += abs(dx) + abs(dy)
+            self.cx, self.cy = self._clamp(self.cx - dx / self.scale, self.cy - dy / self.scale)
+        else:
+            self._touches[touch.uid] = touch.pos
+            (a, b) = list(self._touches.values())[:2]
+            dist = math.dist(a, b)
+            mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            if self._pinch:
+                factor = dist / max(self._pinch[0], 1)
+                wx, wy = self.to_world(*self._pinch[1])
+                self.scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * factor))
+                self.cx, self.cy = self._clamp(
+                    wx - (mid[0] - self.center_x) / self.scale, wy - (mid[1] - self.center_y) / self.scale
+                )
+            self._pinch = (dist, mid)
+            self._moved += TAP_SLOP
+        self._touches[touch.uid] = touch.pos
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return False
+        touch.ungrab(self)
+        self._touches.pop(touch.uid, None)
+        if not self._touches:
+            self._pinch = None
+            self._build_ways()
+            if self._moved < TAP_SLOP and self.on_pick is not None:
+                self.on_pick(self.marker_at(*touch.pos))
+        return True
+
+    def marker_at(self, sx: float, sy: float):
+        best, best_d = None, TAP_REACH
+        for marker in self.markers:
+            mx, my = self.to_screen(marker["x"], marker["y"])
+            d = math.hypot(mx - sx, my - sy)
+            if d < best_d:
+                best, best_d = marker["id"], d
+        return best
