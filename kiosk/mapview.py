@@ -178,7 +178,7 @@ class TownMapView(Widget):
             PopMatrix()
             self._overlay = InstructionGroup()
             self.canvas.add(self._overlay)
-        self._marker_items: list[tuple[dict, Ellipse, Rectangle, Color]] = []
+        self._marker_items: list[tuple[dict, Ellipse, Rectangle, Color, Color]] = []
         self._labels = InstructionGroup()
         self._here = InstructionGroup()
         self._markers_group = InstructionGroup()
@@ -257,10 +257,11 @@ class TownMapView(Widget):
             self._markers_group.add(color)
             disc = Ellipse()
             self._markers_group.add(disc)
-            self._markers_group.add(Color(1, 1, 1, 1))
+            ink = Color(1, 1, 1, 1)
+            self._markers_group.add(ink)
             glyph = Rectangle(texture=self._icon(marker["icon"]))
             self._markers_group.add(glyph)
-            self._marker_items.append((marker, disc, glyph, color))
+            self._marker_items.append((marker, disc, glyph, color, ink))
         self._place_overlay()
 
     def on_selected(self, *_args) -> None:
@@ -317,6 +318,7 @@ class TownMapView(Widget):
             scale = max(min(self.width, self.height), 100) / metres
         else:
             _kind, x0, y0, x1, y1, margin = wanted
+            margin = min(margin, 0.18 * min(self.width, self.height))
             w, h = max(x1 - x0, 40), max(y1 - y0, 40)
             scale = min(max(self.width - 2 * margin, 100) / w, max(self.height - 2 * margin, 100) / h, 3.0)
             x, y = (x0 + x1) / 2, (y0 + y1) / 2
@@ -356,7 +358,7 @@ class TownMapView(Widget):
 
     def _place_overlay(self, *_args) -> None:
         size = self.marker_size
-        for marker, disc, glyph, color in self._marker_items:
+        for marker, disc, glyph, color, ink in self._marker_items:
             sx, sy = self.to_screen(marker["x"], marker["y"])
             grow = 1.3 if marker["id"] == self.selected else 1.0
             d = size * grow
@@ -364,7 +366,7 @@ class TownMapView(Widget):
             tw, th = glyph.texture.size
             glyph.pos, glyph.size = (sx - tw * grow / 2, sy - th * grow / 2), (tw * grow, th * grow)
             # with a route on show, the other places step back
-            color.a = 1.0 if (self.route is None or marker["id"] == self.selected) else 0.3
+            color.a = ink.a = 1.0 if (self.route is None or marker["id"] == self.selected) else 0.3
         self._place_here()
         self._place_labels()
 

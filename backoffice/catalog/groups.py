@@ -59,6 +59,7 @@ def ensure_groups(sender=None, using="default", **kwargs):
                     "auth",
                     "django_celery_beat",
                     "jobs",
+                    "geo",
                 ]
             )
         else:

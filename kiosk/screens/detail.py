@@ -45,7 +45,7 @@ class DetailScreen(KioskScreen):
     qr_data = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
     #: The entry has a position and the kiosk has a town map: "Show on map", "How to get there".
-    on_map = BooleanProperty(False)
+    mappable = BooleanProperty(False)
 
     def setup(self, *, entry_id: str = "", scroll: float = 1.0) -> None:
         self.entry_id = entry_id
@@ -83,7 +83,7 @@ class DetailScreen(KioskScreen):
             setattr(self, name, value)
         self.qr = qr_texture(self.qr_data) if self.qr_data else None
         place = entry.place
-        self.on_map = bool(place and place.lat is not None and app.cache.town_map() is not None)
+        self.mappable = bool(place and place.lat is not None and app.cache.town_map() is not None)
         self._fill_photos(media)
 
     def _fill_photos(self, media: list[str]) -> None:

@@ -1,0 +1,164 @@
+"""The map contract: the OSM import, the blob, and the walking route search (pure functions, no window)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from content import geo, osm
+from content.demo.map.make_town import BBOX, KIOSK
+from tests.geo.conftest import HELSINKI, HELSINKI_BBOX
+
+KIOSK_AT = (KIOSK["lat"], KIOSK["lon"])
+LOWER_TOWN = (45.0374, 3.1024)  # below the Chemin des Chèvres, whose steps make the short way
+
+
+def test_a_real_pbf_extract_gives_every_layer_and_a_connected_footpath_graph(helsinki_map):
+    layers = helsinki_map["layers"]
+    assert {"building", "road", "path", "steps", "water", "park"} <= set(layers)
+    assert len(helsinki_map["edges"]) > 1000
+    assert helsinki_map["attribution"] == "© OpenStreetMap contributors, ODbL"
+    town = geo.TownMap(helsinki_map)
+    found = geo.route(town, (60.1675, 24.9400), (60.1705, 24.9460))
+    assert 500 < found.length_m < 1500  # about 450 m as the crow flies, through a street grid
+    assert found.minutes == round(found.length_m / geo.WALK_M_PER_S / 60)
+
+
+def test_the_blob_round_trips_and_the_same_map_gives_the_same_hash(demo_map):
+    blob = geo.encode(demo_map)
+    assert geo.decode(blob) == demo_map
+    assert geo.sha256(geo.encode(json.loads(json.dumps(demo_map)))) == geo.sha256(blob)
+
+
+def test_the_short_walk_takes_the_steps_and_the_step_free_one_goes_round(demo_map):
+    town = geo.TownMap(demo_map)
+    walk = geo.route(town, KIOSK_AT, LOWER_TOWN)
+    step_free = geo.route(town, KIOSK_AT, LOWER_TOWN, step_free=True)
+    assert walk.has_steps and not step_free.has_steps
+    assert step_free.length_m > walk.length_m * 1.3
+    assert walk.points[0] == pytest.approx(town.projection.to_xy(*KIOSK_AT))
+    assert walk.points[-1] == pytest.approx(town.projection.to_xy(*LOWER_TOWN))
+
+
+@pytest.mark.parametrize(
+    ("goal", "reason"),
+    [
+        ((44.9720, 3.1700), "outside"),  # the Garabit lake: beyond the demo town's box
+        ((45.0415, 3.0890), "far"),  # a field in the box's corner, no path near
+    ],
+)
+def test_no_route_says_why(demo_map, goal, reason):
+    with pytest.raises(geo.NoRoute) as caught:
+        geo.route(geo.TownMap(demo_map), KIOSK_AT, goal)
+    assert caught.value.reason == reason
+
+
+def test_two_paths_that_never_meet_have_no_route():
+    data = {
+        "format": geo.FORMAT,
+        "origin": [45.0, 3.0],
+        "bbox": [44.99, 2.99, 45.01, 3.01],
+        "layers": {},
+        "nodes": [0, 0, 1000, 0, 0, 500, 1000, 500],
+        "edges": [[0, 1, 1000, 0, []], [2, 3, 1000, 0, []]],
+    }
+    town = geo.TownMap(data)
+    start, goal = town.projection.to_latlon(0, 0), town.projection.to_latlon(0, 50)
+    with pytest.raises(geo.NoRoute) as caught:
+        geo.route(town, start, goal)
+    assert caught.value.reason == "disconnected"
+
+
+def test_step_free_has_no_route_when_only_steps_lead_there():
+    data = {
+        "format": geo.FORMAT,
+        "origin": [45.0, 3.0],
+        "bbox": [44.99, 2.99, 45.01, 3.01],
+        "layers": {},
+        "nodes": [0, 0, 1000, 0],
+        "edges": [[0, 1, 1000, geo.STEPS, []]],
+    }
+    town = geo.TownMap(data)
+    a, b = town.projection.to_latlon(0, 0), town.projection.to_latlon(100, 0)
+    assert geo.route(town, a, b).has_steps
+    with pytest.raises(geo.NoRoute):
+        geo.route(town, a, b, step_free=True)
+
+
+@given(st.data())
+def test_a_walk_is_as_long_both_ways_and_never_shorter_than_the_crow_flies(demo_map, data):
+    town = geo.TownMap(demo_map)
+    nodes = [n for n in range(len(town.xs)) if town.adjacency[n]]
+    a, b = data.draw(st.sampled_from(nodes)), data.draw(st.sampled_from(nodes))
+    pa, pb = town.projection.to_latlon(town.xs[a], town.ys[a]), town.projection.to_latlon(town.xs[b], town.ys[b])
+    there, back = geo.route(town, pa, pb), geo.route(town, pb, pa)
+    assert there.length_m == pytest.approx(back.length_m, abs=0.2)
+    crow = ((town.xs[a] - town.xs[b]) ** 2 + (town.ys[a] - town.ys[b]) ** 2) ** 0.5
+    assert there.length_m >= crow - 0.2
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+def test_a_truncated_pbf_is_refused_with_its_name(tmp_path):
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(HELSINKI.read_bytes()[:5000])
+    with pytest.raises(osm.OsmError, match="cut.osm.pbf"):
+        osm.import_file(cut, HELSINKI_BBOX)
+
+
+def test_an_extract_that_does_not_cover_the_commune_is_refused():
+    with pytest.raises(osm.OsmError, match="does not cover"):
+        osm.import_file(HELSINKI, BBOX)
+
+
+@pytest.mark.parametrize(
+    ("blob", "message"),
+    [
+        (b"not gzip at all", "not a gzip'd map"),
+        (gzip.compress(b"{not json"), "not JSON"),
+        (gzip.compress(b'{"format": "other"}'), "not a borne-map/1 map"),
+        (
+            gzip.compress(
+                json.dumps(
+                    {
+                        "format": geo.FORMAT,
+                        "origin": [0, 0],
+                        "bbox": [0, 0, 1, 1],
+                        "layers": {},
+                        "nodes": [0, 0],
+                        "edges": [[0, 7, 1, 0, []]],
+                    }
+                ).encode()
+            ),
+            "edge 0",
+        ),
+    ],
+)
+def test_a_broken_blob_is_refused_saying_what_is_wrong(blob, message):
+    with pytest.raises(geo.MapError, match=message):
+        geo.decode(blob)
+
+
+def test_a_blob_that_inflates_too_far_is_refused(monkeypatch, demo_map):
+    monkeypatch.setattr(geo, "MAX_JSON_BYTES", 1000)
+    with pytest.raises(geo.MapError, match="inflates to more than"):
+        geo.decode(geo.encode(demo_map))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"sha256": "x" * 64, "bytes": 10, "bbox": [0, 0, 1, 1]},
+        {"sha256": "a" * 64, "bytes": 0, "bbox": [0, 0, 1, 1]},
+        {"sha256": "a" * 64, "bytes": 10, "bbox": [0, 0, 1]},
+        {"sha256": "a" * 64, "bytes": 10, "bbox": [0, 0, 1, 1], "kiosk": {"lat": 95, "lon": 0}},
+    ],
+)
+def test_a_bad_announcement_is_refused(value):
+    with pytest.raises(geo.MapError):
+        geo.parse_announcement(value)
