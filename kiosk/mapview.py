@@ -26,7 +26,7 @@ from kivy.graphics import (
     Scale,
     Translate,
 )
-from kivy.graphics.tesselator import TYPE_POLYGONS, WINDING_ODD, Tesselator
+from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
@@ -91,38 +91,64 @@ def line_meshes(lines, width: float) -> list[Mesh]:
     return meshes
 
 
-def area_meshes(polygons) -> list[Mesh]:
-    """Filled polygons (flat decimetre lists), tesselated in one pass per layer."""
-    meshes = []
-    tess = Tesselator()
-    count = 0
-    for flat in polygons:
-        if len(flat) >= 6:
-            tess.add_contour([v / 10 for v in flat])
-            count += len(flat) // 2
-        if count > 20_000:
-            meshes += _tesselate(tess)
-            tess, count = Tesselator(), 0
-    if count:
-        meshes += _tesselate(tess)
-    return meshes
+def triangulate(pts: list[tuple[float, float]]) -> list[int]:
+    """Triangles (indices into ``pts``) of a simple polygon by ear clipping; a fan when it is convex.
 
-
-def _tesselate(tess) -> list[Mesh]:
-    if not tess.tesselate(WINDING_ODD, TYPE_POLYGONS):
+    Buildings are small (4 to 20 corners): this is quicker and far lighter than a tesselator fed
+    thousands of contours at once, and a polygon that is not simple still gets drawn (as a fan).
+    """
+    n = len(pts)
+    if n < 3:
         return []
+    area = sum(pts[i][0] * pts[(i + 1) % n][1] - pts[(i + 1) % n][0] * pts[i][1] for i in range(n))
+    order = list(range(n)) if area > 0 else list(range(n - 1, -1, -1))
+
+    def cross(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    if all(cross(pts[order[i - 1]], pts[order[i]], pts[order[(i + 1) % n]]) >= 0 for i in range(n)):
+        return [v for i in range(1, n - 1) for v in (order[0], order[i], order[i + 1])]
+    out: list[int] = []
+    guard = 0
+    while len(order) > 3 and guard < 4 * n * n:
+        guard += 1
+        m = len(order)
+        for i in range(m):
+            a, b, c = order[i - 1], order[i], order[(i + 1) % m]
+            pa, pb, pc = pts[a], pts[b], pts[c]
+            if cross(pa, pb, pc) <= 0:
+                continue
+            if any(
+                cross(pa, pb, pts[k]) >= 0 and cross(pb, pc, pts[k]) >= 0 and cross(pc, pa, pts[k]) >= 0
+                for k in order
+                if k not in (a, b, c)
+            ):
+                continue
+            out += (a, b, c)
+            del order[i]
+            break
+        else:  # not simple: fan what is left
+            break
+    out += [v for i in range(1, len(order) - 1) for v in (order[0], order[i], order[i + 1])]
+    return out
+
+
+def area_meshes(polygons) -> list[Mesh]:
+    """Filled polygons (flat decimetre lists, closed or not), triangulated one by one into few meshes."""
     meshes, vertices, indices = [], [], []
-    for verts, idx in tess.meshes:
+    for flat in polygons:
+        pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
+        if len(pts) > 1 and pts[0] == pts[-1]:
+            pts.pop()
+        if len(pts) < 3:
+            continue
         base = len(vertices) // 4
-        if base + len(verts) // 4 >= MAX_VERTICES:
+        if base + len(pts) >= MAX_VERTICES:
             meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
             vertices, indices, base = [], [], 0
-        vertices += verts
-        # each polygon comes as a fan: (0, i, i + 1)
-        n = len(verts) // 4
-        for i in range(1, n - 1):
-            indices += (base, base + i, base + i + 1)
-        del idx
+        for x, y in pts:
+            vertices += (x, y, 0, 0)
+        indices += [base + k for k in triangulate(pts)]
     if vertices:
         meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
     return meshes
@@ -164,6 +190,8 @@ class TownMapView(Widget):
         #: The view asked before layout ("span" or "fit"): applied again when the size changes, until a touch.
         self._wanted = None
         with self.canvas:
+            # a scissor, not a stencil: it clips the map to the widget at no cost on software GL
+            self._scissor = ScissorPush(x=0, y=0, width=1, height=1)
             Color(*_rgba("land"))
             self._bg = Rectangle()
             PushMatrix()
@@ -178,6 +206,7 @@ class TownMapView(Widget):
             PopMatrix()
             self._overlay = InstructionGroup()
             self.canvas.add(self._overlay)
+            ScissorPop()
         self._marker_items: list[tuple[dict, Ellipse, Rectangle, Color, Color]] = []
         self._labels = InstructionGroup()
         self._here = InstructionGroup()
@@ -351,6 +380,9 @@ class TownMapView(Widget):
 
     def _moved_view(self, *_args) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
+        wx, wy = self.to_window(*self.pos)
+        self._scissor.x, self._scissor.y = int(wx), int(wy)
+        self._scissor.width, self._scissor.height = int(self.width), int(self.height)
         s = self.scale
         self._translate.xy = (self.center_x - self.cx * s, self.center_y - self.cy * s)
         self._scale.xyz = (s, s, 1)

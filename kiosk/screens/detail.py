@@ -84,7 +84,24 @@ class DetailScreen(KioskScreen):
         self.qr = qr_texture(self.qr_data) if self.qr_data else None
         place = entry.place
         self.mappable = bool(place and place.lat is not None and app.cache.town_map() is not None)
+        self._fill_map_actions()
         self._fill_photos(media)
+
+    def _fill_map_actions(self) -> None:
+        box = self.ids.map_actions
+        box.clear_widgets()
+        if not self.mappable:
+            return
+        app, _ = self.app, self.app.tr._
+        show = Factory.BigButton(text=f"{app.theme.icon_markup('place')} {_('Show on map')}", base_font=30)
+        show.bind(on_release=lambda *_a: app.go("map", entry_id=self.entry_id))
+        walk = Factory.BigButton(
+            text=f"{app.theme.icon_markup('walk')} {_('How to get there')}", base_font=30, primary=True
+        )
+        walk.bind(on_release=lambda *_a: app.go("map", entry_id=self.entry_id, route="walk"))
+        box.add_widget(show)
+        box.add_widget(walk)
+        self.ids["show_on_map"], self.ids["directions"] = show, walk
 
     def _fill_photos(self, media: list[str]) -> None:
         app = self.app

@@ -187,3 +187,49 @@ def test_end_to_end_back_office_feed_sync_cache_and_the_kiosk_route(transactiona
     step_free = geo.route(town, start, (place.lat, place.lon), step_free=True)
     assert walk.has_steps and not step_free.has_steps and step_free.length_m > walk.length_m
     assert json.loads(json.dumps(info["bbox"])) == list(DEMO_BBOX)
+
+
+@pytest.fixture
+def picker_kiosk(transactional_db, staff):
+    from backoffice.catalog.models import Commune
+    from backoffice.fleet.models import Kiosk
+    from backoffice.geo.service import load_demo_map
+
+    Commune.objects.create(insee="15187", name="Saint-Flour")
+    load_demo_map()
+    staff("administrator", username="mairie")
+    return Kiosk.objects.create(name="Place d'Armes", commune_id="15187")
+
+
+@pytest.mark.slow
+def test_a_click_on_the_map_sets_the_kiosk_position_in_the_browser(picker_kiosk, live_server, browser, monkeypatch):
+    """The picker is drawn by a script the CSP allows, from the imported data, and a click fills the fields."""
+    from playwright.sync_api import expect
+
+    # Playwright's sync API runs an event loop in this thread; the last check reads the database here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    kiosk = picker_kiosk
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="fr-FR")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mairie")
+    page.fill("#id_password", "s3cret-pass!")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/fleet/kiosk/{kiosk.pk}/change/")
+    svg = page.locator("svg.geo-picker-map")
+    expect(svg).to_be_visible()
+    expect(page.get_by_text("© OpenStreetMap contributors, ODbL")).to_be_visible()
+    box = svg.bounding_box()
+    svg.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.55})  # scrolled into view first
+    expect(page.locator("#id_place-0-lat")).not_to_have_value("")
+    lat = float(page.locator("#id_place-0-lat").input_value())
+    lon = float(page.locator("#id_place-0-lon").input_value())
+    assert 45.027 < lat < 45.0425 and 3.088 < lon < 3.108
+    page.fill("#id_place-0-facing", "80")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_be_visible()
+    kiosk.refresh_from_db()
+    assert kiosk.place.lat == pytest.approx(lat) and kiosk.place.facing == 80
+    assert not [e for e in errors if "Content Security Policy" in e], errors

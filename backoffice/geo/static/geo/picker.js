@@ -23,13 +23,16 @@
   }
 
   function picker(latInput) {
+    if (latInput.id.indexOf("__prefix__") !== -1) { return; }  // the admin's hidden template for a new row
     var base = latInput.id.replace(/lat$/, "");
     var lonInput = document.getElementById(base + "lon");
     var facingInput = document.getElementById(base + "facing");
     var box = document.createElement("div");
     box.className = "geo-picker";
-    box.style.cssText = "margin:8px 0;max-width:720px;border:1px solid #999;background:#f4f1ea";
-    latInput.parentNode.appendChild(box);
+    box.style.cssText = "margin:8px 0;width:100%;max-width:720px;border:1px solid #999;background:#f4f1ea";
+    // below the latitude's row (the admin lays a row out as a flex line: a map inside it would get no width)
+    var row = latInput.closest(".form-row") || latInput.parentNode;
+    row.parentNode.insertBefore(box, row.nextSibling);
     var url = latInput.getAttribute("data-map-url");
     if (!url) {
       box.textContent = "Pas encore de carte pour la commune de cette borne : importez un extrait OpenStreetMap " +
@@ -48,6 +51,7 @@
       var svg = el("svg", { viewBox: x0 + " " + (-y1) + " " + (x1 - x0) + " " + (y1 - y0), width: "100%",
                             "class": "geo-picker-map", role: "img", "aria-label": "plan de la commune" });
       svg.style.cursor = "crosshair";
+      svg.style.display = "block";
       Object.keys(STYLE).forEach(function (layer) {
         var s = STYLE[layer];
         (data.layers[layer] || []).forEach(function (flat) {
