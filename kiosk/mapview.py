@@ -154,6 +154,66 @@ def area_meshes(polygons) -> list[Mesh]:
     return meshes
 
 
+def label_segments(labels) -> list[tuple[str, float, float, float, float]]:
+    """Each street name with the longest straight piece of its way, which holds the name (metres)."""
+    out = []
+    for label in labels:
+        name, flat = label[0], label[1:]
+        pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat) - 1, 2)]
+        best = max(zip(pts, pts[1:], strict=False), key=lambda ab: math.dist(*ab), default=None)
+        if best is not None:
+            (x1, y1), (x2, y2) = best
+            out.append((name, x1, y1, x2, y2))
+    return out
+
+
+TILE_M = 300.0  # a tile of geometry: meshes are built, and drawn, only for the tiles near the view
+
+
+class Tile:
+    """The ways and areas whose middle falls in one square of the map, and the box they really cover."""
+
+    def __init__(self):
+        self.items: dict[str, list[list[int]]] = {}
+        self.x0 = self.y0 = float("inf")
+        self.x1 = self.y1 = float("-inf")
+
+    def add(self, layer: str, flat: list[int]) -> None:
+        self.items.setdefault(layer, []).append(flat)
+        xs, ys = flat[0::2], flat[1::2]
+        self.x0, self.x1 = min(self.x0, min(xs) / 10), max(self.x1, max(xs) / 10)
+        self.y0, self.y1 = min(self.y0, min(ys) / 10), max(self.y1, max(ys) / 10)
+
+    def area_meshes(self) -> dict[str, list[Mesh]]:
+        return {layer: area_meshes(self.items[layer]) for layer in geo.AREA_LAYERS if self.items.get(layer)}
+
+    def way_meshes(self, scale: float) -> dict[str, list[Mesh]]:
+        out = {}
+        for layer in ("river", "road", "path", "steps"):
+            if self.items.get(layer):
+                metres, pixels = WIDTHS[layer]
+                out[layer] = line_meshes(self.items[layer], max(metres, pixels / scale))
+        return out
+
+
+def tiles_of(layers: dict[str, list[list[int]]]) -> dict[tuple[int, int], Tile]:
+    """The map's geometry sorted into :data:`TILE_M` squares by the middle of each way or area."""
+    tiles: dict[tuple[int, int], Tile] = {}
+    cell = TILE_M * 10  # decimetres
+    for layer, items in layers.items():
+        for flat in items:
+            if len(flat) < 4:
+                continue
+            mx = (min(flat[0::2]) + max(flat[0::2])) / 2
+            my = (min(flat[1::2]) + max(flat[1::2])) / 2
+            key = (int(mx // cell), int(my // cell))
+            tile = tiles.get(key)
+            if tile is None:
+                tile = tiles[key] = Tile()
+            tile.add(layer, flat)
+    return tiles
+
+
 class TownMapView(Widget):
     """Draws a :class:`content.geo.TownMap`; pinch, drag and the wheel move it. Coordinates are metres."""
 
@@ -180,7 +240,10 @@ class TownMapView(Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._ways_band: int | None = None
-        self._way_cache: dict[int, list[Mesh]] = {}
+        self._tiles: dict[tuple[int, int], Tile] = {}
+        self._label_segments: list = []
+        self._tile_meshes: dict = {}
+        self._shown_tiles = None
         self._touches: dict = {}
         self._pinch = None
         self._moved = 0.0
@@ -223,37 +286,63 @@ class TownMapView(Widget):
     def on_town(self, *_args) -> None:
         self._areas.clear()
         self._ways.clear()
-        self._way_cache.clear()
+        self._tiles = {}
+        self._tile_meshes = {}
+        self._shown_tiles = None
         self._ways_band = None
-        if self.town is None:
-            return
-        layers = self.town.layers
-        for name in geo.AREA_LAYERS:
-            if layers.get(name):
-                self._areas.add(Color(*_rgba(name)))
-                for mesh in area_meshes(layers[name]):
-                    self._areas.add(mesh)
-        self._build_ways()
+        self._label_segments = []
+        if self.town is not None:
+            self._tiles = tiles_of(self.town.layers)
+            self._label_segments = label_segments(self.town.labels)
         self._moved_view()
 
+    def _visible_tiles(self) -> tuple:
+        """Keys of the tiles whose ways or areas reach into the view (a margin of half a screen around it)."""
+        if self.scale <= 0:
+            return ()
+        half_w, half_h = self.width / self.scale, self.height / self.scale
+        x0, x1 = self.cx - half_w, self.cx + half_w
+        y0, y1 = self.cy - half_h, self.cy + half_h
+        return tuple(
+            key
+            for key, tile in self._tiles.items()
+            if not (tile.x1 < x0 or tile.x0 > x1 or tile.y1 < y0 or tile.y0 > y1)
+        )
+
     def _build_ways(self) -> None:
-        band = band_of(self.scale)
-        if band == self._ways_band or self.town is None:
+        """Show the meshes of the visible tiles, built for the current zoom band (each built once)."""
+        if self.town is None:
             return
+        band = band_of(self.scale)
+        shown = (band, self._visible_tiles())
+        if shown == self._shown_tiles:
+            return
+        self._shown_tiles = shown
         self._ways_band = band
-        if band not in self._way_cache:
-            group = []
-            scale = 2.0**band
-            layers = self.town.layers
-            for name in ("river", "road", "path", "steps"):
-                if layers.get(name):
-                    metres, pixels = WIDTHS[name]
-                    group.append(Color(*_rgba(name)))
-                    group += line_meshes(layers[name], max(metres, pixels / scale))
-            self._way_cache[band] = group
+        areas, ways = {}, {}
+        for key in shown[1]:
+            built = self._tile_meshes.get((key, None))
+            if built is None:
+                built = self._tile_meshes[(key, None)] = self._tiles[key].area_meshes()
+            for layer, meshes in built.items():
+                areas.setdefault(layer, []).extend(meshes)
+            built = self._tile_meshes.get((key, band))
+            if built is None:
+                built = self._tile_meshes[(key, band)] = self._tiles[key].way_meshes(2.0**band)
+            for layer, meshes in built.items():
+                ways.setdefault(layer, []).extend(meshes)
+        self._areas.clear()
+        for layer in geo.AREA_LAYERS:  # one layer above the other across tiles, as one map
+            if areas.get(layer):
+                self._areas.add(Color(*_rgba(layer)))
+                for mesh in areas[layer]:
+                    self._areas.add(mesh)
         self._ways.clear()
-        for item in self._way_cache[band]:
-            self._ways.add(item)
+        for layer in ("river", "road", "path", "steps"):
+            if ways.get(layer):
+                self._ways.add(Color(*_rgba(layer)))
+                for mesh in ways[layer]:
+                    self._ways.add(mesh)
         self._build_route()
 
     def on_route(self, *_args) -> None:
@@ -284,7 +373,7 @@ class TownMapView(Widget):
         for marker in self.markers:
             color = Color(*marker["color"])
             self._markers_group.add(color)
-            disc = Ellipse()
+            disc = Ellipse(segments=36)
             self._markers_group.add(disc)
             ink = Color(1, 1, 1, 1)
             self._markers_group.add(ink)
@@ -386,6 +475,7 @@ class TownMapView(Widget):
         s = self.scale
         self._translate.xy = (self.center_x - self.cx * s, self.center_y - self.cy * s)
         self._scale.xyz = (s, s, 1)
+        self._build_ways()  # nothing to do unless the view reached other tiles or another zoom band
         self._place_overlay()
 
     def _place_overlay(self, *_args) -> None:
@@ -423,9 +513,9 @@ class TownMapView(Widget):
         )
         self._here.add(PopMatrix())
         self._here.add(Color(1, 1, 1, 1))
-        self._here.add(Ellipse(pos=(sx - r * 1.4, sy - r * 1.4), size=(r * 2.8, r * 2.8)))
+        self._here.add(Ellipse(pos=(sx - r * 1.4, sy - r * 1.4), size=(r * 2.8, r * 2.8), segments=36))
         self._here.add(Color(*_rgba("here")))
-        self._here.add(Ellipse(pos=(sx - r, sy - r), size=(r * 2, r * 2)))
+        self._here.add(Ellipse(pos=(sx - r, sy - r), size=(r * 2, r * 2), segments=36))
 
     def _place_labels(self) -> None:
         self._labels.clear()
@@ -433,22 +523,18 @@ class TownMapView(Widget):
             return
         shown = 0
         boxes = []
-        for label in self.town.labels:
-            name, flat = label[0], label[1:]
-            pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat) - 1, 2)]
-            # the longest segment holds the name
-            best = max(zip(pts, pts[1:], strict=False), key=lambda ab: math.dist(*ab), default=None)
-            if best is None:
-                continue
-            (x1, y1), (x2, y2) = best
+        for name, x1, y1, x2, y2 in self._label_segments:
             sx1, sy1 = self.to_screen(x1, y1)
             sx2, sy2 = self.to_screen(x2, y2)
             mx, my = (sx1 + sx2) / 2, (sy1 + sy2) / 2
             if not (self.x < mx < self.right and self.y < my < self.top):
                 continue
+            room = math.hypot(sx2 - sx1, sy2 - sy1)
+            if room < len(name) * self.label_font_size * 0.5:  # no room: not worth drawing its text
+                continue
             texture = self._label(name)
             tw, th = texture.size
-            if math.hypot(sx2 - sx1, sy2 - sy1) < tw * 0.9:
+            if room < tw * 0.9:
                 continue
             box = (mx - tw / 2, my - tw / 2, mx + tw / 2, my + tw / 2)
             if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in boxes):
