@@ -97,31 +97,26 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
 
 
 def demo_map() -> tuple[bytes | None, dict | None]:
-    """The demo town's map blob and announcement, read from ``content/demo/map/town.osm``.
+    """The demo town's map blob and announcement.
 
-    Reading OSM needs osmium (the back office's extra): a kiosk without it builds its demo without a map.
+    The blob is ``content/demo/map/town.map.gz``, what the importer makes of ``town.osm`` (written
+    beside it by ``python -m content.demo.map.make_town``; a test keeps the two in step), so that a
+    kiosk builds its demo without osmium, which only the back office installs.
     """
-    from content import geo, osm
-    from content.demo.map.make_town import BBOX, HERE, KIOSK
+    from content import geo
+    from content.demo.map.make_town import BBOX, BLOB, KIOSK
 
     try:
-        data = osm.import_file(HERE / "town.osm", BBOX, source="demo town (hand-made)")
-    except osm.OsmError as exc:
+        blob = BLOB.read_bytes()
+        geo.decode(blob, where=str(BLOB))
+    except (OSError, geo.MapError) as exc:
         log.warning("demo town without its map: %s", exc)
         return None, None
-    data["generated_at"] = "2026-01-01T00:00:00+00:00"  # the same blob every time: no new hash per build
-    blob = geo.encode(data)
-    info = {"sha256": geo.sha256(blob), "bytes": len(blob), "bbox": list(BBOX), "generated_at": data["generated_at"]}
+    info = {
+        "sha256": geo.sha256(blob),
+        "bytes": len(blob),
+        "bbox": list(BBOX),
+        "generated_at": "2026-01-01T00:00:00+00:00",
+    }
     info["kiosk"] = dict(KIOSK)
     return blob, info
-
-
-def ensure_content(cache: ContentCache) -> ApplyReport | None:
-    """On an empty cache (a kiosk's first start), import the demo town so the screen is never blank."""
-    if cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
-        return None
-    with tempfile.TemporaryDirectory(prefix="borne-demo-") as tmp:
-        bundle = Path(tmp) / "demo.zip"
-        build_demo_bundle(bundle)
-        log.info("empty content cache: importing the demo town")
-        return import_bundle(cache, bundle)

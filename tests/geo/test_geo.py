@@ -162,3 +162,9 @@ def test_a_blob_that_inflates_too_far_is_refused(monkeypatch, demo_map):
 def test_a_bad_announcement_is_refused(value):
     with pytest.raises(geo.MapError):
         geo.parse_announcement(value)
+
+
+def test_the_kiosk_demo_map_is_what_the_importer_makes_of_the_demo_town():
+    from content.demo.map.make_town import BLOB, town_blob
+
+    assert BLOB.read_bytes() == town_blob(), "run python -m content.demo.map.make_town after editing the demo town"

@@ -1,7 +1,8 @@
 """Writes ``town.osm``: the demo town's hand-drawn street network around Saint-Flour's upper and lower town.
 
-Run it again after editing the streets below (``python -m content.demo.map.make_town``); the kiosk,
-``serve --demo`` and the tests read ``town.osm`` through the same importer as a real extract. The
+Run it again after editing the streets below (``python -m content.demo.map.make_town``): it writes
+``town.osm``, which ``serve --demo`` and the tests read through the same importer as a real extract,
+and ``town.map.gz``, what that importer makes of it, for the kiosk's own demo (a kiosk has no osmium). The
 streets are drawn by hand at plausible places, not traced from any map; the buildings are laid out
 along the blocks by :func:`_houses`.
 """
@@ -12,6 +13,8 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 HERE = Path(__file__).resolve().parent
+#: What the importer makes of town.osm: the kiosk's demo reads it (no osmium on a kiosk).
+BLOB = HERE / "town.map.gz"
 #: The area the demo map covers (south, west, north, east) and the demo kiosk's place and facing.
 BBOX = (45.0270, 3.0880, 45.0425, 3.1080)
 KIOSK = {"lat": 45.03345, "lon": 3.09405, "facing": 80}
@@ -250,5 +253,15 @@ def town_osm() -> str:
     return out.xml()
 
 
+def town_blob() -> bytes:
+    """The map blob the importer (content.osm, which needs osmium) makes of ``town.osm``."""
+    from content import geo, osm
+
+    data = osm.import_file(HERE / "town.osm", BBOX, source="demo town (hand-made)")
+    data["generated_at"] = "2026-01-01T00:00:00+00:00"  # the same blob every time: no new hash per build
+    return geo.encode(data)
+
+
 if __name__ == "__main__":
     (HERE / "town.osm").write_text(town_osm(), encoding="utf-8")
+    BLOB.write_bytes(town_blob())
