@@ -467,11 +467,26 @@ class TownMapView(Widget):
             self._apply_wanted()
         self._moved_view()
 
-    def _moved_view(self, *_args) -> None:
-        self._bg.pos, self._bg.size = self.pos, self.size
+    def on_parent(self, *_args) -> None:
+        """The scissor is in window pixels: follow every ancestor that moves (a screen sliding in)."""
+        for widget in getattr(self, "_watched", ()):
+            widget.unbind(pos=self._update_scissor)
+        self._watched = []
+        widget = self.parent
+        while widget is not None and widget is not widget.parent:
+            widget.bind(pos=self._update_scissor)
+            self._watched.append(widget)
+            widget = widget.parent
+        self._update_scissor()
+
+    def _update_scissor(self, *_args) -> None:
         wx, wy = self.to_window(*self.pos)
         self._scissor.x, self._scissor.y = int(wx), int(wy)
         self._scissor.width, self._scissor.height = int(self.width), int(self.height)
+
+    def _moved_view(self, *_args) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        self._update_scissor()
         s = self.scale
         self._translate.xy = (self.center_x - self.cx * s, self.center_y - self.cy * s)
         self._scale.xyz = (s, s, 1)

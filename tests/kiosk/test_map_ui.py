@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from content import geo
@@ -29,6 +31,23 @@ def with_map(kiosk, town_dir):
     return kiosk
 
 
+def land_pixels(view) -> float:
+    """The share of the map widget's pixels, as on the display, that have the map's land colour."""
+    from kivy.core.window import Window
+    from PIL import Image
+
+    from kiosk.mapview import _rgba
+
+    origin = view.to_window(*view.pos)
+    path = Window.screenshot(name=tempfile.mkdtemp() + "/map.png")
+    land = tuple(round(c * 255) for c in _rgba("land")[:3])
+    with Image.open(path) as img:
+        x0, y0 = int(origin[0]), img.height - int(origin[1] + view.height)
+        crop = img.convert("RGB").crop((x0, y0, x0 + int(view.width), y0 + int(view.height)))
+        pixels = list(crop.getdata())[::97]
+    return sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, land, strict=True)) <= 3) / len(pixels)
+
+
 def test_the_map_tile_shows_every_place_inside_the_map_and_the_credit(with_map):
     kiosk = with_map
     kiosk.start_visit()
@@ -38,6 +57,7 @@ def test_the_map_tile_shows_every_place_inside_the_map_and_the_credit(with_map):
     ids = {m["id"] for m in screen.view.markers}
     assert {"test:cathedrale", "test:musee", "test:pharmacie"} <= ids
     assert "© OpenStreetMap contributors, ODbL" in kiosk.texts()
+    assert land_pixels(screen.view) > 0.3  # drawn where it stands once the screen has slid in
     before = screen.view.scale
     kiosk.tap(screen.ids.zoom_in)
     assert screen.view.scale == pytest.approx(before * 1.6)
