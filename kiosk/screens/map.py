@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from content import geo
 from kiosk import maprows, rows
@@ -34,6 +34,8 @@ class MapScreen(KioskScreen):
     #: ``""``, ``"walk"`` or ``"step_free"``.
     route_mode = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
+    #: The QR code's side: smaller beside the map (landscape), where the card shares its column.
+    qr_side = NumericProperty(250)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
