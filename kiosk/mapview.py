@@ -318,6 +318,10 @@ class TownMapView(Widget):
         if shown == self._shown_tiles:
             return
         self._shown_tiles = shown
+        if band != self._ways_band:
+            # ways built for a zoom band no longer on show are let go (the previous one is kept for a zoom back)
+            keep = {None, band, self._ways_band}
+            self._tile_meshes = {k: v for k, v in self._tile_meshes.items() if k[1] in keep}
         self._ways_band = band
         areas, ways = {}, {}
         for key in shown[1]:
