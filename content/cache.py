@@ -254,6 +254,8 @@ class ContentCache(queries.Queries):
         info = changes.town_map
         if info is None:
             return None
+        if info.get("kiosk") is None and changes.origin == "bundle" and (current := self.town_map()):
+            info = {**info, "kiosk": current["kiosk"]}  # a USB bundle is the commune's: the kiosk keeps its place
         if not self.maps.has(info["sha256"]):
             if changes.town_map_blob is None:
                 report.problems.append(f"map {info['sha256']}: announced but not downloaded (will be retried)")

@@ -61,6 +61,7 @@ def export_bundle(
     wire_entries = [e.to_contract() for e in entries]
     names = {img.media.sha256: img.media.storage_name for e in entries for img in e.images.all()}
     communes = [commune] if commune else sorted({e["commune"] for e in wire_entries if e["commune"]})
+    town_map = _town_map(commune)
     # Through the storage: local files as they are, objects in a bucket copied to a temporary folder.
     with local_paths(names) as media:
         return write_bundle(
@@ -72,4 +73,27 @@ def export_bundle(
             communes=communes,
             signing_key=signing_key if signing_key is not None else bundle_key(),
             progress=progress,
+            town_map=town_map,
         )
+
+
+def _town_map(commune: str | None):
+    """The commune's town map for a USB bundle: ``(announcement, blob)`` or None.
+
+    A bundle serves every kiosk of the commune, so it says nothing of where each stands: a kiosk keeps
+    the position it has (``ContentCache`` keeps it when a bundle's map has none)."""
+    if not commune:
+        return None
+    from backoffice.geo.models import TownMap
+
+    town_map = TownMap.objects.filter(commune_id=commune).first()
+    if town_map is None:
+        return None
+    info = {
+        "sha256": town_map.sha256,
+        "bytes": town_map.size,
+        "bbox": town_map.bbox,
+        "generated_at": town_map.generated_at.isoformat(timespec="seconds"),
+        "kiosk": None,
+    }
+    return info, bytes(town_map.blob)

@@ -233,3 +233,12 @@ def test_a_click_on_the_map_sets_the_kiosk_position_in_the_browser(picker_kiosk,
     kiosk.refresh_from_db()
     assert kiosk.place.lat == pytest.approx(lat) and kiosk.place.facing == 80
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_usb_bundle_of_a_commune_carries_its_map(demo_town_map, tmp_path):
+    from backoffice.catalog.bundles import export_bundle
+    from content.bundle import read_bundle
+
+    export_bundle(tmp_path / "usb.zip", commune="15187", signing_key=b"k" * 32)
+    carried = read_bundle(tmp_path / "usb.zip", verify_key=b"k" * 32).town_map
+    assert carried["sha256"] == demo_town_map.sha256 and carried["kiosk"] is None

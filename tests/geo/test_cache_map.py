@@ -58,3 +58,14 @@ def test_a_bundle_carries_the_map_as_one_more_media_member(tmp_path, demo_map):
     with ContentCache.open(tmp_path / "kiosk") as cache:
         import_bundle(cache, path)
         assert cache.town_map()["path"].read_bytes() == blob
+
+
+def test_a_bundle_map_without_a_position_keeps_the_kiosk_where_it_stands(tmp_path, demo_map):
+    blob = geo.encode(demo_map)
+    place = {"lat": 45.03, "lon": 3.09, "facing": 80.0}
+    path = tmp_path / "usb.zip"
+    write_bundle(path, entries=[], town_map=(announce(blob), blob))
+    with ContentCache.open(tmp_path / "kiosk") as cache:
+        cache.apply(ChangeSet(town_map=announce(blob, kiosk=place), town_map_blob=blob))  # set by an earlier sync
+        import_bundle(cache, path)
+        assert cache.town_map()["kiosk"] == place
