@@ -40,6 +40,7 @@ def bundle_changes(
         yield ChangeSet(
             entries=entries,
             alerts=alerts,
+            notices=bundle.parsed_notices(),
             media=bundle.extract_media(Path(staging)),
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
@@ -84,6 +85,7 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
         out,
         entries=town.entries,
         alerts=town.alerts,
+        notices=getattr(town, "notices", []),
         media=town.media,
         cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
