@@ -19,10 +19,12 @@ def french_date(day: dt.date) -> str:
     return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
 
-def _pdf():
+def _pdf(day: dt.date):
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="mm")
+    # The act's day as the file's date: the same act always makes the same bytes (and the same hash).
+    pdf.set_creation_date(dt.datetime.combine(day, dt.time(18, 0), tzinfo=dt.UTC))
     pdf.set_auto_page_break(auto=True, margin=22)
     pdf.set_margins(22, 20, 22)
     pdf.set_title("Acte de la commune")
@@ -58,7 +60,7 @@ def _signature(pdf, town: str, day: dt.date, who: str) -> None:
 
 def deliberation(*, number: str, title: str, day: dt.date, pages: int = 2, town: str = "Saint-Flour") -> bytes:
     """A council deliberation of about ``pages`` A4 pages (the debate's articles are repeated to fill them)."""
-    pdf = _pdf()
+    pdf = _pdf(day)
     pdf.add_page()
     _heading(pdf, town, "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL", number, title)
     _paragraph(
@@ -78,8 +80,8 @@ def deliberation(*, number: str, title: str, day: dt.date, pages: int = 2, town:
             pdf,
             "Le conseil municipal, après en avoir délibéré, approuve l'opération de rénovation de l'éclairage "
             "public des rues de la ville haute (rue de la Collégiale, place d'Armes, rue Sorel) pour un montant de "
-            f"{18_400 + 1_250 * article:,} euros hors taxes, et autorise le maire à solliciter les subventions "
-            "de l'État et du Département au taux le plus élevé possible.".replace(",", " "),
+            f"{18_400 + 1_250 * article:_} euros hors taxes, et autorise le maire à solliciter les subventions "
+            "de l'État et du Département au taux le plus élevé possible.".replace("_", " "),
         )
         article += 1
         if pdf.page_no() > pages or article > 400:
@@ -91,7 +93,7 @@ def deliberation(*, number: str, title: str, day: dt.date, pages: int = 2, town:
 
 def by_law(*, number: str, title: str, day: dt.date, town: str = "Saint-Flour") -> bytes:
     """A one-page temporary traffic by-law (arrêté)."""
-    pdf = _pdf()
+    pdf = _pdf(day)
     pdf.add_page()
     _heading(pdf, town, "ARRÊTÉ DU MAIRE", number, title)
     for line in (
@@ -122,7 +124,7 @@ def by_law(*, number: str, title: str, day: dt.date, town: str = "Saint-Flour") 
 
 def banns(*, title: str, day: dt.date, town: str = "Saint-Flour") -> bytes:
     """Marriage banns (publication de bans)."""
-    pdf = _pdf()
+    pdf = _pdf(day)
     pdf.add_page()
     _heading(pdf, town, "PUBLICATION DE MARIAGE", "", title)
     _paragraph(
