@@ -15,7 +15,8 @@ from backoffice.notices import register as reg
 from backoffice.notices.models import Notice, Status
 from backoffice.storage import open_stream
 
-CACHE = "public, max-age=120"
+#: Revalidated at every visit: a withdrawal shows at once (the page is cheap to make).
+CACHE = "public, no-cache"
 
 
 def _commune(insee: str) -> Commune:
