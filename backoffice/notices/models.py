@@ -144,7 +144,7 @@ class PublicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name = _("publication log entry")
+        verbose_name = _("log line")
         verbose_name_plural = _("publication log")
 
     def __str__(self):
