@@ -85,8 +85,8 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
         out,
         entries=town.entries,
         alerts=town.alerts,
-        notices=getattr(town, "notices", []),
-        media=town.media,
+        notices=town.notices,
+        media={**town.media, **town.notice_media},
         cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
     )

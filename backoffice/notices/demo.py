@@ -128,7 +128,7 @@ def load_demo_notices(demo, user=None) -> int:
                 progress=100,
             )
             for i, (page, text) in enumerate(zip(wire["pages"], wire["text"], strict=True)):
-                media = store_image_bytes(demo.media[page["sha256"]], where=f"page {i + 1}", reencode=False)
+                media = store_image_bytes(demo.notice_media[page["sha256"]], where=f"page {i + 1}", reencode=False)
                 NoticePage.objects.create(notice=notice, position=i, media=media, text=text)
             notice.published_at = notice.created_at
             notice.seq = next_seq()

@@ -26,8 +26,9 @@ class DemoTown:
     media: dict[str, bytes]  # sha256 hex -> image bytes
     generated_at: dt.datetime
     communes: list[str] = field(default_factory=lambda: [DEFAULT_COMMUNE])
-    #: Official notices (content.notice wire dicts); their page images are in ``media``.
+    #: Official notices (content.notice wire dicts) and their page images (sha256 hex -> bytes).
     notices: list[dict] = field(default_factory=list)
+    notice_media: dict[str, bytes] = field(default_factory=dict)
     #: The notices' PDFs by slug (for the back office's demo).
     notice_pdfs: dict[str, bytes] = field(default_factory=dict)
 
@@ -61,7 +62,6 @@ def load_demo(
         notices = load_notices(folder, today=today, tz=zone, now=now)
     except DemoNoticeError as exc:
         raise DemoError(str(exc)) from None
-    media = {**media, **notices.media}
     return DemoTown(
         entries=entries,
         alerts=alerts,
@@ -69,4 +69,5 @@ def load_demo(
         generated_at=now,
         notices=notices.notices,
         notice_pdfs=notices.pdfs,
+        notice_media=notices.media,
     )

@@ -170,3 +170,15 @@ def test_the_form_refuses_a_non_pdf_and_a_too_large_upload_keeping_what_was_type
         assert not form.is_valid()
         assert "plus de 100 Mo" in form.errors["pdf"][0]
         assert form["title"].value() == "Bans Martin"
+
+
+def test_the_demo_town_publishes_its_three_notices_once(db, client):
+    from backoffice.catalog.demo import load_demo_town
+
+    load_demo_town()
+    load_demo_town()
+    kinds = sorted(Notice.objects.filter(status=Status.PUBLISHED).values_list("kind", flat=True))
+    assert kinds == ["arrete", "bans", "deliberation"]
+    records = client.get("/avis/15187.json").json()["notices"]
+    assert {r["state"] for r in records} == {"en vigueur"} and len(records) == 3
+    assert PublicationEvent.objects.count() == 3
