@@ -189,8 +189,6 @@ class Tour:
 
     def notices_walk(self, lang: str):
         """Practical info -> official notices -> the first notice: its page, the next by swiping, large print."""
-        from kivy.core.window import Window
-
         from kiosk.screens.notices import NoticeRow
 
         entry = self.screen("list").ids.notices_entry
@@ -207,9 +205,9 @@ class Tour:
         self.expect("notice")
         yield from self.shot(f"notice-page-{lang}")
         viewer = self.screen("notice").ids.viewer
-        y = viewer.center_y
-        x0, x1 = viewer.x + viewer.width * 0.8, viewer.x + viewer.width * 0.2
-        yield from self.swipe((x0, y), (x1, y))
+        x, y = viewer.to_window(*viewer.pos)
+        y += viewer.height / 2
+        yield from self.swipe((x + viewer.width * 0.8, y), (x + viewer.width * 0.2, y))
         yield from self.shot(f"notice-page-2-{lang}")
         yield from self.tap(self.screen("notice").ids.reading)
         yield from self.shot(f"notice-large-print-{lang}")
@@ -218,7 +216,6 @@ class Tour:
         self.expect("notices")
         yield from self.tap(self.screen("notices").ids.topbar.ids.back)
         self.expect("list")
-        del Window
 
     def settings_walk(self):
         from kivy.core.window import Window
