@@ -44,6 +44,7 @@ class ListScreen(KioskScreen):
         self._scroll_when_full: float | None = None
         self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
         self._filter_chips: list | None = None  # the filter row's widgets, shown or not
+        self._notices_entry = None  # the BigButton to the official notices, in the list or not
         self.on_kind(self, self.kind)  # the first kind shown may be the default one: no change fires
 
     def setup(
@@ -104,8 +105,20 @@ class ListScreen(KioskScreen):
             cards = []
         self._show_rows(cards)
         self.notices_count = self._notices_count()
+        self._place_notices_entry()
         filtered = bool(self.category or self.period or self.open_only)
         self.empty = "" if cards else rows.empty_text(self.kind, filtered=filtered, _=_)
+
+    def _place_notices_entry(self) -> None:
+        """The entry to the official notices sits in the list only when there are some (hidden, it would be drawn)."""
+        entry = self._notices_entry
+        if entry is None:
+            entry = self._notices_entry = self.ids.notices_entry
+        box = self.ids.rv.parent.parent  # the column: chips, filters, this entry, the list
+        if self.notices_count and entry.parent is None:
+            box.add_widget(entry, index=1)  # just above the list
+        elif not self.notices_count and entry.parent is not None:
+            box.remove_widget(entry)
 
     def _notices_count(self) -> int:
         if self.kind != "service":

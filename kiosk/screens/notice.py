@@ -27,6 +27,8 @@ class PageViewer(StencilView):
 
     source = StringProperty("")
     zoomed = BooleanProperty(False)
+    #: Hidden (large print on show), the page is taken out of the tree: an Image is drawn even at opacity 0.
+    shown = BooleanProperty(True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -40,6 +42,13 @@ class PageViewer(StencilView):
 
     def on_turn(self, step: int) -> None:
         pass
+
+    def on_shown(self, _viewer, shown: bool) -> None:
+        if shown and self.scatter.parent is None:
+            self.add_widget(self.scatter)
+            self.fit()
+        elif not shown and self.scatter.parent is not None:
+            self.remove_widget(self.scatter)
 
     def on_source(self, _viewer, source: str) -> None:
         self.image.source = source

@@ -60,6 +60,10 @@ def a_notice():
 
 
 def test_a_notice_is_read_page_by_page_then_leaves_when_withdrawn(kiosk, town_dir):
+    from kivy.core.window import Window
+
+    from tests.kiosk.test_draws import invisible
+
     notice, media = a_notice()
     write(town_dir, notices=[notice], media=media)
     try:
@@ -77,6 +81,8 @@ def test_a_notice_is_read_page_by_page_then_leaves_when_withdrawn(kiosk, town_di
         assert kiosk.current == "notice" and screen.page_label == "Page 1 sur 3"
         viewer = screen.ids.viewer
         assert viewer.image.texture is not None and viewer.image.texture.size == (620, 877)
+        kiosk.frames(2)
+        assert invisible(Window) == []  # nothing drawn for nothing (tests/kiosk/test_draws.py)
 
         x, y = viewer.to_window(*viewer.pos)
         w, y = viewer.width, y + viewer.height / 2
@@ -94,6 +100,8 @@ def test_a_notice_is_read_page_by_page_then_leaves_when_withdrawn(kiosk, town_di
 
         kiosk.tap(screen.ids.reading)
         assert screen.reading and TEXTS[1] in kiosk.texts("notice")
+        kiosk.frames(2)
+        assert invisible(Window) == []
         assert screen.qr is not None  # the QR code to the signed PDF
 
         search = kiosk.screen("search")
