@@ -122,10 +122,17 @@ def check_and_render(
         doc.close()
 
 
+#: 16 greys, for a page of text: sharp in a 4-bit PNG, a third of the grey JPEG's size.
+GREY_LEVELS = [(v * 15 + 127) // 255 for v in range(256)]
+GREY_PALETTE = [c for level in range(16) for c in (level * 17,) * 3]
+#: A grey PNG larger than this is a scan's noise: the grey JPEG is tried too, and the smaller kept.
+PNG_ENOUGH = 160_000
+
+
 def encode_page(image) -> tuple[bytes, str]:
-    """The page's bytes for the wire: a grey page (text, a black-and-white scan) as a 16-grey PNG or a grey
-    JPEG, whichever is smaller (text stays sharp in PNG, a scan's noise is cheaper in JPEG); colour as JPEG."""
-    from PIL import ImageChops
+    """The page's bytes for the wire: a grey page (text, a black-and-white scan) as a 16-grey PNG, or a
+    grey JPEG when that is smaller (a noisy scan); a page in colour (a stamp, a map) as a JPEG."""
+    from PIL import Image, ImageChops
 
     r, g, b = image.split()
     grey = max(ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1]) <= 8
@@ -134,8 +141,13 @@ def encode_page(image) -> tuple[bytes, str]:
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         return out.getvalue(), "image/jpeg"
     luma = image.convert("L")
-    png, jpeg = io.BytesIO(), io.BytesIO()
-    luma.quantize(16).save(png, "PNG", optimize=True)
+    levels = Image.frombytes("P", luma.size, luma.point(GREY_LEVELS).tobytes())
+    levels.putpalette(GREY_PALETTE)
+    png = io.BytesIO()
+    levels.save(png, "PNG", bits=4)
+    if png.tell() <= PNG_ENOUGH:
+        return png.getvalue(), "image/png"
+    jpeg = io.BytesIO()
     luma.save(jpeg, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     if png.tell() <= jpeg.tell():
         return png.getvalue(), "image/png"

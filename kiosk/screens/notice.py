@@ -33,7 +33,8 @@ class PageViewer(StencilView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.scatter = Scatter(do_rotation=False, do_translation=False, scale_min=1, scale_max=MAX_ZOOM)
-        self.image = Image(fit_mode="contain")
+        # Not kept in Kivy's image caches: only the page on show is held (7 MB of texture each).
+        self.image = Image(fit_mode="contain", nocache=True)
         self.scatter.add_widget(self.image)
         self.add_widget(self.scatter)
         self.scatter.bind(scale=self._on_scale)
