@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def kiosk_token(data_dir: Path) -> str:
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     return out.strip().splitlines()[-1]
+
+
+def shot(page, name: str) -> None:
+    """Screenshots (notices-*.png) go to $BORNE_SCREENSHOTS when it is set."""
+    if folder := os.environ.get("BORNE_SCREENSHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"notices-{name}.png"), full_page=True)
 
 
 def test_publish_sync_withdraw(tmp_path):
@@ -78,17 +86,20 @@ def test_publish_sync_withdraw(tmp_path):
         # Not a PDF: refused on the form, in French, with what was typed kept.
         send("Éclairage public de la ville haute", photo)
         expect(page.locator(".errorlist")).to_contain_text("n'est pas un PDF")
+        shot(page, "form-refused")
         expect(page.locator("#id_title")).to_have_value("Éclairage public de la ville haute")
 
         # Encrypted: the worker refuses it, in French; nothing is published.
         send("Avis verrouillé", locked)
         expect(page.locator("#notice-check[data-status=refused]")).to_be_visible(timeout=60_000)
         expect(page.locator("#notice-error")).to_contain_text("mot de passe")
+        shot(page, "check-refused")
 
         # The signed deliberation: checked and rendered by the worker, then published.
         send("Éclairage public de la ville haute", act)
         expect(page.locator("#notice-check[data-status=published]")).to_be_visible(timeout=60_000)
         expect(page.locator("#notice-hash")).to_have_text(sha)
+        shot(page, "published")
         assert "Task notices.check_pdf" in "".join(console.lines)  # done by the worker, not the request
 
         page.goto(url + "/avis/15187/")
@@ -96,6 +107,7 @@ def test_publish_sync_withdraw(tmp_path):
         expect(register).to_contain_text("Éclairage public de la ville haute")
         expect(register.locator("code.hash")).to_have_text(sha)
         assert "Avis verrouillé" not in page.content()
+        shot(page, "register")
 
         # A kiosk of the commune syncs: the notice and its page images land in its cache.
         kiosk = tmp_path / "kiosk"
@@ -122,6 +134,7 @@ def test_publish_sync_withdraw(tmp_path):
         archived = page.locator("#archives ~ article").first
         expect(archived).to_contain_text("Retiré le")
         expect(archived.locator("code.hash")).to_have_text(sha)
+        shot(page, "register-archive")
         page.goto(url + "/admin/notices/publicationevent/")
         with page.expect_download() as download:
             page.click("#log-export")

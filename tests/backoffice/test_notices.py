@@ -182,3 +182,20 @@ def test_the_demo_town_publishes_its_three_notices_once(db, client):
     records = client.get("/avis/15187.json").json()["notices"]
     assert {r["state"] for r in records} == {"en vigueur"} and len(records) == 3
     assert PublicationEvent.objects.count() == 3
+
+
+def test_a_usb_bundle_carries_the_published_notices_to_a_kiosk(db, commune, staff, settings, tmp_path):
+    from backoffice.catalog.bundles import export_bundle
+    from content.cache import ContentCache
+    from content.importer import import_bundle
+
+    settings.BORNE_BUNDLE_KEY = ""
+    published = publish(commune, staff("editor"), samples.banns(title="Delmas et Castanier", day=DAY), kind="bans")
+    refused = publish(commune, staff("editor", "other"), fpdf_doc(text=""))
+    assert refused.status == Status.REFUSED
+    manifest = export_bundle(tmp_path / "usb.zip", commune=commune.pk)
+    assert manifest["counts"]["notices"] == 1
+    with ContentCache.open(tmp_path / "kiosk") as cache:
+        import_bundle(cache, tmp_path / "usb.zip")
+        (card,) = cache.notices()
+        assert card.id == published.wire_id and all(cache.media.has(s) for s in card.page_shas)
