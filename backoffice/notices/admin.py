@@ -139,6 +139,7 @@ class NoticeAdmin(admin.ModelAdmin):
     def progress_view(self, request, pk: int):
         if not self.has_view_permission(request):
             raise Http404
+        jobs.reap_stale()
         notice = get_object_or_404(Notice.objects.select_related("commune"), pk=pk)
         context = self._context(
             request,

@@ -45,6 +45,19 @@ def enqueue(notice_id: int) -> None:
         )
 
 
+def reap_stale(now=None) -> int:
+    """Refuse the checks that stopped moving (the worker stopped under them): staff can send them again."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "The check was interrupted (the server was probably restarted while it ran). Send the notice again: "
+            "nothing was published."
+        )
+    return Notice.objects.filter(status=Status.CHECKING, updated_at__lt=now - STALE_AFTER).update(
+        status=Status.REFUSED, error=message, step="", updated_at=now
+    )
+
+
 def start_check(notice: Notice, *, launch=None) -> None:
     """Enqueue the check of a saved notice once the request's transaction commits."""
     transaction.on_commit(lambda: (launch or enqueue)(notice.pk))

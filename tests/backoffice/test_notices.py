@@ -199,3 +199,11 @@ def test_a_usb_bundle_carries_the_published_notices_to_a_kiosk(db, commune, staf
         import_bundle(cache, tmp_path / "usb.zip")
         (card,) = cache.notices()
         assert card.id == published.wire_id and all(cache.media.has(s) for s in card.page_shas)
+
+
+def test_a_check_cut_short_by_a_stopped_worker_is_refused_in_french(db, commune):
+    notice = Notice.objects.create(kind="avis", title="Avis", commune=commune, pdf_sha256="ab" * 32)
+    Notice.objects.filter(pk=notice.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    assert jobs.reap_stale() == 1
+    notice.refresh_from_db()
+    assert notice.status == Status.REFUSED and "interrompue" in notice.error
