@@ -45,6 +45,7 @@ MAX_PAGES = 299
 MAX_PAGE_TEXT = 20_000
 
 _TAG_START_RE = re.compile(r"<(?=[a-zA-Z/!?])")
+_CONTINUED_RE = re.compile(r"(?<=[^\n.:;!?])\n(?=[a-zàâäçéèêëîïôöùûüÿœæ0-9(«])")
 _REFERENCE_RE = re.compile(r"&(?=[a-zA-Z][a-zA-Z0-9]{1,31};|#\d{1,7};|#[xX][0-9a-fA-F]{1,6};)")
 
 
@@ -61,6 +62,9 @@ def plain_page_text(raw: str) -> str:
     s = KIVY_TAG_RE.sub(lambda m: m.group(0).replace("[", "( ").replace("]", " )"), s)
     s = re.sub(r"[ \u00a0]+", " ", s)
     s = re.sub(r" *\n *", "\n", s)
+    # A PDF breaks its lines where its column ends: a line that goes on (no end punctuation, the next
+    # starting in lower case or with a number) is one sentence, so large print can reflow it.
+    s = _CONTINUED_RE.sub(" ", s)
     s = re.sub(r"\n{3,}", "\n\n", s).strip()
     return s[:MAX_PAGE_TEXT]
 

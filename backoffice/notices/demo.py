@@ -86,6 +86,7 @@ def write_demo_sources(folder: Path) -> list[str]:
             f"from_days = {spec['from_days']}",
             f"until_days = {spec['until_days']}",
             f'pdf = "{slug}.pdf"',
+            f'pdf_url = "https://mairie.example.org/avis/15187/{slug}.pdf"  # the demo town\'s (fictional) register',
             "pages = [" + ", ".join(f'"{p}"' for p in pages) + "]",
             f'text = "{slug}.txt"',
         ]

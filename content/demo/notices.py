@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-NOTICE_KEYS = {"slug", "kind", "title", "number", "act_date", "from_days", "until_days", "pdf", "pages", "text"}
+NOTICE_KEYS = {
+    "slug", "kind", "title", "number", "act_date", "from_days", "until_days", "pdf", "pdf_url", "pages", "text",
+}  # fmt: skip
 FOLDER = "notices"
 INDEX = "notices.toml"
 
@@ -87,7 +89,7 @@ def load_notices(source_dir: Path, *, today: dt.date, tz: ZoneInfo, now: dt.date
             "act_date": raw.get("act_date"),
             "published_at": (midnight + dt.timedelta(days=int(raw.get("from_days", 0)))).isoformat(),
             "until": (midnight + dt.timedelta(days=int(until))).isoformat() if until is not None else None,
-            "pdf": {"sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf), "url": ""},
+            "pdf": {"sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf), "url": raw.get("pdf_url", "")},
             "pages": [item for item, _data in pages],
             "text": text,
             "updated_at": now.isoformat(),

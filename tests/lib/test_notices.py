@@ -70,6 +70,10 @@ def test_text_taken_from_a_pdf_is_made_plain_and_stays_readable():
     text = plain_page_text(raw)
     assert parse_notice(notice(text=[text, "", ""])).text[0] == text
     assert "Vu" in text and "rouge" in text and "\x07" not in text and "\n\n\n" not in text
+    # lines a PDF broke at its column's end are one sentence again; a new article stays on its line
+    assert plain_page_text("pour un montant\nde 24 650 euros.\nArticle 2\nLe maire") == (
+        "pour un montant de 24 650 euros.\nArticle 2\nLe maire"
+    )
 
 
 def test_notices_in_force_are_listed_newest_first_and_found_by_their_text(cache):
