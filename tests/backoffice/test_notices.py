@@ -207,3 +207,20 @@ def test_a_check_cut_short_by_a_stopped_worker_is_refused_in_french(db, commune)
     assert jobs.reap_stale() == 1
     notice.refresh_from_db()
     assert notice.status == Status.REFUSED and "interrompue" in notice.error
+
+
+def test_an_upload_over_the_cap_is_not_read_and_the_form_keeps_what_was_typed(db, commune, client, monkeypatch):
+    from django.contrib.auth.models import User
+
+    from backoffice.notices import uploads
+
+    monkeypatch.setattr(uploads, "UPLOAD_CAP", 50_000)
+    client.force_login(User.objects.create_superuser("mairie", "m@example.org", "x"))
+    big = SimpleUploadedFile("gros.pdf", b"%PDF-1.7\n" + b"0" * 200_000, "application/pdf")
+    fields = {"kind": "bans", "title": "Bans Martin", "commune": commune.pk, "starts_0": "01/12/2026"}
+    with translation.override("fr"):
+        response = client.post("/admin/notices/notice/add/", {**fields, "starts_1": "09:00", "pdf": big})
+    assert response.status_code == 200 and not Notice.objects.exists()
+    page = response.content.decode()
+    assert "il n&#x27;a pas été reçu" in page or "il n'a pas été reçu" in page
+    assert 'value="Bans Martin"' in page
