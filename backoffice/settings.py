@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "backoffice.jobs",
     "backoffice.usb",
+    "backoffice.notices",
     "backoffice.geo",
 ]
 
@@ -166,6 +167,12 @@ LOGOUT_REDIRECT_URL = "portal:login"
 # Uploads: photos are checked and re-encoded by backoffice.catalog.images; this caps what reaches it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler stops reading a file past the largest accepted upload (the notices' PDFs).
+FILE_UPLOAD_HANDLERS = [
+    "backoffice.notices.uploads.SizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 BORNE_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 BORNE_MAX_IMAGE_PIXELS = 40_000_000
 #: A kiosk without heartbeat for this long is shown offline.

@@ -42,6 +42,7 @@ def bundle_changes(
         yield ChangeSet(
             entries=entries,
             alerts=alerts,
+            notices=bundle.parsed_notices(),
             media=media,
             town_map=town_map,
             town_map_blob=media.pop(town_map["sha256"]) if town_map else None,
@@ -89,7 +90,8 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
         out,
         entries=town.entries,
         alerts=town.alerts,
-        media=town.media,
+        notices=town.notices,
+        media={**town.media, **town.notice_media},
         cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
         town_map=(info, blob) if blob else None,

@@ -70,6 +70,38 @@ def m001_initial(db: Database) -> None:
     )
 
 
+def m003_notices(db: Database) -> None:
+    """Official notices (content.notice): one row each, their page images, their text for search."""
+    db.executescript(
+        """
+        CREATE TABLE notices (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            commune TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            act_date TEXT,
+            starts TEXT NOT NULL,
+            until TEXT,
+            pages INTEGER NOT NULL,
+            thumb TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX notices_starts ON notices (starts);
+        CREATE TABLE notice_media (
+            num INTEGER NOT NULL, sha256 TEXT NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (num, position)
+        );
+        CREATE INDEX notice_media_sha ON notice_media (sha256);
+        CREATE VIRTUAL TABLE notice_search USING fts5(
+            title, body,
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '2 3'
+        );
+        """
+    )
+
+
 def m004_map(db: Database) -> None:
     """The town map in use (content.geo): its blob is ``<data>/maps/<sha256>``; one row at most."""
     db.executescript(
@@ -83,7 +115,7 @@ def m004_map(db: Database) -> None:
     )
 
 
-STEPS = (m001_initial, m004_map)
+STEPS = (m001_initial, m003_notices, m004_map)
 NAMES = tuple(step.__name__ for step in STEPS)
 
 

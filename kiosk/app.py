@@ -38,9 +38,11 @@ KV_FILES = ("widgets.kv", "attract.kv", "home.kv", "root.kv")
 LAZY_SCREENS = {
     "list": ("ListScreen", ("rows.kv", "list.kv")),
     "detail": ("DetailScreen", ("rows.kv", "detail.kv")),
-    "search": ("SearchScreen", ("rows.kv", "search.kv")),
+    "search": ("SearchScreen", ("rows.kv", "notice_row.kv", "search.kv")),
     "map": ("MapScreen", ("rows.kv", "map.kv")),
     "maintenance": ("MaintenanceScreen", ("maintenance.kv",)),
+    "notices": ("NoticesScreen", ("rows.kv", "notice_row.kv", "notices.kv")),
+    "notice": ("NoticeScreen", ("rows.kv", "notice.kv")),
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)
 PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them

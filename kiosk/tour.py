@@ -151,6 +151,8 @@ class Tour:
                 yield from self.tap(self.tile(kind))
                 self.expect("list")
                 yield from self.shot(f"list-{kind}-{lang}")
+                if kind == "service":
+                    yield from self.notices_walk(lang)
                 if kind == "event":
                     yield from self.tap(self.filter_chip(2))  # this weekend
                     yield from self.shot(f"list-{kind}-weekend-{lang}")
@@ -185,6 +187,36 @@ class Tour:
             yield from self.map_walk(lang)
         yield from self.settings_walk()
         yield from self.maintenance_walk()
+
+    def notices_walk(self, lang: str):
+        """Practical info -> official notices -> the first notice: its page, the next by swiping, large print."""
+        from kiosk.screens.notices import NoticeRow
+
+        entry = self.screen("list").ids.notices_entry
+        if not entry.opacity:
+            return  # no notice posted in this cache
+        yield from self.tap(entry)
+        self.expect("notices")
+        yield from self.shot(f"notices-{lang}")
+        rv = self.screen("notices").ids.rv
+        rows = [w for w in rv.children[0].children if isinstance(w, NoticeRow)]
+        # the longest notice, to show a swipe to its second page
+        cards = {c.id: c.pages for c in self.app.cache.notices(now=self.app.now())}
+        yield from self.tap(max(rows, key=lambda w: (cards.get(w.notice_id, 0), w.y)), settle=0.9)
+        self.expect("notice")
+        yield from self.shot(f"notice-page-{lang}")
+        viewer = self.screen("notice").ids.viewer
+        x, y = viewer.to_window(*viewer.pos)
+        y += viewer.height / 2
+        yield from self.swipe((x + viewer.width * 0.8, y), (x + viewer.width * 0.2, y))
+        yield from self.shot(f"notice-page-2-{lang}")
+        yield from self.tap(self.screen("notice").ids.reading)
+        yield from self.shot(f"notice-large-print-{lang}")
+        yield from self.tap(self.screen("notice").ids.reading)
+        yield from self.tap(self.screen("notice").ids.topbar.ids.back)
+        self.expect("notices")
+        yield from self.tap(self.screen("notices").ids.topbar.ids.back)
+        self.expect("list")
 
     #: The place the tour walks to on the map: in the lower town, below the steps of the Chemin des Chèvres.
     MAP_DESTINATION = "demo:pharmacie-de-l-ander"

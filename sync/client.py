@@ -45,6 +45,9 @@ class Page:
     deleted_alerts: list[str] = field(default_factory=list)
     #: The back office started the kiosk over (restored from a backup): the walk is a full snapshot.
     reset: bool = False
+    #: Official notices (content.notice) and the ids of withdrawn ones; absent from older back offices.
+    notices: list[dict] = field(default_factory=list)
+    deleted_notices: list[str] = field(default_factory=list)
     #: The town map announced (raw ``map`` key, checked by the job), or None when the feed has none.
     town_map: Any = None
 
@@ -272,12 +275,13 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
     except SchemaVersionError as exc:
         raise FeedError(str(exc), url=url) from None
     lists = {}
-    for key in ("entries", "alerts", "deleted", "deleted_alerts"):
+    # Keys this kiosk does not know are ignored (a newer back office may send more record types).
+    for key in ("entries", "alerts", "deleted", "deleted_alerts", "notices", "deleted_notices"):
         value = data.get(key, [])
         if not isinstance(value, list):
             raise FeedError(f"GET {url}: '{key}' is not a list", url=url)
         lists[key] = value
-    for key in ("deleted", "deleted_alerts"):
+    for key in ("deleted", "deleted_alerts", "deleted_notices"):
         if not all(isinstance(i, str) for i in lists[key]):
             raise FeedError(f"GET {url}: '{key}' must list ids (strings)", url=url)
     cursor = data.get("cursor")
@@ -296,5 +300,7 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
         more=more,
         etag=etag,
         reset=data.get("reset") is True,
+        notices=lists["notices"],
+        deleted_notices=lists["deleted_notices"],
         town_map=data.get("map"),
     )

@@ -229,7 +229,16 @@ class SyncJob:
         retry = self.cache.missing_media() - {m.sha256 for e in entries.values() for m in e.media}
         again = [e for e in self._entries_using(retry) if e.id not in entries and e.id not in walk.deleted]
         entries.update((e.id, e) for e in again)
-        stored, problems = self._fetch_media(entries.values())
+        notices = dict(walk.notices)
+        waiting = retry - {m.sha256 for e in again for m in e.media}
+        again_notices = [
+            n for n in self._notices_using(waiting) if n.id not in notices and n.id not in walk.deleted_notices
+        ]
+        notices.update((n.id, n) for n in again_notices)
+        stored, problems = self._fetch_media([*entries.values(), *(_NoticePages(n) for n in notices.values())])
+        for notice in again_notices:
+            if not any(m.sha256 in stored for m in notice.pages):
+                del notices[notice.id]
         for entry in again:  # re-applied only to bring their images: not when none came
             if not any(m.sha256 in stored for m in entry.media):
                 del entries[entry.id]
@@ -240,7 +249,14 @@ class SyncJob:
         result.problems = walk.problems + problems
         if town_map is not None:
             result.map_changed = True
-        elif not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
+        elif (
+            not entries
+            and not notices
+            and problems
+            and walk.cursor == since
+            and not walk.alerts
+            and not walk.deleted_alerts
+        ):
             self.record("sync", ok=False, errors=problems)
             result.not_modified = True
             return result
@@ -250,6 +266,8 @@ class SyncJob:
             and not walk.deleted
             and not walk.alerts
             and not walk.deleted_alerts
+            and not notices
+            and not walk.deleted_notices
             and not problems
             and walk.cursor == since
         ):
@@ -263,6 +281,8 @@ class SyncJob:
             deleted=sorted(walk.deleted),
             alerts=list(walk.alerts.values()),
             deleted_alerts=sorted(walk.deleted_alerts),
+            notices=list(notices.values()),
+            deleted_notices=sorted(walk.deleted_notices),
             cursor=walk.cursor if not result.not_modified else None,
             replace_all=walk.reset or (since == "" and not result.not_modified),
             origin="sync",
@@ -281,6 +301,7 @@ class SyncJob:
         report = self.apply(changes)
         log.info("applied: content version %d", report.content_version)
         result.upserted, result.deleted, result.alerts = report.upserted, report.deleted, report.alerts
+        result.notices = report.notices
         result.problems = report.problems
         result.cursor = self.cache.cursor
         return result
@@ -322,6 +343,18 @@ class SyncJob:
             sorted(shas),
         ).fetchall()
         return [e for (entry_id,) in rows if (e := self.cache.get(entry_id)) is not None]
+
+    def _notices_using(self, shas: set[str]) -> list:
+        if not shas:
+            return []
+        from content.notice import Notice
+
+        marks = ",".join("?" * len(shas))
+        rows = self.cache.db.execute(
+            f"SELECT DISTINCT n.data FROM notices n JOIN notice_media m ON m.num = n.num WHERE m.sha256 IN ({marks})",
+            sorted(shas),
+        ).fetchall()
+        return [Notice.model_validate_json(data) for (data,) in rows]
 
     def _fetch_media(self, entries) -> tuple[set[str], list[str]]:
         """Download the images these entries need that the cache lacks, a few at a time.
@@ -467,3 +500,10 @@ class SyncJob:
         free = shutil.disk_usage(self.data_dir).free
         if free < 2 * self.min_free_bytes:
             log.warning("disk almost full: %d MB free in %s", free // 2**20, self.data_dir)
+
+
+class _NoticePages:
+    """A notice seen by :meth:`SyncJob._fetch_media`, which reads ``.media`` (its page images)."""
+
+    def __init__(self, notice):
+        self.media = notice.pages

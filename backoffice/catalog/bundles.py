@@ -60,6 +60,10 @@ def export_bundle(
     entries, alerts = visible_snapshot(commune)
     wire_entries = [e.to_contract() for e in entries]
     names = {img.media.sha256: img.media.storage_name for e in entries for img in e.images.all()}
+    from backoffice.notices.feed import in_force_snapshot
+
+    notices, notice_media = in_force_snapshot(commune)
+    names.update(notice_media)
     communes = [commune] if commune else sorted({e["commune"] for e in wire_entries if e["commune"]})
     town_map = _town_map(commune)
     # Through the storage: local files as they are, objects in a bucket copied to a temporary folder.
@@ -68,6 +72,7 @@ def export_bundle(
             out,
             entries=wire_entries,
             alerts=[a.to_contract() for a in alerts],
+            notices=notices,
             media=media,
             cursor=cursor,
             communes=communes,

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 
 from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq, max_alerts
 from backoffice.fleet.wire import WireError, query_uint
+from backoffice.notices import feed as notice_feed
 from content.contract import SCHEMA_VERSION
 
 DEFAULT_LIMIT = 200
@@ -80,22 +81,34 @@ def changes(commune: str, req: FeedRequest) -> dict:
     )
     alerts = Alert.objects.filter(seq__gt=since).order_by("seq").prefetch_related("communes")[: limit + 1]
     tombs = Tombstone.objects.filter(seq__gt=since).order_by("seq")[: limit + 1]
+    notices = notice_feed.changed_since(since, limit + 1)
     rows = list(
         merge(
             (("entry", e) for e in entries),
             (("alert", a) for a in alerts),
             (("tomb", t) for t in tombs),
+            (("notice", n) for n in notices),
             key=lambda pair: pair[1].seq,
         )
     )
     page, more = rows[:limit], len(rows) > limit
-    out = {"schema": SCHEMA_VERSION, "entries": [], "alerts": [], "deleted": [], "deleted_alerts": []}
+    out = {
+        "schema": SCHEMA_VERSION,
+        "entries": [],
+        "alerts": [],
+        "deleted": [],
+        "deleted_alerts": [],
+        "notices": [],
+        "deleted_notices": [],
+    }
     for what, row in page:
         if what == "entry":
             if _entry_visible_to(row, commune):
                 out["entries"].append(row.to_contract())
             elif since:
                 out["deleted"].append(row.wire_id)
+        elif what == "notice":
+            notice_feed.add(out, row, commune, since)
         elif what == "alert":
             if _alert_visible_to(row, commune):
                 out["alerts"].append(row.to_contract())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
 import content.hours  # noqa: F401 - the rows' "open now" lines: loaded with this screen (built after start)
 from kiosk import rows
@@ -34,6 +34,8 @@ class ListScreen(KioskScreen):
     title = StringProperty("")
     empty = StringProperty("")
     chips = ListProperty([])
+    #: Practical info: how many official notices are posted (the entry to them at the top of the list).
+    notices_count = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -42,6 +44,7 @@ class ListScreen(KioskScreen):
         self._scroll_when_full: float | None = None
         self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
         self._filter_chips: list | None = None  # the filter row's widgets, shown or not
+        self._notices_entry = None  # the BigButton to the official notices, in the list or not
         self.on_kind(self, self.kind)  # the first kind shown may be the default one: no change fires
 
     def setup(
@@ -101,8 +104,30 @@ class ListScreen(KioskScreen):
             log.exception("cannot list %s (category %r)", self.kind, self.category)
             cards = []
         self._show_rows(cards)
+        self.notices_count = self._notices_count()
+        self._place_notices_entry()
         filtered = bool(self.category or self.period or self.open_only)
         self.empty = "" if cards else rows.empty_text(self.kind, filtered=filtered, _=_)
+
+    def _place_notices_entry(self) -> None:
+        """The entry to the official notices sits in the list only when there are some (hidden, it would be drawn)."""
+        entry = self._notices_entry
+        if entry is None:
+            entry = self._notices_entry = self.ids.notices_entry
+        box = self.ids.rv.parent.parent  # the column: chips, filters, this entry, the list
+        if self.notices_count and entry.parent is None:
+            box.add_widget(entry, index=1)  # just above the list
+        elif not self.notices_count and entry.parent is not None:
+            box.remove_widget(entry)
+
+    def _notices_count(self) -> int:
+        if self.kind != "service":
+            return 0
+        try:
+            return len(self.app.cache.notices(now=self.app.now(), commune=self.app.commune))
+        except Exception:  # a cache without notices (or a broken one) hides the entry, never the list
+            log.exception("cannot count the official notices")
+            return 0
 
     def _show_rows(self, cards: list) -> None:
         """The first screenful of rows now, the rest a frame at a time (a list of thousands opens at once)."""
