@@ -49,7 +49,7 @@ def bundle_changes(
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
             origin="bundle",
-            meta={"bundle": record},
+            meta={"bundle": record, "content_schema": bundle.manifest.get("schema")},
         )
 
 
@@ -122,3 +122,14 @@ def demo_map() -> tuple[bytes | None, dict | None]:
     }
     info["kiosk"] = dict(KIOSK)
     return blob, info
+
+
+def ensure_content(cache: ContentCache) -> ApplyReport | None:
+    """On an empty cache (a kiosk's first start), import the demo town so the screen is never blank."""
+    if cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
+        return None
+    with tempfile.TemporaryDirectory(prefix="borne-demo-") as tmp:
+        bundle = Path(tmp) / "demo.zip"
+        build_demo_bundle(bundle)
+        log.info("empty content cache: importing the demo town")
+        return import_bundle(cache, bundle)
