@@ -70,7 +70,13 @@ def m001_initial(db: Database) -> None:
     )
 
 
-STEPS = (m001_initial,)
+def m002_eat_stay(db: Database) -> None:
+    """Contract schema 2: an entry's details (price, stars, terrace, season…) beside its columns, for
+    the lists' filters of the food and stay kinds without parsing each entry's whole data."""
+    db.executescript("ALTER TABLE entries ADD COLUMN details TEXT NOT NULL DEFAULT '{}';")
+
+
+STEPS = (m001_initial, m002_eat_stay)
 NAMES = tuple(step.__name__ for step in STEPS)
 
 

@@ -79,7 +79,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _category_choices():
-    groups = {"shop": _("Shops, food, lodging"), "service": _("Services")}
+    groups = {"shop": _("Shops"), "food": _("Eat and drink"), "stay": _("Accommodation"), "service": _("Services")}
     return [("", "—")] + [
         (label, [(slug, c.name("fr")) for slug, c in CATEGORIES.items() if c.group == group])
         for group, label in groups.items()
