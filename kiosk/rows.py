@@ -20,7 +20,16 @@ from content.categories import CATEGORIES
 Gettext = Callable[[str], str]
 
 #: One symbol per kind, all present in DejaVu Sans (checked on screen: no tofu boxes).
-KIND_ICONS = {"place": "✿", "heritage": "♜", "event": "♫", "shop": "☕", "service": "ℹ", "search": "⚲"}
+KIND_ICONS = {
+    "place": "✿",
+    "heritage": "♜",
+    "event": "♫",
+    "shop": "☕",
+    "service": "ℹ",
+    "search": "⚲",
+    "food": "☕",
+    "stay": "⌂",
+}
 ALERT_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 #: "Touch the screen" in each language, written as that language says it (not translated by the catalogue).
 TOUCH_PROMPTS = (
@@ -41,6 +50,8 @@ def kind_titles(_: Gettext) -> dict[str, str]:
         "event": _("What's on"),
         "shop": _("Shops"),
         "service": _("Practical info"),
+        "food": _("Eat & drink"),
+        "stay": _("Stay"),
     }
 
 

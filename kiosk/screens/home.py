@@ -1,4 +1,4 @@
-"""Home: the six tiles, the alert banner, date and time, the language bar."""
+"""Home: the tiles (three by three), the alert banner, date and time, the language bar."""
 
 from __future__ import annotations
 
