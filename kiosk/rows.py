@@ -16,6 +16,8 @@ from typing import Any
 from babel.dates import format_date, format_skeleton, format_time
 
 from content.categories import CATEGORIES
+from content.details import amenity_name, in_season, price_text
+from content.facets import offered
 
 Gettext = Callable[[str], str]
 
@@ -133,6 +135,17 @@ def card_line(
     if card.categories:
         parts.append(category_name(card.categories[0], lang))
     state = ""
+    details = getattr(card, "details", None) or {}
+    if card.kind == "food" and details.get("price"):
+        parts.append(price_text(details["price"]))
+    if card.kind == "stay":
+        # A visitor choosing a bed asks whether it is open this season, not whether the desk is open now.
+        if details.get("stars"):
+            parts.append(stars_text(details["stars"], _))
+        if details.get("season"):
+            state = "open" if in_season(details["season"], now.date()) else "closed"
+            parts.append(_("Open this season") if state == "open" else _("Closed for the season"))
+        return state, " · ".join(parts)
     if card.kind == "event" and getattr(card, "next_start", None):
         parts.append(when_text(card.next_start, card.next_end, now=now, lang=lang, _=_))
     elif card.opening_hours:
@@ -140,6 +153,65 @@ def card_line(
         if text:
             parts.append(text)
     return state, " · ".join(parts)
+
+
+def stars_text(stars: int, _: Gettext) -> str:
+    """ "3 stars": in words, as the interface's font has no star glyph and a classification is read aloud so."""
+    return (_("1 star") if stars == 1 else _("{count} stars")).format(count=stars)
+
+
+def facet_titles(_: Gettext) -> dict[str, str]:
+    """The filter chips of the food and stay lists (content.facets), as a visitor reads them."""
+    return {
+        "open_now": _("Open now"),
+        "tonight": _("Open tonight"),
+        "sunday": _("Open on Sunday"),
+        "terrace": _("Terrace"),
+        "price1": price_text(1),
+        "price2": price_text(2),
+        "price3": price_text(3),
+        "in_season": _("Open this season"),
+        "stars3": _("3 stars or more"),
+        "group": _("For groups"),
+        "wheelchair": _("Wheelchair access"),
+        "pets": _("Pets welcome"),
+    }
+
+
+def facet_chips(kind: str, active: Iterable[str], *, _: Gettext) -> list[dict]:
+    """The facet chips a list of ``kind`` offers (none for other kinds), with those chosen lit."""
+    titles, chosen = facet_titles(_), set(active)
+    return [{"key": f, "text": titles[f], "active": f in chosen} for f in offered(kind)]
+
+
+def season_lines(season: Iterable[Any], *, lang: str, _: Gettext) -> list[str]:
+    """ "Open from 1 April to 30 September", once per span (a leap year, so 29 February reads)."""
+    lines = []
+    for span in season:
+        start, end = (span.start, span.end) if hasattr(span, "start") else (span["start"], span["end"])
+        first = format_skeleton("dMMMM", dt.date(2000, int(start[:2]), int(start[3:])), locale=lang)
+        last = format_skeleton("dMMMM", dt.date(2000, int(end[:2]), int(end[3:])), locale=lang)
+        lines.append(_("Open from {start} to {end}").format(start=first, end=last))
+    return lines
+
+
+def detail_facts(entry: Any, *, lang: str, _: Gettext) -> list[str]:
+    """The "good to know" lines of a place to eat or stay: price, stars, labels, capacity, amenities, season."""
+    d = getattr(entry, "details", None)
+    if d is None or entry.kind not in ("food", "stay"):
+        return []
+    lines = []
+    if d.price:
+        lines.append(_("Prices: {band}").format(band=price_text(d.price)))
+    if d.stars:
+        lines.append(_("Classified: {stars}").format(stars=stars_text(d.stars, _)))
+    lines += list(d.labels)
+    if d.capacity:
+        lines.append(_("Up to {count} people").format(count=d.capacity))
+    if d.amenities:
+        lines.append(" · ".join(amenity_name(a, lang) for a in d.amenities))
+    lines += season_lines(d.season, lang=lang, _=_)
+    return lines
 
 
 def card_rows(cards: Iterable[Any], **kwargs) -> list[dict]:
@@ -227,12 +299,23 @@ def osm_link(lat: float, lon: float) -> str:
 
 
 def qr_target(entry: Any) -> str:
-    """What the QR code carries: the entry's page, else a map link from its coordinates, else ""."""
+    """What the QR code carries: a place's booking page, else the entry's page, else a map link from its
+    coordinates, else ""."""
+    details = getattr(entry, "details", None)
+    if details is not None and details.booking_url:
+        return details.booking_url
     if entry.url:
         return entry.url
     if entry.place is not None and entry.place.lat is not None:
         return osm_link(entry.place.lat, entry.place.lon)
     return ""
+
+
+def qr_caption(entry: Any, _: Gettext) -> str:
+    details = getattr(entry, "details", None)
+    if details is not None and details.booking_url:
+        return _("Scan to book on your phone")
+    return _("Scan to take this page with you on your phone")
 
 
 def address_lines(place: Any) -> list[str]:
@@ -290,6 +373,8 @@ def detail_view(
         "dates": date_lines(entry.occurrences, now=now, lang=lang, _=_) if entry.kind == "event" else [],
         "contact": contact_lines,
         "qr": qr_target(entry),
+        "qr_caption": qr_caption(entry, _),
+        "facts": detail_facts(entry, lang=lang, _=_),
         "source": source_line(entry.source, _),
         "media": [m.sha256 for m in entry.media],
     }
