@@ -224,7 +224,7 @@ def test_staff_gesture_and_pin_open_maintenance_and_request_a_sync(kiosk):
     kiosk.tap(pad["OK"])
     assert screen.unlocked
     labels = {row.label: row.value for row in screen.ids.rows.children}
-    assert labels[kiosk.app.tr._("Entries")].splitlines()[0] == "7"  # labelled rows, not a raw dict
+    assert labels[kiosk.app.tr._("Entries")].splitlines()[0] == "10"  # labelled rows, not a raw dict
     assert kiosk.app.tr._("Last sync") in labels and "{" not in screen.info
     assert labels[kiosk.app.tr._("Last USB bundle")] == kiosk.app.tr._("never")  # the demo town came by no stick
     kiosk.tap(screen.ids.sync_now)
