@@ -54,6 +54,9 @@ def _apply(data: dict, commune: Commune, entry: Entry) -> None:
     entry.street, entry.postcode, entry.city = d.get("street", ""), d.get("postcode", ""), d.get("city", "")
     entry.phone, entry.website, entry.email = d.get("phone", ""), d.get("website", ""), d.get("email", "")
     entry.opening_hours = d.get("opening_hours", "")
+    details = {k: d.get(k) for k in ("price", "amenities", "capacity", "booking_url") if d.get(k)}
+    # Only places to eat or stay say these (a listing that changed category keeps none).
+    entry.details = details if entry.kind in ("food", "stay") else {}
     entry.source_name = _("Listing written by the shop")
 
 

@@ -123,3 +123,35 @@ def test_the_admin_form_gathers_the_details_and_refuses_on_the_field(commune):
 )
 def test_a_shopkeepers_listing_lands_in_its_section(category, kind):
     assert _kind_of(category) == kind
+
+
+def test_a_restaurateur_says_price_and_terrace_and_the_kiosks_get_them(client, commune, staff):
+    from django.contrib.auth.models import User
+
+    from backoffice.portal import moderation
+    from backoffice.portal.models import Invitation, Submission
+
+    user = User.objects.create_user("jeanne", "jeanne@bistrot.example", "galettes-1952-cidre")
+    Invitation.objects.create(shop_name="Chez Jeanne", commune=commune, used_by=user)
+    client.force_login(user)
+    listing = {
+        "name": "Chez Jeanne",
+        "category": "creperie",
+        "summary_fr": "Galettes et cidre",
+        "street": "3 rue du Thuile",
+        "postcode": "15100",
+        "city": "Saint-Flour",
+        "price": "1",
+        "amenities": ["terrace", "vegetarian"],
+        "booking_url": "javascript:alert(1)",
+    }
+    refused = client.post("/portal/listings/new/", listing)
+    assert refused.status_code == 200 and "booking_url" in refused.context["form"].errors
+    client.post("/portal/listings/new/", {**listing, "booking_url": "https://example.org/table"})
+    entry = moderation.approve(Submission.objects.get(), staff("moderator"))
+    assert (entry.kind, entry.categories) == ("food", ["creperie"])
+    assert entry.details == {
+        "price": 1,
+        "amenities": ["terrace", "vegetarian"],
+        "booking_url": "https://example.org/table",
+    }
