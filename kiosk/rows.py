@@ -17,9 +17,7 @@ from babel.dates import format_date, format_skeleton, format_time
 
 from content.categories import CATEGORIES
 from content.details import in_season, price_text
-from kiosk.offer_rows import detail_facts, facet_chips, facet_titles, stars_text
-
-__all__ = ["detail_facts", "facet_chips", "facet_titles", "stars_text"]  # the food and stay lines, used here
+from kiosk.offer_rows import detail_facts, stars_text
 
 Gettext = Callable[[str], str]
 

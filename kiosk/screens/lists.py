@@ -9,7 +9,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 import content.hours  # noqa: F401 - the rows' "open now" lines: loaded with this screen (built after start)
 from content.facets import offered
-from kiosk import rows
+from kiosk import offer_rows, rows
 from kiosk.images import release_image_caches
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import Chip, release_rows
@@ -180,7 +180,7 @@ class ListScreen(KioskScreen):
 
     def _fill_facets(self) -> None:
         """The facet chips of a list of places to eat or stay (a few: made for each kind shown)."""
-        self.facet_chips = rows.facet_chips(self.kind, self.facets, _=self.app.tr._)
+        self.facet_chips = offer_rows.facet_chips(self.kind, self.facets, _=self.app.tr._)
         box = self.ids.facets
         if [w.key for w in reversed(box.children)] != [c["key"] for c in self.facet_chips]:
             box.clear_widgets()

@@ -13,7 +13,7 @@ import pytest
 from content.model import dump
 from content.validation import parse_entry
 from content.views import EntryView
-from kiosk import rows
+from kiosk import offer_rows, rows
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # late November: summer campsites are closed
@@ -56,7 +56,7 @@ def test_a_table_shows_its_price_band():
 
 @pytest.mark.parametrize(("kind", "first"), [("food", "open_now"), ("stay", "in_season"), ("shop", None)])
 def test_facet_chips_per_kind(kind, first):
-    chips = rows.facet_chips(kind, ["terrace"], _=shout)
+    chips = offer_rows.facet_chips(kind, ["terrace"], _=shout)
     assert (chips[0]["key"] if chips else None) == first
     assert [c["key"] for c in chips if c["active"]] == (["terrace"] if kind == "food" else [])
     assert all(c["text"] for c in chips)
@@ -71,7 +71,7 @@ def test_the_page_of_a_stay_lists_what_is_good_to_know_and_books_by_qr():
         season=[{"start": "04-01", "end": "09-30"}],
         booking_url="https://example.org/book",
     )
-    facts = rows.detail_facts(entry, lang="en", _=lambda s: s)
+    facts = offer_rows.detail_facts(entry, lang="en", _=lambda s: s)
     assert facts[:3] == ["Classified: 3 stars", "Gîtes de France 3 épis", "Up to 6 people"]
     assert facts[3] == "Pets welcome · Wheelchair accessible"
     assert facts[4].startswith("Open from ") and facts[4].index("April") < facts[4].index("September")
@@ -82,7 +82,7 @@ def test_the_page_of_a_stay_lists_what_is_good_to_know_and_books_by_qr():
 def test_without_a_booking_link_the_qr_is_the_page():
     entry = view("food", price=1)
     assert rows.qr_target(entry) == "https://example.org/page"
-    assert rows.detail_facts(entry, lang="fr", _=lambda s: s) == ["Prices: €"]
+    assert offer_rows.detail_facts(entry, lang="fr", _=lambda s: s) == ["Prices: €"]
 
 
 def test_an_entry_stored_before_schema_2_reads_with_empty_details():
@@ -91,4 +91,4 @@ def test_an_entry_stored_before_schema_2_reads_with_empty_details():
     )
     del data["details"]
     old = EntryView.from_json(json.dumps(data))
-    assert (old.details.price, old.details.season, rows.detail_facts(old, lang="fr", _=str)) == (None, [], [])
+    assert (old.details.price, old.details.season, offer_rows.detail_facts(old, lang="fr", _=str)) == (None, [], [])
