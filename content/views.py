@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def _when(text: str | None) -> dt.datetime | None:
@@ -110,7 +110,8 @@ class EntryView:
     url: str
     source: SourceView
     updated_at: dt.datetime
-    details: DetailsView
+    # A default, so that fields added after it by later schemas may have defaults too.
+    details: DetailsView = field(default_factory=lambda: DetailsView.from_dict(None))
 
     @classmethod
     def from_json(cls, text: str) -> EntryView:
