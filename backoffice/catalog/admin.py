@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.details_form import FIELDS as DETAILS_FIELDS
+from backoffice.catalog.details_form import preview_lines
 from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
 from backoffice.catalog.hours import describe_hours
 from backoffice.catalog.models import Alert, AuditEvent, Commune, Entry, EntryImage, MediaFile, Occurrence, audit
@@ -194,7 +195,10 @@ class EntryAdmin(AuditedAdmin):
     def preview(self, obj):
         if not obj or not obj.pk:
             return _("Save the entry to see its preview.")
-        return render_to_string("catalog/preview.html", {"e": obj.to_contract(), "entry": obj})
+        return render_to_string(
+            "catalog/preview.html",
+            {"e": obj.to_contract(), "entry": obj, "facts": preview_lines(obj.details)},
+        )
 
     @admin.action(description=_("Publish the selected entries"), permissions=["change"])
     def publish(self, request, queryset):

@@ -13,10 +13,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.refusals import validate_plain_text
-from content.details import AMENITIES, amenity_name, check_month_day
+from content.details import AMENITIES, amenity_name, check_month_day, price_text
 
 FIELDS = (
     "details_price",
@@ -147,3 +148,24 @@ class DetailsFormMixin(forms.Form):
             }
             self.instance.details = {k: v for k, v in details.items() if v not in (None, "", [])}
         super()._post_clean()
+
+
+def preview_lines(details: dict) -> list[str]:
+    """What the kiosk's "good to know" block will say, in French, for the admin's preview."""
+    d = details or {}
+    lines = []
+    if d.get("price"):
+        lines.append(gettext_now("Price range: %(band)s") % {"band": price_text(d["price"])})
+    if d.get("stars"):
+        lines.append(gettext_now("Official stars: %(count)d") % {"count": d["stars"]})
+    lines += list(d.get("labels", []))
+    if d.get("capacity"):
+        lines.append(gettext_now("Up to %(count)d people") % {"count": d["capacity"]})
+    if d.get("amenities"):
+        lines.append(" · ".join(amenity_name(a, "fr") for a in d["amenities"]))
+    for span in d.get("season", []):
+        start, end = (f"{span[k][3:]}/{span[k][:2]}" for k in ("start", "end"))
+        lines.append(gettext_now("Open each year from %(start)s to %(end)s") % {"start": start, "end": end})
+    if d.get("booking_url"):
+        lines.append(gettext_now("Booking (QR code): %(url)s") % {"url": d["booking_url"]})
+    return lines

@@ -155,3 +155,9 @@ def test_a_restaurateur_says_price_and_terrace_and_the_kiosks_get_them(client, c
         "amenities": ["terrace", "vegetarian"],
         "booking_url": "https://example.org/table",
     }
+
+
+def test_the_admin_preview_says_what_the_kiosk_will(admin_client, bistro):
+    page = admin_client.get(f"/admin/catalog/entry/{bistro.pk}/change/").content.decode()
+    assert "Gamme de prix : €€" in page and "Terrasse" in page
+    assert "Ouvert chaque année du 01/04 au 30/09" in page
