@@ -108,14 +108,22 @@ def write_bundle(
     signing_key: bytes | None = None,
     generated_at: dt.datetime | None = None,
     progress: Callable[[int, int], object] | None = None,
+    schema: int = SCHEMA_VERSION,
 ) -> dict:
     """Write a bundle atomically (temporary file, then rename) and return its manifest.
 
     Entries and alerts are validated first, so no invalid bundle is ever written; media must be
     exactly the images the entries reference. ``progress(done, total)`` is called after each image.
+    ``schema``: the contract version of the kiosks it is for (an older one gets entries brought down
+    to it by :mod:`content.compat`).
     """
+    from content.compat import entry_for_schema, notices_for_schema, wanted_schema
+
     path = Path(path)
     media = dict(media or {})
+    schema = wanted_schema(schema, where="bundle schema")
+    entries = [entry_for_schema(e, schema) if isinstance(e, dict) and "kind" in e else e for e in entries]
+    notices = notices_for_schema(notices, schema)
     for i, e in enumerate(entries):
         parse_entry(e, i)
     for i, a in enumerate(alerts):
@@ -153,7 +161,7 @@ def write_bundle(
                 if progress is not None:
                     progress(done, len(wanted))
             manifest = {
-                "schema": SCHEMA_VERSION,
+                "schema": schema,
                 "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
                 "cursor": cursor,
                 "communes": list(communes),

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import re
 
-#: Version of the entry/alert/bundle/feed contract. Bump on an incompatible change.
-SCHEMA_VERSION = 1
+#: Version of the entry/alert/bundle/feed contract. Bump on an incompatible change (see README,
+#: "The contract's versions"): 2 added the kinds ``food`` and ``stay`` and the entries' ``details``.
+SCHEMA_VERSION = 2
+#: The versions this software reads: every older schema is a subset of the newest one.
+READABLE_SCHEMAS = (1, 2)
 
-KINDS = ("place", "heritage", "event", "shop", "service")
+KINDS = ("place", "heritage", "event", "shop", "service", "food", "stay")
+#: The kinds each schema knows; what a newer kind becomes for a reader of an older schema.
+SCHEMA_KINDS = {1: ("place", "heritage", "event", "shop", "service"), 2: KINDS}
+OLDER_KIND = {"food": "shop", "stay": "shop"}
 
 #: The languages the kiosk's interface speaks; content may carry others, which are kept.
 UI_LANGUAGES = ("fr", "en", "de", "es", "it", "nl")

@@ -45,7 +45,7 @@ def bundle_changes(
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
             origin="bundle",
-            meta={"bundle": record},
+            meta={"bundle": record, "content_schema": bundle.manifest.get("schema")},
         )
 
 

@@ -21,7 +21,9 @@ from kiosk.launch import build_app, prepare_data, settings_from
 
 log = logging.getLogger(__name__)
 
-KINDS = ("place", "heritage", "event", "shop", "service")
+KINDS = ("place", "heritage", "event", "food", "stay", "shop", "service")
+#: The facet the tour shows for each kind that has some (content.facets): one a visitor of the demo town finds.
+TOUR_FACETS = {"food": "terrace", "stay": "in_season"}
 
 
 class TourError(RuntimeError):
@@ -126,6 +128,9 @@ class Tour:
         chips = list(reversed(self.screen("list").ids.chips.children))
         return chips[index] if len(chips) > index else None
 
+    def facet_chip(self, key):
+        return next(w for w in self.screen("list").ids.facets.children if w.key == key)
+
     def filter_chip(self, index):
         """The ``index``-th filter chip the list offers (events: all, today, weekend, month; shops
         and places: open now)."""
@@ -157,6 +162,10 @@ class Tour:
                     yield from self.tap(self.filter_chip(2))  # this weekend
                     yield from self.shot(f"list-{kind}-weekend-{lang}")
                     yield from self.tap(self.filter_chip(0))
+                elif kind in TOUR_FACETS:
+                    yield from self.tap(self.facet_chip(TOUR_FACETS[kind]))
+                    yield from self.shot(f"list-{kind}-{TOUR_FACETS[kind]}-{lang}")
+                    yield from self.tap(self.facet_chip(TOUR_FACETS[kind]))  # and off again
                 elif kind in ("shop", "place"):
                     yield from self.tap(self.filter_chip(0))  # open now
                     yield from self.shot(f"list-{kind}-open-{lang}")

@@ -76,6 +76,7 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
             "url": entry.source_url,
         },
         "updated_at": _iso(entry.updated_at or timezone.now()),
+        "details": dict(entry.details or {}),
     }
 
 
@@ -145,6 +146,7 @@ def save_contract_entry(data: dict, *, media: dict[str, bytes] | None = None, st
     entry.featured = e.featured
     entry.visible_from, entry.visible_until = e.visible_from, e.visible_until
     entry.url = e.url
+    entry.details = {} if e.details.is_empty() else e.details.model_dump(mode="json", exclude_defaults=True)
     entry.source_name, entry.source_producer = e.source.name, e.source.producer
     entry.source_licence, entry.source_url = e.source.licence, e.source.url
     entry.status = status
