@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "backoffice.jobs",
     "backoffice.usb",
+    "backoffice.public",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("BORNE_EMAIL_FROM", "borne@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The back office's own address as people reach it (links in e-mails), e.g. https://borne.mairie.fr
 BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
+#: The town's own web site, linked from the public page of a withdrawn entry (``BORNE_TOWN_URL``).
+BORNE_TOWN_URL = os.environ.get("BORNE_TOWN_URL", "")
 
 # Jobs (Celery): a broker in the data folder unless CELERY_BROKER_URL names one (redis://… in production).
 _BROKER_DIR = BACKOFFICE_DIR / "broker"

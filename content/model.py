@@ -147,6 +147,8 @@ class Entry(_Model):
     visible_from: AwareDatetime | None = None
     visible_until: AwareDatetime | None = None
     url: WebAddress = ""
+    #: The entry's public page on the back office, without a language (see content.contract.public_page).
+    public_url: WebAddress = ""
     source: Source = Field(default_factory=Source)
     updated_at: AwareDatetime
 

@@ -79,6 +79,7 @@ class EntryView:
     url: str
     source: SourceView
     updated_at: dt.datetime
+    public_url: str = ""
 
     @classmethod
     def from_json(cls, text: str) -> EntryView:
@@ -102,4 +103,5 @@ class EntryView:
             url=d["url"],
             source=SourceView(**{k: source[k] for k in SourceView.__slots__}),
             updated_at=_when(d["updated_at"]),
+            public_url=d.get("public_url", ""),  # optional: caches written before it was in the contract
         )

@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date, format_skeleton, format_time
 
 from content.categories import CATEGORIES
+from content.contract import public_page
 
 Gettext = Callable[[str], str]
 
@@ -215,8 +216,11 @@ def osm_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
 
 
-def qr_target(entry: Any) -> str:
-    """What the QR code carries: the entry's page, else a map link from its coordinates, else ""."""
+def qr_target(entry: Any, lang: str = "fr") -> str:
+    """What the QR code carries: the entry's public page in ``lang`` when the back office gave one, else
+    its page on the town's site, else a map link from its coordinates, else ""."""
+    if public := getattr(entry, "public_url", ""):
+        return public_page(public, lang)
     if entry.url:
         return entry.url
     if entry.place is not None and entry.place.lat is not None:
@@ -278,7 +282,7 @@ def detail_view(
         "hours_week": week,
         "dates": date_lines(entry.occurrences, now=now, lang=lang, _=_) if entry.kind == "event" else [],
         "contact": contact_lines,
-        "qr": qr_target(entry),
+        "qr": qr_target(entry, lang),
         "source": source_line(entry.source, _),
         "media": [m.sha256 for m in entry.media],
     }
