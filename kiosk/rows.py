@@ -32,6 +32,15 @@ TOUCH_PROMPTS = (
     "Tocca lo schermo",
     "Raak het scherm aan",
 )
+#: The attract loop's word on audio mode (kiosk/audio.py), with the prompt, in the same order of languages.
+AUDIO_PROMPTS = (
+    "Appui long\u00a0: lecture à voix haute",
+    "Press and hold: hear the screen",
+    "Lange drücken: Vorlesen",
+    "Mantenga pulsado: escuchar la pantalla",
+    "Tieni premuto: ascolta lo schermo",
+    "Lang indrukken: voorlezen",
+)
 PERIODS = ("today", "weekend", "month")
 
 

@@ -182,8 +182,32 @@ class Tour:
             yield from self.shot(f"search-{lang}")
             yield from self.tap(self.screen("search").ids.topbar.ids.back)
             self.expect("home")
+        yield from self.audio_walk()
         yield from self.settings_walk()
         yield from self.maintenance_walk()
+
+    def audio_walk(self):
+        """Audio mode: the speaker button, then the bar's zones from home to a list and an entry."""
+        audio = self.app.audio
+        yield from self.tap(self.screen("home").ids.speech)
+        if not audio.active:
+            raise TourError(f"step {self.count}: the speaker button did not start audio mode")
+        yield from self.shot("audio-home")
+        bar = audio._bar
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-home-focus")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("list")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-list")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("detail")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-detail")
+        yield from self.tap(bar.ids.stop)
+        yield from self.tap(self.screen("detail").ids.topbar.ids.home)
+        self.expect("home")
 
     def settings_walk(self):
         from kivy.core.window import Window
@@ -243,13 +267,18 @@ def tour(args: argparse.Namespace, config=None) -> int:
     settings = settings_from(args, config, size=size, idle_seconds=3600)
     prepare_data(settings.data_dir, settings.tz)
     at = getattr(args, "at", None)
-    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None)
+    from kiosk.speech import RecordingBackend, SpeechEngine
+
+    speech = RecordingBackend()  # the pictures show audio mode; what it would say goes to said.txt
+    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None, speech=SpeechEngine(speech))
     orientation = "portrait" if size[1] >= size[0] else "landscape"
     walk = Tour(app, out, langs, prefix=orientation)
     app.bind(on_start=lambda *_a: walk.start())
     app.run()
     app.cache.close()
     app.usage.close()
+    said = out / f"{walk.prefix}-audio-said.txt"
+    said.write_text("".join(f"[{lang}] {text}\n" for lang, text in speech.said), encoding="utf-8")
     if walk.error is not None:
         raise walk.error
     print(f"{len(walk.written)} screenshots in {out}")
