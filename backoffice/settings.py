@@ -198,6 +198,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
 #: The town's own web site, linked from the public page of a withdrawn entry (``BORNE_TOWN_URL``).
 BORNE_TOWN_URL = os.environ.get("BORNE_TOWN_URL", "")
+#: nginx caches the public pages and mirrors each visit to count it (packaging/server): pages do not count themselves.
+BORNE_SCANS_FROM_NGINX = os.environ.get("BORNE_SCANS_FROM_NGINX", "0") == "1"
 
 # Jobs (Celery): a broker in the data folder unless CELERY_BROKER_URL names one (redis://… in production).
 _BROKER_DIR = BACKOFFICE_DIR / "broker"

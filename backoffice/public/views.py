@@ -1,8 +1,10 @@
 """The public page of an entry: ``/p/<number>/<lang>`` (no login, no cookie, no script), its ``.ics``,
 and ``/p/<number>`` choosing the language from the browser's.
 
-Cacheable (``Cache-Control: public``, five minutes: "open now" must not go stale for long); every
-answer Django gives counts as one QR scan of the entry for the dashboard (per day and language).
+Cacheable (``Cache-Control: public``, five minutes: "open now" must not go stale for long). Each
+opening counts as one QR scan of the entry for the dashboard (per day and language): the page
+counts itself, or, behind nginx's cache (``BORNE_SCANS_FROM_NGINX=1``, packaging/server), nginx
+mirrors every request, cached or not, as a ``HEAD`` with ``X-Borne-Scan: 1`` that only counts.
 """
 
 from __future__ import annotations
@@ -101,12 +103,16 @@ def choose_language(request, pk: int):
 def entry_page(request, pk: int, lang: str):
     if lang not in UI_LANGUAGES:
         return _not_found(request, "fr")
+    mirrored = request.headers.get("X-Borne-Scan") == "1"
     try:
         entry = _published(pk)
     except Gone:
-        return _gone(request, lang)
+        return HttpResponse(status=410) if mirrored else _gone(request, lang)
     except Http404:
-        return _not_found(request, lang)
+        return HttpResponse(status=404) if mirrored else _not_found(request, lang)
+    if mirrored:  # nginx's copy of a visit (answered from its cache or not): count it, render nothing
+        count_hit(entry.pk, timezone.localdate(), lang)
+        return HttpResponse(status=204)
     data = entry.to_contract()
     context = page_context(
         data,
@@ -124,7 +130,7 @@ def entry_page(request, pk: int, lang: str):
             "others": [(code, reverse("public:entry", args=[pk, code])) for code in UI_LANGUAGES if code != lang],
         }
     )
-    if request.method == "GET":
+    if request.method == "GET" and not getattr(settings, "BORNE_SCANS_FROM_NGINX", False):
         count_hit(entry.pk, timezone.localdate(), lang)
     return _cacheable(render(request, "public/entry.html", context))
 

@@ -113,3 +113,16 @@ def test_feed_carries_the_public_address_when_it_is_known(make_entry, settings):
     assert entry.to_contract()["public_url"] == f"https://borne.saint-flour.fr/p/{entry.pk}"
     settings.BORNE_PUBLIC_URL = ""
     assert entry.to_contract()["public_url"] == ""
+
+
+def test_dashboard_shows_the_scans_of_the_month(client, shop, make_entry, staff):
+    other = make_entry("Cathédrale")
+    for _ in range(3):
+        client.get(f"/p/{shop.pk}/en")
+    client.get(f"/p/{other.pk}/fr")
+    client.force_login(staff("editor"))
+    html = client.get("/dashboard/").content.decode()
+    assert '<div class="n">4</div><div class="l">scans de QR code' in html
+    chart = html[html.index("Les fiches les plus emportées (QR code)") :]
+    chart = chart[: chart.index("</section>")]
+    assert chart.index("Fromagerie Sabatier") < chart.index("Cathédrale")  # the most opened first
