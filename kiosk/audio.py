@@ -132,7 +132,7 @@ class AudioMode(EventDispatcher):
             focus = len(self._items) - 1
         self.focus = focus
         item = self._items[focus]
-        self.say(item.text, item.lang)
+        self.say(item.spoken(), item.lang)
 
     def select(self) -> None:
         """Do what the focused item does (open a tile, a row, a language); an item that does nothing is read again."""
@@ -142,7 +142,7 @@ class AudioMode(EventDispatcher):
                 self.engine.stop()
                 item.action()
                 return
-            self.say(item.text, item.lang)
+            self.say(item.spoken(), item.lang)
         else:
             self.read_screen()
 

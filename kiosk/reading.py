@@ -18,6 +18,12 @@ class Item:
     text: str
     lang: str
     action: Callable[[], None] | None = None
+    #: More to say, worked out only when the item is reached (a list of hundreds of shops does not
+    #: compute every "open now" line when it is shown).
+    more: Callable[[], str] | None = None
+
+    def spoken(self) -> str:
+        return sentences(self.text, self.more()) if self.more else self.text
 
 
 def sentences(*parts: str) -> str:
@@ -49,8 +55,14 @@ def card_items(app, data: list[dict]) -> list[Item]:
             items.append(Item(row["text"], lang))
             continue
         card = row["card"]
-        _state, line = app.card_line(card)
-        items.append(Item(sentences(row["title"], line), lang, (lambda i=card.id: app.open_entry(i))))
+        items.append(
+            Item(
+                row["title"],
+                lang,
+                action=(lambda i=card.id: app.open_entry(i)),
+                more=(lambda c=card: app.card_line(c)[1]),
+            )
+        )
     return items
 
 

@@ -44,6 +44,8 @@ class EspeakBackend:
         if path is None:
             raise SpeechError(f"{command!r} is not installed (Debian: apt install espeak-ng)")
         self.command = path
+        # the voice yields the processor to the screen (its synthesis runs far ahead of playback anyway)
+        self.nice = [nice, "-n", "10"] if (nice := shutil.which("nice")) else []
         self.words_per_minute = words_per_minute
         self.wav_dir = wav_dir
         self._proc: subprocess.Popen | None = None
@@ -56,7 +58,7 @@ class EspeakBackend:
         if self.wav_dir is not None:
             self._count += 1
             argv += ["-w", str(self.wav_dir / f"speech-{self._count:04d}.wav")]
-        return [*argv, "--", text]
+        return [*self.nice, *argv, "--", text]
 
     def speak(self, text: str, lang: str, volume: int) -> None:
         with self._lock:
