@@ -9,7 +9,7 @@ from babel.dates import format_interval, format_skeleton, format_time
 
 from backoffice.public.words import translator
 
-MAX_DATES = 12
+MAX_DATES = 8
 
 
 def _text(values: dict, lang: str) -> tuple[str, str]:
@@ -68,8 +68,13 @@ def date_lines(occurrences: list[dict], now: dt.datetime, lang: str) -> list[str
         end = dt.datetime.fromisoformat(occ["end"]).astimezone(now.tzinfo) if occ.get("end") else None
         if (end or start) < now:
             continue
-        if end and end != start:
-            lines.append(format_interval(start, end, "yMMMEdHm", locale=lang))
+        day = format_skeleton("yMMMEd", start, locale=lang)
+        if end and end.date() == start.date() and end != start:
+            lines.append(f"{day}, {format_interval(start, end, 'Hm', locale=lang)}")
+        elif end and end != start:
+            lines.append(
+                f"{format_skeleton('yMMMEdHm', start, locale=lang)} – {format_skeleton('yMMMEdHm', end, locale=lang)}"
+            )
         else:
             lines.append(format_skeleton("yMMMEdHm", start, locale=lang))
         if len(lines) >= MAX_DATES:

@@ -99,6 +99,9 @@ def test_event_dates_and_calendar_file(client, make_entry):
     event.touch()
     html = client.get(f"/p/{event.pk}/en").content.decode()
     assert f"/p/{event.pk}/en/agenda.ics" in html
+    local = timezone.localtime(start)
+    dates = html[html.index("<h2>Dates</h2>") :]
+    assert str(local.year) in dates and f"{local:%H:%M}" in dates and ":00:00" not in dates
     ics = client.get(f"/p/{event.pk}/en/agenda.ics")
     assert ics["Content-Type"].startswith("text/calendar")
     text = ics.content.decode()
