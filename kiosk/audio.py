@@ -15,6 +15,7 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk import reading
 from kiosk.speech import VOLUME_STEPS
@@ -35,6 +36,10 @@ class AudioBar(BoxLayout):
         return self.collide_point(*touch.pos)  # nothing under the bar reacts to a touch on it
 
 
+class FocusFrame(Widget):
+    """A thick outline around the item being read, for a visitor who sees a little (kv/audio.kv)."""
+
+
 class AudioMode(EventDispatcher):
     active = BooleanProperty(False)
     focus = NumericProperty(-1)  # index of the item read last; -1: the screen's introduction
@@ -48,6 +53,8 @@ class AudioMode(EventDispatcher):
         self.engine.volume = self.volume
         self._items: list[reading.Item] = []
         self._bar = None
+        self._frame = None
+        self._place_frame = Clock.create_trigger(self._frame_focus, 0.05)  # after a row scrolled into view
         self._press = None  # (touch uid, clock event) of a finger held down
         self._read_soon = Clock.create_trigger(self.read_screen, 0)
 
@@ -93,13 +100,23 @@ class AudioMode(EventDispatcher):
         if show and self._bar is None:
             load_kv("audio.kv")
             self._bar = AudioBar(audio=self)
+            self._frame = FocusFrame()
         if self._bar is None:
             return
         root = self.app.root
         if show and self._bar.parent is None:
+            root.add_widget(self._frame)
             root.add_widget(self._bar)
+            self._bar.bind(height=self._pad)
+            self._pad()
         elif not show and self._bar.parent is not None:
+            self._bar.unbind(height=self._pad)
             self._bar.parent.remove_widget(self._bar)
+            self._frame.parent.remove_widget(self._frame)
+            root.audio_pad = 0
+
+    def _pad(self, *_args) -> None:
+        self.app.root.audio_pad = self._bar.height
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -117,6 +134,7 @@ class AudioMode(EventDispatcher):
             return
         intro, self._items = reading.read_screen(self.app, self.app.sm.current)
         self.focus = -1
+        self._hide_frame()
         if intro:
             self.say(intro, interrupt=interrupt)
 
@@ -133,6 +151,24 @@ class AudioMode(EventDispatcher):
         self.focus = focus
         item = self._items[focus]
         self.say(item.spoken(), item.lang)
+        self._hide_frame()
+        if item.widget is not None:
+            item.widget()  # a list row is scrolled into view now, framed once laid out
+            self._place_frame()
+
+    def _hide_frame(self) -> None:
+        if self._frame is not None:
+            self._frame.size = (0, 0)
+
+    def _frame_focus(self, *_args) -> None:
+        if not self.active or not (0 <= self.focus < len(self._items)):
+            return
+        item = self._items[self.focus]
+        widget = item.widget() if item.widget is not None else None
+        if widget is None or widget.get_root_window() is None:
+            return
+        x, y = widget.to_window(widget.x, widget.y)
+        self._frame.pos, self._frame.size = (x, y), widget.size
 
     def select(self) -> None:
         """Do what the focused item does (open a tile, a row, a language); an item that does nothing is read again."""
@@ -160,6 +196,7 @@ class AudioMode(EventDispatcher):
     # -- long press ------------------------------------------------------------------------------
 
     def _down(self, _window, touch):
+        self._hide_frame()  # the screen may scroll under the finger: the next step frames its item again
         self._cancel_press()
         self._press = (touch.uid, Clock.schedule_once(lambda _dt: self._long_press(touch), LONG_PRESS))
 

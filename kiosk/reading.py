@@ -21,6 +21,8 @@ class Item:
     #: More to say, worked out only when the item is reached (a list of hundreds of shops does not
     #: compute every "open now" line when it is shown).
     more: Callable[[], str] | None = None
+    #: The widget that shows it, when it can be framed on screen (found when reached: rows are recycled).
+    widget: Callable[[], object] | None = None
 
     def spoken(self) -> str:
         return sentences(self.text, self.more()) if self.more else self.text
@@ -39,18 +41,38 @@ def home_items(app, screen) -> tuple[str, list[Item]]:
     _ = app.tr._
     lang = app.tr.lang
     tiles = sorted(screen.ids.tiles.children, key=lambda t: (-t.y, t.x))  # reading order
-    items = [Item(t.title, lang, (lambda target=t.target: screen.open_tile(target))) for t in tiles]
+    items = [
+        Item(t.title, lang, (lambda target=t.target: screen.open_tile(target)), widget=(lambda t=t: t)) for t in tiles
+    ]
     for button in reversed(screen.ids.langbar.children):
         if button.code != lang:
-            items.append(Item(button.text, button.code, (lambda code=button.code: app.set_language(code))))
+            items.append(
+                Item(
+                    button.text,
+                    button.code,
+                    (lambda code=button.code: app.set_language(code)),
+                    widget=(lambda b=button: b),
+                )
+            )
     intro = sentences(_("Welcome"), app.clock_date, app.alert_text, _n_items(_, len(items)))
     return intro, items
 
 
-def card_items(app, data: list[dict]) -> list[Item]:
+def row_widget(rv, index: int, entry_id: str):
+    """The row showing ``entry_id`` in RecycleView ``rv``, scrolled into view first (None until it is laid out)."""
+    from kiosk.widgets import CardRow
+
+    count = len(rv.data)
+    if count > 1 and rv.height < rv.children[0].height:
+        rv.scroll_y = max(0.0, min(1.0, 1 - index / (count - 1)))
+    shown = [w for w in rv.children[0].children if isinstance(w, CardRow) and w.entry_id == entry_id]
+    return shown[0] if shown else None
+
+
+def card_items(app, data: list[dict], rv=None) -> list[Item]:
     lang = app.tr.lang
     items = []
-    for row in data:
+    for index, row in enumerate(data):
         if row.get("viewclass") == "HeaderRow":
             items.append(Item(row["text"], lang))
             continue
@@ -61,19 +83,20 @@ def card_items(app, data: list[dict]) -> list[Item]:
                 lang,
                 action=(lambda i=card.id: app.open_entry(i)),
                 more=(lambda c=card: app.card_line(c)[1]),
+                widget=(lambda i=index, e=card.id: row_widget(rv, i, e)) if rv is not None else None,
             )
         )
     return items
 
 
 def list_items(app, screen) -> tuple[str, list[Item]]:
-    items = card_items(app, screen.ids.rv.data)
+    items = card_items(app, screen.ids.rv.data, screen.ids.rv)
     text = screen.empty if not items else _n_items(app.tr._, len(items))
     return sentences(screen.title, text), items
 
 
 def search_items(app, screen) -> tuple[str, list[Item]]:
-    items = card_items(app, screen.ids.rv.data)
+    items = card_items(app, screen.ids.rv.data, screen.ids.rv)
     return app.tr._("Search"), items
 
 

@@ -32,6 +32,11 @@ def test_a_walk_from_home_to_an_entry_is_read_aloud(kiosk, heard):
     assert bar(kiosk).parent is not None
     for _ in range(2):
         kiosk.tap(bar(kiosk).ids.next)
+    heritage = kiosk.tile("heritage")
+    frame = kiosk.app.audio._frame
+    assert kiosk.until(lambda: tuple(frame.size) == tuple(heritage.size))  # framed for those who see a little
+    assert tuple(frame.pos) == tuple(heritage.to_window(*heritage.pos))
+    assert kiosk.screen("home").y >= bar(kiosk).top - 1  # the screen sits above the bar, nothing under it
     kiosk.tap(bar(kiosk).ids.select)  # the second tile: Heritage
     assert kiosk.current == "list"
     kiosk.tap(bar(kiosk).ids.next)
