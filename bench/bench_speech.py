@@ -54,9 +54,9 @@ class FirstSoundProbe(EspeakBackend):
     def speak(self, text, lang, volume):
         argv = self.argv(text, lang, volume)
         argv.insert(-2, "--stdout")
-        with self._lock:
-            self._proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            proc = self._proc
+        proc = self.start(argv, stdout=subprocess.PIPE)
+        if proc is None:
+            return
         header = proc.stdout.read(44)
         while header and not self.first_sound.is_set():
             chunk = proc.stdout.read1(4096) if hasattr(proc.stdout, "read1") else proc.stdout.read(4096)
@@ -66,8 +66,7 @@ class FirstSoundProbe(EspeakBackend):
             if any(abs(s) > AUDIBLE for s in samples):
                 self.at = time.perf_counter()
                 self.first_sound.set()
-        proc.stdout.read()
-        proc.wait()
+        proc.communicate()
 
 
 def latency(runs: int) -> dict:
@@ -115,9 +114,20 @@ def frames(seconds: float, *, voice: bool = True) -> dict:
     releases: list[float] = []
     result: dict = {}
 
+    handler_ms: list[float] = []
+
+    def timed(method):
+        def run(*args):
+            t0 = time.perf_counter()
+            method(*args)
+            handler_ms.append((time.perf_counter() - t0) * 1000)
+
+        return run
+
     def script():
         from kivy.clock import Clock
 
+        app.audio.step = timed(app.audio.step)  # the zone's handler on the UI thread: reading, queueing the text
         app.go_home()
         app.audio.start()
         yield 0.5
@@ -168,6 +178,7 @@ def frames(seconds: float, *, voice: bool = True) -> dict:
             cause = [what for t, what in marks if a - 0.02 <= t <= b]
             slow.append({"gap_ms": round((b - a) * 1000), "during": ", ".join(cause) or "?"})
     result["slow"] = slow
+    result["handler_ms"] = {"median": statistics.median(handler_ms), "max": max(handler_ms)} if handler_ms else {}
     if voice:
         sounds = sorted(Speaking.sounds)
         taps = []
@@ -218,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         for row in f["slow"]:
             print(f"  {row['gap_ms']} ms during: {row['during']}")
+        if f["handler_ms"]:
+            print(
+                f"the 'next' zone's handler on the UI thread: median {f['handler_ms']['median']:.2f} ms, "
+                f"max {f['handler_ms']['max']:.2f} ms"
+            )
         if "tap_to_sound_ms" in f and f["tap_to_sound_ms"]["taps"]:
             t = f["tap_to_sound_ms"]
             print(

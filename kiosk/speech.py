@@ -49,6 +49,7 @@ class EspeakBackend:
         self.words_per_minute = words_per_minute
         self.wav_dir = wav_dir
         self._proc: subprocess.Popen | None = None
+        self._cancelled = False
         self._lock = threading.Lock()
         self._count = 0
 
@@ -60,23 +61,35 @@ class EspeakBackend:
             argv += ["-w", str(self.wav_dir / f"speech-{self._count:04d}.wav")]
         return [*self.nice, *argv, "--", text]
 
-    def speak(self, text: str, lang: str, volume: int) -> None:
+    def start(self, argv: list[str], *, stdout=subprocess.DEVNULL) -> subprocess.Popen | None:
+        """Start espeak-ng; None when :meth:`stop` came meanwhile. The lock is never held while the
+        process starts (that takes milliseconds, more on a busy board): ``stop()``, called from the UI
+        thread, must never wait for it."""
         with self._lock:
-            self._proc = subprocess.Popen(
-                self.argv(text, lang, volume),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-            proc = self._proc
+            self._cancelled = False
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE)
+        with self._lock:
+            self._proc, cancelled = proc, self._cancelled
+        if cancelled:
+            proc.terminate()
+            proc.communicate()
+            return None
+        return proc
+
+    def speak(self, text: str, lang: str, volume: int) -> None:
+        proc = self.start(self.argv(text, lang, volume))
+        if proc is None:
+            return
         _out, err = proc.communicate()
         if proc.returncode not in (0, -15) and err:  # -15: stopped by us
             log.warning("espeak-ng failed (%s): %s", proc.returncode, err.decode(errors="replace").strip()[:200])
 
     def stop(self) -> None:
         with self._lock:
-            if self._proc is not None and self._proc.poll() is None:
-                self._proc.terminate()
+            self._cancelled = True
+            proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
 
 
 @dataclass
