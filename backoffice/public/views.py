@@ -32,6 +32,10 @@ MAX_AGE = 300  # s: browsers and nginx may keep a page this long
 class Gone(Exception):
     """The entry was published once and is withdrawn (or past its publication window)."""
 
+    def __init__(self, entry=None):
+        super().__init__()
+        self.entry = entry
+
 
 def _published(pk: int):
     """The published entry ``pk``; :class:`Gone` if it was withdrawn or deleted; Http404 if never public."""
@@ -45,7 +49,7 @@ def _published(pk: int):
         raise Http404("no such entry")
     expired = entry.visible_until is not None and entry.visible_until < now
     if entry.status == "withdrawn" or (entry.status == "published" and expired):
-        raise Gone
+        raise Gone(entry)
     if entry.status != "published" or (entry.visible_from and entry.visible_from > now):
         raise Http404("not published")
     return entry
@@ -62,13 +66,24 @@ def _cacheable(response: HttpResponse, max_age: int = MAX_AGE) -> HttpResponse:
     return response
 
 
-def _gone(request, lang: str) -> HttpResponse:
+def _gone(request, lang: str, entry=None) -> HttpResponse:
+    """410, with the way on: the town's home page (``BORNE_TOWN_URL``), else the town's site from the
+    entry's own page there (its scheme and host), else the town's name alone."""
+    from urllib.parse import urlsplit
+
+    from backoffice.opendata.town import town_name
+
     _ = translator(lang)
+    home = getattr(settings, "BORNE_TOWN_URL", "")
+    if not home and entry is not None and entry.url:
+        parts = urlsplit(entry.url)
+        home = f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else ""
     context = {
         "lang": lang,
         "message": _("This page is no longer published."),
         "home_label": _("The town's home page"),
-        "home_url": getattr(settings, "BORNE_TOWN_URL", ""),
+        "home_url": home,
+        "town": town_name(entry.commune_id if entry is not None else None),
     }
     return _cacheable(render(request, "public/gone.html", context, status=410))
 
@@ -106,8 +121,8 @@ def entry_page(request, pk: int, lang: str):
     mirrored = request.headers.get("X-Borne-Scan") == "1"
     try:
         entry = _published(pk)
-    except Gone:
-        return HttpResponse(status=410) if mirrored else _gone(request, lang)
+    except Gone as gone:
+        return HttpResponse(status=410) if mirrored else _gone(request, lang, gone.entry)
     except Http404:
         return HttpResponse(status=404) if mirrored else _not_found(request, lang)
     if mirrored:  # nginx's copy of a visit (answered from its cache or not): count it, render nothing
@@ -140,8 +155,8 @@ def entry_calendar(request, pk: int, lang: str):
     _lang(lang)
     try:
         entry = _published(pk)
-    except Gone:
-        return _gone(request, lang)
+    except Gone as gone:
+        return _gone(request, lang, gone.entry)
     data = entry.to_contract()
     if data["kind"] != "event" or not data["occurrences"]:
         raise Http404("not an event")

@@ -68,6 +68,8 @@ BORNE_ALLOWED_HOSTS=$name
 BORNE_CSRF_TRUSTED_ORIGINS=https://$name
 BORNE_PUBLIC_URL=https://$name
 BORNE_SCANS_FROM_NGINX=1
+# The town's web site, linked from the public page of a withdrawn entry:
+#BORNE_TOWN_URL=https://www.example-town.fr/
 DATABASE_URL=$database_url
 CELERY_BROKER_URL=$broker_url
 # nginx passes the visitor's address in X-Real-IP; gunicorn listens on loopback only.

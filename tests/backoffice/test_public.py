@@ -84,6 +84,17 @@ def test_withdrawn_is_gone_with_a_link_home_and_unknown_is_not_found(client, sho
     assert not PageHit.objects.exists()
 
 
+def test_without_a_town_address_the_gone_page_leads_to_the_town_site_of_the_entry(client, make_entry, settings):
+    settings.BORNE_TOWN_URL = ""
+    entry = make_entry("Ancien marché", url="https://www.saint-flour.fr/patrimoine/marche")
+    entry.status = "withdrawn"
+    entry.save()
+    gone = client.get(f"/p/{entry.pk}/fr")
+    assert gone.status_code == 410
+    html = gone.content.decode()
+    assert 'href="https://www.saint-flour.fr/"' in html and "Saint-Flour" in html
+
+
 def test_language_is_chosen_from_the_browser_without_one_in_the_address(client, shop):
     response = client.get(f"/p/{shop.pk}", HTTP_ACCEPT_LANGUAGE="nl-BE,nl;q=0.9,en;q=0.5")
     assert response.status_code == 302
