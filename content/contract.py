@@ -30,3 +30,14 @@ INSEE_RE = re.compile(r"^(\d[0-9AB]\d{3})$")
 
 class ContentError(ValueError):
     """Content that does not follow the contract."""
+
+
+def public_page(public_url: str, lang: str) -> str:
+    """The address of an entry's public page in ``lang``: its ``public_url`` followed by ``/<lang>``.
+
+    ``public_url`` (optional on entries) is the page without a language, e.g. ``https://borne.mairie.fr/p/42``;
+    the back office answers ``…/p/42/en`` in English. A language outside the interface's falls back to French.
+    """
+    if not public_url:
+        return ""
+    return f"{public_url.rstrip('/')}/{lang if lang in UI_LANGUAGES else 'fr'}"

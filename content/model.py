@@ -195,6 +195,8 @@ class Entry(_Model):
     visible_from: AwareDatetime | None = None
     visible_until: AwareDatetime | None = None
     url: WebAddress = ""
+    #: The entry's public page on the back office, without a language (see content.contract.public_page).
+    public_url: WebAddress = ""
     source: Source = Field(default_factory=Source)
     updated_at: AwareDatetime
     #: Schema 2: what a visitor choosing a table or a bed asks (price, stars, terrace, season, booking).

@@ -112,6 +112,7 @@ class EntryView:
     updated_at: dt.datetime
     # A default, so that fields added after it by later schemas may have defaults too.
     details: DetailsView = field(default_factory=lambda: DetailsView.from_dict(None))
+    public_url: str = ""
 
     @classmethod
     def from_json(cls, text: str) -> EntryView:
@@ -136,4 +137,5 @@ class EntryView:
             source=SourceView(**{k: source[k] for k in SourceView.__slots__}),
             updated_at=_when(d["updated_at"]),
             details=DetailsView.from_dict(d.get("details")),
+            public_url=d.get("public_url", ""),  # optional: caches written before it was in the contract
         )

@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date, format_skeleton, format_time
 
 from content.categories import CATEGORIES
+from content.contract import public_page
 from content.details import in_season, price_text
 from kiosk.offer_rows import detail_facts, stars_text
 
@@ -41,6 +42,15 @@ TOUCH_PROMPTS = (
     "Toque la pantalla",
     "Tocca lo schermo",
     "Raak het scherm aan",
+)
+#: The attract loop's word on audio mode (kiosk/audio.py), with the prompt, in the same order of languages.
+AUDIO_PROMPTS = (
+    "Appui long\u00a0: lecture à voix haute",
+    "Press and hold: hear the screen",
+    "Lange drücken: Vorlesen",
+    "Mantenga pulsado: escuchar la pantalla",
+    "Tieni premuto: ascolta lo schermo",
+    "Lang indrukken: voorlezen",
 )
 PERIODS = ("today", "weekend", "month")
 
@@ -239,12 +249,14 @@ def osm_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
 
 
-def qr_target(entry: Any) -> str:
-    """What the QR code carries: a place's booking page, else the entry's page, else a map link from its
-    coordinates, else ""."""
+def qr_target(entry: Any, lang: str = "fr") -> str:
+    """What the QR code carries: a place's booking page, else the entry's public page in ``lang`` when the
+    back office gave one, else its page on the town's site, else a map link from its coordinates, else ""."""
     details = getattr(entry, "details", None)
     if details is not None and details.booking_url:
         return details.booking_url
+    if public := getattr(entry, "public_url", ""):
+        return public_page(public, lang)
     if entry.url:
         return entry.url
     if entry.place is not None and entry.place.lat is not None:
@@ -313,7 +325,7 @@ def detail_view(
         "hours_week": week,
         "dates": date_lines(entry.occurrences, now=now, lang=lang, _=_) if entry.kind == "event" else [],
         "contact": contact_lines,
-        "qr": qr_target(entry),
+        "qr": qr_target(entry, lang),
         "qr_caption": qr_caption(entry, _),
         "facts": detail_facts(entry, lang=lang, _=_),
         "source": source_line(entry.source, _),

@@ -33,8 +33,8 @@ class TourError(RuntimeError):
 class Tour:
     """A scripted visitor: each step touches something, waits for the screen, and takes a picture."""
 
-    def __init__(self, app, out: Path, langs: list[str], prefix: str):
-        self.app, self.out, self.langs, self.prefix = app, out, langs, prefix
+    def __init__(self, app, out: Path, langs: list[str], prefix: str, entry: str | None = None):
+        self.app, self.out, self.langs, self.prefix, self.entry = app, out, langs, prefix, entry
         self.count = 0
         self.written: list[Path] = []
         self.error: BaseException | None = None
@@ -144,6 +144,9 @@ class Tour:
         from kivy.core.window import Window
 
         app = self.app
+        if self.entry:
+            yield from self.entry_walk()
+            return
         yield from self.shot("attract")
         yield from self.tap_at(Window.width / 2, Window.height / 2)
         self.expect("home")
@@ -193,6 +196,7 @@ class Tour:
             yield from self.shot(f"search-{lang}")
             yield from self.tap(self.screen("search").ids.topbar.ids.back)
             self.expect("home")
+        yield from self.audio_walk()
         yield from self.settings_walk()
         yield from self.maintenance_walk()
 
@@ -225,6 +229,48 @@ class Tour:
         self.expect("notices")
         yield from self.tap(self.screen("notices").ids.topbar.ids.back)
         self.expect("list")
+
+    def entry_walk(self):
+        """``--entry ID``: that entry's page in each language (its QR code carries the language)."""
+        from kivy.core.window import Window
+
+        yield from self.tap_at(Window.width / 2, Window.height / 2)
+        self.expect("home")
+        if self.app.cache.view(self.entry) is None:
+            raise TourError(f"no entry {self.entry!r} in the content cache")
+        for lang in self.langs:
+            self.app.set_language(lang)
+            self.app.open_entry(self.entry)
+            yield 0.9
+            self.expect("detail")
+            self.screen("detail").ids.scroll.scroll_y = 0  # down to the QR code at the end of the page
+            yield 0.4
+            yield from self.shot(f"detail-{lang}")
+            self.app.go_home()
+            yield 0.5
+
+    def audio_walk(self):
+        """Audio mode: the speaker button, then the bar's zones from home to a list and an entry."""
+        audio = self.app.audio
+        yield from self.tap(self.screen("home").ids.speech)
+        if not audio.active:
+            raise TourError(f"step {self.count}: the speaker button did not start audio mode")
+        yield from self.shot("audio-home")
+        bar = audio._bar
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-home-focus")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("list")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-list")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("detail")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-detail")
+        yield from self.tap(bar.ids.stop)
+        yield from self.tap(self.screen("detail").ids.topbar.ids.home)
+        self.expect("home")
 
     def settings_walk(self):
         from kivy.core.window import Window
@@ -284,13 +330,18 @@ def tour(args: argparse.Namespace, config=None) -> int:
     settings = settings_from(args, config, size=size, idle_seconds=3600)
     prepare_data(settings.data_dir, settings.tz)
     at = getattr(args, "at", None)
-    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None)
+    from kiosk.speech import RecordingBackend, SpeechEngine
+
+    speech = RecordingBackend()  # the pictures show audio mode; what it would say goes to said.txt
+    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None, speech=SpeechEngine(speech))
     orientation = "portrait" if size[1] >= size[0] else "landscape"
-    walk = Tour(app, out, langs, prefix=orientation)
+    walk = Tour(app, out, langs, prefix=orientation, entry=getattr(args, "entry", None))
     app.bind(on_start=lambda *_a: walk.start())
     app.run()
     app.cache.close()
     app.usage.close()
+    said = out / f"{walk.prefix}-audio-said.txt"
+    said.write_text("".join(f"[{lang}] {text}\n" for lang, text in speech.said), encoding="utf-8")
     if walk.error is not None:
         raise walk.error
     print(f"{len(walk.written)} screenshots in {out}")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backoffice.catalog.refusals import contract_errors
+from backoffice.public.links import entry_public_url
 from content.validation import EntryError, parse_alert, parse_entry
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
         "visible_from": _iso(entry.visible_from),
         "visible_until": _iso(entry.visible_until),
         "url": entry.url,
+        "public_url": entry_public_url(entry.pk),
         "source": {
             "name": entry.source_name,
             "producer": entry.source_producer,
