@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "backoffice.jobs",
     "backoffice.usb",
     "backoffice.notices",
+    "backoffice.public",
     "backoffice.geo",
 ]
 
@@ -203,6 +204,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("BORNE_EMAIL_FROM", "borne@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The back office's own address as people reach it (links in e-mails), e.g. https://borne.mairie.fr
 BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
+#: The town's own web site, linked from the public page of a withdrawn entry (``BORNE_TOWN_URL``).
+BORNE_TOWN_URL = os.environ.get("BORNE_TOWN_URL", "")
+#: nginx caches the public pages and mirrors each visit to count it (packaging/server): pages do not count themselves.
+BORNE_SCANS_FROM_NGINX = os.environ.get("BORNE_SCANS_FROM_NGINX", "0") == "1"
 
 # Jobs (Celery): a broker in the data folder unless CELERY_BROKER_URL names one (redis://… in production).
 _BROKER_DIR = BACKOFFICE_DIR / "broker"

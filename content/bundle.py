@@ -109,6 +109,7 @@ def write_bundle(
     generated_at: dt.datetime | None = None,
     progress: Callable[[int, int], object] | None = None,
     town_map: tuple[dict, bytes] | None = None,
+    schema: int = SCHEMA_VERSION,
 ) -> dict:
     """Write a bundle atomically (temporary file, then rename) and return its manifest.
 
@@ -117,9 +118,16 @@ def write_bundle(
     ``town_map`` is ``(announcement, blob)`` (``content.geo``): the blob travels as one more
     ``media/<sha256>`` member, which a kiosk that knows no map ignores, and the manifest's ``map``
     key announces it.
+    ``schema``: the contract version of the kiosks it is for (an older one gets entries brought down
+    to it by :mod:`content.compat`).
     """
+    from content.compat import entry_for_schema, notices_for_schema, wanted_schema
+
     path = Path(path)
     media = dict(media or {})
+    schema = wanted_schema(schema, where="bundle schema")
+    entries = [entry_for_schema(e, schema) if isinstance(e, dict) and "kind" in e else e for e in entries]
+    notices = notices_for_schema(notices, schema)
     for i, e in enumerate(entries):
         parse_entry(e, i)
     for i, a in enumerate(alerts):
@@ -164,7 +172,7 @@ def write_bundle(
                 zf.writestr(f"media/{sha}", blob, compress_type=zipfile.ZIP_STORED)
                 members[f"media/{sha}"] = {"sha256": sha, "bytes": len(blob)}
             manifest = {
-                "schema": SCHEMA_VERSION,
+                "schema": schema,
                 "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
                 "cursor": cursor,
                 "communes": list(communes),

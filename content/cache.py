@@ -347,6 +347,7 @@ class ContentCache(queries.Queries, notice_store.NoticeQueries):
             "thumb": e.media[0].sha256 if e.media else None,
             "updated_at": utc_text(e.updated_at),
             "data": json.dumps(dump(e), ensure_ascii=False),
+            "details": "{}" if e.details.is_empty() else e.details.model_dump_json(exclude_defaults=True),
         }
         cols = ", ".join(row)
         sets = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")

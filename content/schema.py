@@ -70,6 +70,12 @@ def m001_initial(db: Database) -> None:
     )
 
 
+def m002_eat_stay(db: Database) -> None:
+    """Contract schema 2: an entry's details (price, stars, terrace, season…) beside its columns, for
+    the lists' filters of the food and stay kinds without parsing each entry's whole data."""
+    db.executescript("ALTER TABLE entries ADD COLUMN details TEXT NOT NULL DEFAULT '{}';")
+
+
 def m003_notices(db: Database) -> None:
     """Official notices (content.notice): one row each, their page images, their text for search."""
     db.executescript(
@@ -115,7 +121,7 @@ def m004_map(db: Database) -> None:
     )
 
 
-STEPS = (m001_initial, m003_notices, m004_map)
+STEPS = (m001_initial, m002_eat_stay, m003_notices, m004_map)
 NAMES = tuple(step.__name__ for step in STEPS)
 
 

@@ -83,12 +83,14 @@ class BorneApp(App):
     alert_text = StringProperty("")
     alert_level = StringProperty("")
     version = StringProperty("")
+    audio = ObjectProperty(None, allownone=True, rebind=True)  # kiosk.audio.AudioMode, from on_start
 
-    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, **kwargs):
+    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, speech=None, **kwargs):
         self.cache = cache
         self.settings = settings
         self.usage = usage
         self._clock = clock  # tests and the tour may pin "now"; None = the real time
+        self._speech = speech  # a kiosk.speech.SpeechEngine; None: espeak-ng when installed
         self.tz = ZoneInfo(settings.tz)
         self.tr = Translator(lang=settings.default_lang)
         self.theme = Theme()
@@ -144,6 +146,11 @@ class BorneApp(App):
             Clock.schedule_interval(self._poll_content, self.settings.poll_seconds),
         ]
         self.count(screen="attract")
+        from kiosk.audio import AudioMode
+        from kiosk.speech import default_engine
+
+        self.audio = AudioMode(app=self, engine=self._speech or default_engine())
+        self.audio.attach(Window)
 
     def on_stop(self):
         """Stop every timer, so that nothing touches the cache or the widgets once the app is gone."""
@@ -151,6 +158,9 @@ class BorneApp(App):
             event.cancel()
         if self.root:
             self.screen("attract").on_leave()
+        if self.audio is not None:
+            self.audio.stop()
+            self.audio.close()
 
     def open_settings(self, *largs):
         """Kivy's own settings panel (F1) is not for visitors: disabled."""
@@ -335,7 +345,9 @@ class BorneApp(App):
             self.reset_visit()
 
     def reset_visit(self) -> None:
-        """Forget everything the last visitor did: screens, language, search, filters, settings."""
+        """Forget everything the last visitor did: screens, language, search, filters, settings, audio mode."""
+        if self.audio is not None:
+            self.audio.stop()
         self.close_overlays()
         self.history.clear()
         for name in self.built_screens():

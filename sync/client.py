@@ -20,6 +20,7 @@ from typing import Any
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
+from content.contract import SCHEMA_VERSION
 from content.validation import SchemaVersionError, check_schema
 from outbound import Body, Fetcher, FetchError, loads_json
 from sync.errors import FeedError, SyncError
@@ -195,7 +196,9 @@ class FeedClient:
         """One page of what changed since ``since``; ``NotModified`` when ``etag`` still matches."""
         url = self.url("changes")
         headers = {"If-None-Match": etag} if etag else {}
-        with self._open("GET", url, params={"since": since or "", "limit": int(limit)}, headers=headers) as body:
+        # ``schema``: the contract version this kiosk reads; a back office serves older kiosks an older one.
+        params = {"since": since or "", "limit": int(limit), "schema": SCHEMA_VERSION}
+        with self._open("GET", url, params=params, headers=headers) as body:
             if body.status == 304:
                 return NotModified(body.headers.get("ETag") or etag)
             if body.status != 200:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
+from content.contract import SCHEMA_VERSION
 from content.geo import MapError, parse_announcement
 from content.media import MediaError
 from content.model import Entry
@@ -33,6 +34,8 @@ from sync.walk import SyncResult, Walk
 log = logging.getLogger(__name__)
 
 SYNC_NOW_FILE = "sync-now"
+#: The cache's state value naming the contract schema its content came in (set by syncs and bundles).
+CONTENT_SCHEMA = "content_schema"
 INCOMING_DIR = "incoming"
 #: Pages walked by the alert poll before it leaves the rest to the content sync. A new alert has
 #: the highest change number, so it is on the last page: after a large import the poll must walk far.
@@ -216,6 +219,11 @@ class SyncJob:
     def _sync(self) -> SyncResult:
         self.check_disk()
         since = self.cache.cursor
+        if since and self.cache.meta(CONTENT_SCHEMA) is None:
+            # Content fetched before kiosks said their schema (schema 1: restaurants as shops): fetched
+            # again whole, once, in the schema this kiosk reads (README, "The contract's versions").
+            log.info("the cache's content predates contract schema %d: fetching all of it again", SCHEMA_VERSION)
+            since = ""
         etag = self._sync_etag[1] if self._sync_etag and self._sync_etag[0] == since else None
         walk = self._walk(since, first_etag=etag)
         result = SyncResult(cursor=since)
@@ -289,6 +297,7 @@ class SyncJob:
             problems=result.problems,
             town_map=town_map,
             town_map_blob=map_blob,
+            meta={CONTENT_SCHEMA: walk.schema} if walk.schema is not None else {},
         )
         self._check_stop()
         log.info(

@@ -60,6 +60,8 @@ class Walk:
     #: The alert poll reads alerts only (entries are the content sync's).
     alerts_only: bool = False
     complete: bool = False
+    #: The oldest contract schema a page came in (None before the first page).
+    schema: int | None = None
     #: The last page's ``map`` announcement (raw).
     town_map: object = None
 
@@ -108,6 +110,7 @@ class Walk:
 
     def add_page(self, page: Page) -> None:
         self.pages += 1
+        self.schema = page.schema if self.schema is None else min(self.schema, page.schema)
         self.reset = self.reset or page.reset
         if not self.alerts_only:
             for entry_id in page.deleted:

@@ -47,11 +47,17 @@ def bundle_key() -> bytes:
 
 
 def export_bundle(
-    out: str | Path, *, commune: str | None = None, signing_key: bytes | None = None, progress=None
+    out: str | Path,
+    *,
+    commune: str | None = None,
+    signing_key: bytes | None = None,
+    progress=None,
+    schema: int | None = None,
 ) -> dict:
     """Write every published entry and active alert (of one commune and the shared ones, or all).
 
     ``progress(done, total)`` is called as the images are written (see ``content.bundle.write_bundle``).
+    ``schema``: the contract version of the kiosks it is for (default: the newest).
     """
     from backoffice.fleet.feed import visible_snapshot
     from content.bundle import write_bundle
@@ -79,6 +85,7 @@ def export_bundle(
             signing_key=signing_key if signing_key is not None else bundle_key(),
             progress=progress,
             town_map=town_map,
+            **({"schema": schema} if schema is not None else {}),
         )
 
 

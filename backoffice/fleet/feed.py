@@ -20,6 +20,7 @@ from django.db.models import Prefetch, Q
 from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq, max_alerts
 from backoffice.fleet.wire import WireError, query_uint
 from backoffice.notices import feed as notice_feed
+from content.compat import SchemaRequestError, page_for_schema, wanted_schema
 from content.contract import SCHEMA_VERSION
 
 DEFAULT_LIMIT = 200
@@ -33,13 +34,20 @@ CursorError = WireError  # a ``since`` or ``limit`` that is not what the feed un
 class FeedRequest:
     since: int
     limit: int
+    schema: int = SCHEMA_VERSION
 
 
-def parse_request(since: str | None, limit: str | None) -> FeedRequest:
-    """``since``: a cursor this back office gave (a change number); ``limit``: 1 to MAX_LIMIT."""
+def parse_request(since: str | None, limit: str | None, schema: str | None = None) -> FeedRequest:
+    """``since``: a cursor this back office gave (a change number); ``limit``: 1 to MAX_LIMIT;
+    ``schema``: the contract version the kiosk reads (none said: 1, the kiosks from before the question)."""
+    try:
+        wanted = wanted_schema(schema)
+    except SchemaRequestError as exc:
+        raise CursorError(str(exc)) from None
     return FeedRequest(
         query_uint(since, "since", default=0),
         query_uint(limit, "limit", default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
+        wanted,
     )
 
 
@@ -51,7 +59,7 @@ def etag_for(commune: str, req: FeedRequest, town_map: dict | None = None) -> st
     tail = ""
     if town_map is not None:
         tail = "-m" + hashlib.sha256(json.dumps(town_map, sort_keys=True).encode()).hexdigest()[:12]
-    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}{tail}"'
+    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}-s{req.schema}{tail}"'
 
 
 def _entry_visible_to(entry: Entry, commune: str) -> bool:
@@ -120,7 +128,7 @@ def changes(commune: str, req: FeedRequest) -> dict:
     out["more"] = more
     if reset:
         out["reset"] = True
-    return out
+    return page_for_schema(out, req.schema)
 
 
 def visible_snapshot(commune: str | None = None) -> tuple[list[Entry], list[Alert]]:

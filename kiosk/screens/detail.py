@@ -43,6 +43,8 @@ class DetailScreen(KioskScreen):
     contact = ListProperty([])
     source = StringProperty("")
     qr_data = StringProperty("")
+    qr_caption = StringProperty("")
+    facts = ListProperty([])  # places to eat or stay: price, stars, labels, capacity, amenities, season
     qr = ObjectProperty(None, allownone=True)
     #: The entry has a position and the kiosk has a town map: "Show on map", "How to get there".
     mappable = BooleanProperty(False)

@@ -128,6 +128,13 @@ def test_a_bundle_carries_notices_and_a_full_import_withdraws_the_others(cache, 
     assert read_bundle(path).notices == [] and "notices.jsonl" not in read_bundle(path).manifest["members"]
 
 
+def test_a_bundle_for_schema_1_kiosks_leaves_the_notices_out(tmp_path):
+    # a schema-1 kiosk refuses a member it does not know: its bundle has neither notices nor their pages
+    manifest = write_bundle(tmp_path / "old.zip", entries=[], notices=[notice("avis:7")], media=media_of(), schema=1)
+    assert manifest["schema"] == 1 and "notices" not in manifest["counts"]
+    assert not any(name == "notices.jsonl" or name.startswith("media/") for name in manifest["members"])
+
+
 def test_the_sync_client_reads_notices_and_ignores_what_it_does_not_know():
     from sync.client import _page
     from sync.errors import FeedError
