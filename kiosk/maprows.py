@@ -12,12 +12,28 @@ from content import geo
 Gettext = Callable[[str], str]
 
 #: Filter chips, in order: ``(key, kinds it shows)``.
-FILTERS = ("all", "heritage", "event", "shop", "service", "place")
+FILTERS = ("all", "heritage", "event", "food", "stay", "shop", "service", "place")
 #: Icon (kiosk.icons name) of a service by its category; other kinds by kind.
 SERVICE_ICONS = {"pharmacy": "pharmacy", "toilets": "toilets", "parking": "parking", "town-hall": "mairie"}
-KIND_ICONS = {"place": "discover", "heritage": "heritage", "event": "event", "shop": "shop", "service": "service"}
+KIND_ICONS = {
+    "place": "discover",
+    "heritage": "heritage",
+    "event": "event",
+    "food": "eat",
+    "stay": "stay",
+    "shop": "shop",
+    "service": "service",
+}
 #: Marker colour name (kiosk.theme) by kind; shops take ``open`` or ``closed`` when their hours say.
-KIND_COLOURS = {"place": "tile1", "heritage": "tile2", "event": "tile3", "shop": "tile4", "service": "tile5"}
+KIND_COLOURS = {
+    "place": "tile1",
+    "heritage": "tile2",
+    "event": "tile3",
+    "food": "tile7",
+    "stay": "tile8",
+    "shop": "tile4",
+    "service": "tile5",
+}
 
 
 def filter_titles(_: Gettext) -> dict[str, str]:
@@ -25,6 +41,8 @@ def filter_titles(_: Gettext) -> dict[str, str]:
         "all": _("All"),
         "heritage": _("Heritage"),
         "event": _("What's on"),
+        "food": _("Eat & drink"),
+        "stay": _("Stay"),
         "shop": _("Shops"),
         "service": _("Practical info"),
         "place": _("Discover"),
@@ -58,7 +76,7 @@ def markers(
             x += 9
         seen.add((round(x), round(y)))
         colour = KIND_COLOURS.get(card.kind, "tile1")
-        if card.kind == "shop":
+        if card.kind in ("shop", "food"):
             colour = {"open": "open", "closed": "closed"}.get(open_state(card), colour)
         out.append({"id": card.id, "x": x, "y": y, "icon": icon_name(card), "colour": colour})
     return out
