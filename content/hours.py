@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_interval, format_skeleton, get_day_names
 from opening_hours import OpeningHours, ParserError, State
 
+from content.hours_seasons import days_text, seasonal_lines
 from content.hours_words import WORDS
 from content.timeutil import DEFAULT_TZ, format_time, format_time_range, zone
 
@@ -231,8 +232,10 @@ def describe(hours: str, lang: str, *, on: dt.date | None = None, country: str =
 
     The usual week is read over the year from ``on`` (default: today); days when a place that is
     usually open is closed (annual closing, ``Dec 25 off``) are listed as closures when they come
-    within six months. Hours that otherwise change over the year (seasons, shorter days) come back
-    as the expression itself, in one line. Raises ValueError for an invalid expression.
+    within six months. Hours that otherwise change over the year (seasons, shorter days) are read
+    rule by rule (``content.hours_seasons``: "De mai à septembre : tous les jours 08:30–12:30"),
+    or come back as the expression itself, in one line, when a rule is not of a common form.
+    Raises ValueError for an invalid expression.
     """
     hours = hours.strip()
     if not hours:
@@ -251,8 +254,7 @@ def _describe(hours: str, lang: str, on: dt.date, country: str) -> tuple[str, ..
     week = _usual_week(year)
     odd = [j for j, day in enumerate(year) if day != week[j % 7]]
     if week is None or any(year[j] for j in odd):  # no usual week, or other hours part of the year
-        log.debug("hours %r change over the year: shown as written", hours)
-        return (hours,)
+        return _by_rule(hours, lang)
     holidays = set()
     if "PH" in hours:
         # what the rule does on the public holidays themselves, where that differs from the usual day
@@ -263,8 +265,7 @@ def _describe(hours: str, lang: str, on: dt.date, country: str) -> tuple[str, ..
             with_holidays[i] for i in range(1, ndays - 1) if is_holiday[i] == WHOLE_DAY and with_holidays[i] != plain[i]
         }
     if len(holidays) > 1:
-        log.debug("hours %r differ between public holidays: shown as written", hours)
-        return (hours,)
+        return _by_rule(hours, lang)
     w = WORDS[lang]
     lines = [w["week_always"]] if all(day == WHOLE_DAY for day in week) else _week_lines(week, lang)
     if holidays:
@@ -273,6 +274,15 @@ def _describe(hours: str, lang: str, on: dt.date, country: str) -> tuple[str, ..
     closures = [_range_text(first, last, on, lang) for first, last in _closures(odd, week, monday, on)]
     if closures:
         lines.append(f"{w['week_closures']}{w['colon']}{', '.join(closures)}")
+    return tuple(lines)
+
+
+def _by_rule(hours: str, lang: str) -> tuple[str, ...]:
+    """Hours that change over the year, read rule by rule; as written when a rule is not understood."""
+    lines = seasonal_lines(hours, lang)
+    if lines is None:
+        log.debug("hours %r change over the year in a way not put into words: shown as written", hours)
+        return (hours,)
     return tuple(lines)
 
 
@@ -358,28 +368,10 @@ def _day_text(day: Day, lang: str) -> str:
     return ", ".join(_piece_text(p, lang) for p in day) if day else WORDS[lang]["week_closed"]
 
 
-def _days_text(days: list[int], lang: str) -> str:
-    """``lundi–vendredi``, ``samedi, dimanche``, ``lundi, mercredi–vendredi`` (0 is Monday)."""
-    names = get_day_names("wide", locale=lang)
-    runs: list[list[int]] = []
-    for d in days:
-        if runs and runs[-1][-1] == d - 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    parts = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
-        else:
-            parts.extend(names[d] for d in run)
-    return ", ".join(parts)
-
-
 def _week_lines(week: tuple[Day, ...], lang: str) -> list[str]:
     groups: dict[Day, list[int]] = {}
     for weekday, day in enumerate(week):
         groups.setdefault(day, []).append(weekday)
     ordered = sorted(groups.items(), key=lambda item: (not item[0], item[1][0]))  # closed days last
     colon = WORDS[lang]["colon"]
-    return [f"{_days_text(days, lang)}{colon}{_day_text(day, lang)}" for day, days in ordered]
+    return [f"{days_text(days, lang)}{colon}{_day_text(day, lang)}" for day, days in ordered]

@@ -62,3 +62,41 @@ WORDS: dict[str, dict[str, str]] = {
         "colon": ": ",
     },
 }  # fmt: skip
+
+# Opening hours that change over the year (content.hours_seasons): {a} and {b} are Babel's month
+# names or dates. Keys ending _a, _b, _ab are the forms used before a vowel (d'octobre, ad aprile,
+# dall'8 agosto).
+SEASON_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "months": "de {a} à {b}", "months_a": "d'{a} à {b}", "in_month": "en {a}",
+        "on_date": "le {a}", "dates": "du {a} au {b}",
+        "every_day": "tous les jours", "closed_when": "fermé {when}",
+    },
+    "en": {
+        "months": "from {a} to {b}", "in_month": "in {a}",
+        "on_date": "on {a}", "dates": "from {a} to {b}",
+        "every_day": "every day", "closed_when": "closed {when}",
+    },
+    "de": {
+        "months": "von {a} bis {b}", "in_month": "im {a}",
+        "on_date": "am {a}", "dates": "vom {a} bis {b}",
+        "every_day": "täglich", "closed_when": "geschlossen {when}",
+    },
+    "es": {
+        "months": "de {a} a {b}", "in_month": "en {a}",
+        "on_date": "el {a}", "dates": "del {a} al {b}",
+        "every_day": "todos los días", "closed_when": "cerrado {when}",
+    },
+    "it": {
+        "months": "da {a} a {b}", "months_b": "da {a} ad {b}", "in_month": "a {a}",
+        "on_date": "il {a}", "on_date_a": "l'{a}",
+        "dates": "dal {a} al {b}", "dates_a": "dall'{a} al {b}", "dates_b": "dal {a} all'{b}",
+        "dates_ab": "dall'{a} all'{b}",
+        "every_day": "tutti i giorni", "closed_when": "chiuso {when}",
+    },
+    "nl": {
+        "months": "van {a} tot en met {b}", "in_month": "in {a}",
+        "on_date": "op {a}", "dates": "van {a} tot en met {b}",
+        "every_day": "dagelijks", "closed_when": "gesloten {when}",
+    },
+}  # fmt: skip

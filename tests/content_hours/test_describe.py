@@ -119,14 +119,22 @@ def test_unknown_and_comments_are_shown():
 
 @pytest.mark.parametrize(
     "hours",
-    ["Mo-Su 10:00-18:00; Jul-Aug Mo-Su 10:00-22:00", "Mo-Fr 08:00-18:00; Dec 24 08:00-12:00", "2026 Mo-Fr 09:00-17:00"],
+    [
+        "2026 Mo-Fr 09:00-17:00",
+        "week 01-26 Mo-Fr 09:00-17:00",
+        "Su[1] 10:00-12:00; Jul-Aug Mo-Su 10:00-22:00",
+        "Jul-Aug Mo-Su sunrise-sunset",
+        'Jul-Aug Mo-Su 10:00-19:00; Sep-Jun Sa 10:00-12:00 "sur rendez-vous"',
+    ],
 )
-def test_hours_that_change_over_the_year_are_shown_as_written(hours):
+def test_hours_that_change_over_the_year_in_uncommon_forms_are_shown_as_written(hours):
     assert describe(hours, "fr", on=ON) == [hours]
 
 
 def test_seasonal_hours_are_not_mistaken_for_a_plain_week_in_season():
-    assert describe("Jul-Aug Mo-Su 10:00-19:00", "en", on=dt.date(2026, 7, 15)) == ["Jul-Aug Mo-Su 10:00-19:00"]
+    assert describe("Jul-Aug Mo-Su 10:00-19:00", "en", on=dt.date(2026, 7, 15)) == [
+        f"From July to August: every day {span('10:00', '19:00', 'en')}"
+    ]
 
 
 def test_unknown_language_falls_back_to_french():
@@ -177,6 +185,9 @@ def test_closures_more_than_six_months_ahead_are_not_listed():
     ]
 
 
-def test_open_only_part_of_the_year_is_shown_as_written():
+def test_open_only_part_of_the_year_is_read_by_season():
     hours = "Apr-Sep Mo-Su 08:00-12:00,14:00-20:00; Oct-Mar off"
-    assert describe(hours, "fr", on=ON) == [hours]
+    assert describe(hours, "fr", on=ON) == [
+        f"D'avril à septembre{NB}: tous les jours {span('08:00', '12:00', 'fr')}, {span('14:00', '20:00', 'fr')}",
+        "Fermé d'octobre à mars",
+    ]
