@@ -6,6 +6,8 @@ Every row change that a kiosk must learn about takes the next number of one chan
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -348,6 +350,12 @@ class Alert(models.Model):
             raise ValidationError(errors)
 
 
+def site_of(url: str) -> str:
+    """``https://www.saint-flour.fr/`` for a page there; "" for anything but a web address."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 class Tombstone(models.Model):
     """A deleted entry or alert, so kiosks learn to drop it."""
 
@@ -357,11 +365,19 @@ class Tombstone(models.Model):
     commune = models.CharField(max_length=5, blank=True)
     seq = models.BigIntegerField(db_index=True)
     deleted_at = models.DateTimeField(default=timezone.now)
+    # The entry's row number (its public page /p/<n> answers 410, also for an imported entry whose
+    # wire id is its source's) and the site its own page was on (the way on from that 410).
+    entry_pk = models.BigIntegerField(null=True, blank=True, db_index=True)
+    site = models.CharField(max_length=200, blank=True)
 
     @classmethod
-    def record(cls, what: str, wire_id: str, commune: str = "") -> Tombstone:
+    def record(
+        cls, what: str, wire_id: str, commune: str = "", *, entry_pk: int | None = None, site: str = ""
+    ) -> Tombstone:
         with transaction.atomic():
-            return cls.objects.create(what=what, wire_id=wire_id, commune=commune, seq=next_seq())
+            return cls.objects.create(
+                what=what, wire_id=wire_id, commune=commune, seq=next_seq(), entry_pk=entry_pk, site=site[:200]
+            )
 
 
 class AuditEvent(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from backoffice.catalog.models import Alert, Entry, EntryImage, Occurrence, Tombstone
+from backoffice.catalog.models import Alert, Entry, EntryImage, Occurrence, Tombstone, site_of
 
 
 @receiver([post_save, post_delete], sender=Occurrence)
@@ -18,7 +18,9 @@ def _part_changed(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Entry)
 def _entry_deleted(sender, instance, **kwargs):
-    Tombstone.record(Tombstone.ENTRY, instance.wire_id, instance.commune_id or "")
+    Tombstone.record(
+        Tombstone.ENTRY, instance.wire_id, instance.commune_id or "", entry_pk=instance.pk, site=site_of(instance.url)
+    )
 
 
 @receiver(post_delete, sender=Alert)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,26 +31,37 @@ MAX_AGE = 300  # s: browsers and nginx may keep a page this long
 
 
 class Gone(Exception):
-    """The entry was published once and is withdrawn (or past its publication window)."""
+    """The entry was published once and is withdrawn, past its publication window, or deleted.
 
-    def __init__(self, entry=None):
+    ``commune`` and ``site`` (the town's site its own page was on) lead the visitor on.
+    """
+
+    def __init__(self, *, commune: str = "", site: str = ""):
         super().__init__()
-        self.entry = entry
+        self.commune = commune
+        self.site = site
 
 
 def _published(pk: int):
     """The published entry ``pk``; :class:`Gone` if it was withdrawn or deleted; Http404 if never public."""
-    from backoffice.catalog.models import Entry, Tombstone
+    from backoffice.catalog.models import Entry, Tombstone, site_of
 
     entry = Entry.objects.prefetch_related("occurrences", "images__media").filter(pk=pk).first()
     now = timezone.now()
     if entry is None:
-        if Tombstone.objects.filter(what=Tombstone.ENTRY, wire_id=f"bo:{pk}").exists():
-            raise Gone
+        # by row number; tombstones from before it was kept know it only from a bo:<n> wire id
+        tomb = (
+            Tombstone.objects.filter(what=Tombstone.ENTRY)
+            .filter(Q(entry_pk=pk) | Q(wire_id=f"bo:{pk}"))
+            .order_by("-seq")
+            .first()
+        )
+        if tomb is not None:
+            raise Gone(commune=tomb.commune, site=tomb.site)
         raise Http404("no such entry")
     expired = entry.visible_until is not None and entry.visible_until < now
     if entry.status == "withdrawn" or (entry.status == "published" and expired):
-        raise Gone(entry)
+        raise Gone(commune=entry.commune_id or "", site=site_of(entry.url))
     if entry.status != "published" or (entry.visible_from and entry.visible_from > now):
         raise Http404("not published")
     return entry
@@ -66,24 +78,18 @@ def _cacheable(response: HttpResponse, max_age: int = MAX_AGE) -> HttpResponse:
     return response
 
 
-def _gone(request, lang: str, entry=None) -> HttpResponse:
-    """410, with the way on: the town's home page (``BORNE_TOWN_URL``), else the town's site from the
-    entry's own page there (its scheme and host), else the town's name alone."""
-    from urllib.parse import urlsplit
-
+def _gone(request, lang: str, gone: Gone) -> HttpResponse:
+    """410, with the way on: the town's home page (``BORNE_TOWN_URL``), else the town's site the
+    entry's own page was on, else the town's name alone."""
     from backoffice.opendata.town import town_name
 
     _ = translator(lang)
-    home = getattr(settings, "BORNE_TOWN_URL", "")
-    if not home and entry is not None and entry.url:
-        parts = urlsplit(entry.url)
-        home = f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else ""
     context = {
         "lang": lang,
         "message": _("This page is no longer published."),
         "home_label": _("The town's home page"),
-        "home_url": home,
-        "town": town_name(entry.commune_id if entry is not None else None),
+        "home_url": getattr(settings, "BORNE_TOWN_URL", "") or gone.site,
+        "town": town_name(gone.commune or None),
     }
     return _cacheable(render(request, "public/gone.html", context, status=410))
 
@@ -122,7 +128,7 @@ def entry_page(request, pk: int, lang: str):
     try:
         entry = _published(pk)
     except Gone as gone:
-        return HttpResponse(status=410) if mirrored else _gone(request, lang, gone.entry)
+        return HttpResponse(status=410) if mirrored else _gone(request, lang, gone)
     except Http404:
         return HttpResponse(status=404) if mirrored else _not_found(request, lang)
     if mirrored:  # nginx's copy of a visit (answered from its cache or not): count it, render nothing
@@ -156,7 +162,7 @@ def entry_calendar(request, pk: int, lang: str):
     try:
         entry = _published(pk)
     except Gone as gone:
-        return _gone(request, lang, gone.entry)
+        return _gone(request, lang, gone)
     data = entry.to_contract()
     if data["kind"] != "event" or not data["occurrences"]:
         raise Http404("not an event")

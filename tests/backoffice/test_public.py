@@ -140,3 +140,35 @@ def test_dashboard_shows_the_scans_of_the_month(client, shop, make_entry, staff)
     chart = html[html.index("Les fiches les plus emportées (QR code)") :]
     chart = chart[: chart.index("</section>")]
     assert chart.index("Fromagerie Sabatier") < chart.index("Cathédrale")  # the most opened first
+
+
+@pytest.mark.parametrize("key", [None, "datatourisme:https://data.datatourisme.fr/15/abc-123"])
+def test_a_deleted_entry_is_gone_whether_it_was_typed_or_imported(client, make_entry, settings, key):
+    settings.BORNE_TOWN_URL = ""
+    entry = make_entry("Camping des Orgues", kind="stay", key=key, url="https://www.saint-flour.fr/camping")
+    pk = entry.pk
+    assert client.get(f"/p/{pk}/fr").status_code == 200
+    entry.delete()
+
+    gone = client.get(f"/p/{pk}/de")
+
+    assert gone.status_code == 410
+    html = gone.content.decode()
+    assert 'href="https://www.saint-flour.fr/"' in html and "Saint-Flour" in html
+    assert client.get(f"/p/{pk + 1}/de").status_code == 404
+
+
+def test_tombstones_recorded_before_keep_their_row_number_from_the_wire_id(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from backoffice.catalog.models import Tombstone
+
+    migration = import_module("backoffice.catalog.migrations.0003_tombstone_entry_pk")
+    Tombstone.objects.create(what="entry", wire_id="bo:42", seq=1)
+    Tombstone.objects.create(what="entry", wire_id="datatourisme:x", seq=2)
+
+    migration.fill_from_wire_ids(apps, None)
+
+    assert dict(Tombstone.objects.values_list("wire_id", "entry_pk")) == {"bo:42": 42, "datatourisme:x": None}
