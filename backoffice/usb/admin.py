@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backoffice.usb import jobs
-from backoffice.usb.models import BundleExport, Status
+from backoffice.usb.models import SCHEMA_CHOICES, BundleExport, Status
+from content.contract import SCHEMA_VERSION
 
 START_PERMISSION = "usb.add_bundleexport"
 #: Where the kiosk expects its copy of the key and looks for bundles (packaging and README's borne.toml).
@@ -40,6 +41,13 @@ def _refused(request, message: str):
     """Staff without the permission get a French sentence on the admin's home page, not a bare 403."""
     messages.error(request, message)
     return redirect("admin:index")
+
+
+def _schema_asked(request) -> int:
+    """The kiosks' version chosen on the start page; the current one when none (or an unknown one) came."""
+    asked = request.POST.get("schema", "")
+    known = {value for value, _label in SCHEMA_CHOICES}
+    return int(asked) if asked.isdigit() and int(asked) in known else SCHEMA_VERSION
 
 
 def _progress_url(export: BundleExport) -> str:
@@ -68,14 +76,16 @@ def usb_export_link(commune) -> str:
     )
 
 
-def _start_or_join(request, commune) -> BundleExport:
-    """Start an export of ``commune``, unless one is already under way (a double click): that one then."""
+def _start_or_join(request, commune, schema: int = SCHEMA_VERSION) -> BundleExport:
+    """Start an export of ``commune`` for kiosks reading ``schema``, unless one is already under way (a
+    double click): that one then."""
     jobs.reap_stale()
-    running = BundleExport.objects.filter(commune=commune, status__in=[Status.QUEUED, Status.RUNNING]).first()
+    under_way = BundleExport.objects.filter(commune=commune, schema=schema, status__in=[Status.QUEUED, Status.RUNNING])
+    running = under_way.first()
     if running is not None:
         messages.info(request, _("An export of %(commune)s is already under way: here it is.") % {"commune": commune})
         return running
-    export = jobs.start_export(commune, request.user)
+    export = jobs.start_export(commune, request.user, schema=schema)
     messages.success(
         request,
         _("Export of %(commune)s started. This page follows it; the file is offered here when it is ready.")
@@ -86,8 +96,16 @@ def _start_or_join(request, commune) -> BundleExport:
 
 @admin.register(BundleExport)
 class BundleExportAdmin(admin.ModelAdmin):
-    list_display = ["commune_name", "status_badge", "progress_text", "created_by", "created_at", "download_link"]
-    list_filter = ["status", "commune"]
+    list_display = [
+        "commune_name",
+        "schema",
+        "status_badge",
+        "progress_text",
+        "created_by",
+        "created_at",
+        "download_link",
+    ]
+    list_filter = ["status", "schema", "commune"]
     list_display_links = ["commune_name"]
     list_select_related = ["created_by"]
 
@@ -183,7 +201,7 @@ class BundleExportAdmin(admin.ModelAdmin):
             return _refused(request, not_allowed_to_start())
         commune = get_object_or_404(Commune, pk=insee)
         if request.method == "POST":
-            return redirect(_progress_url(_start_or_join(request, commune)))
+            return redirect(_progress_url(_start_or_join(request, commune, _schema_asked(request))))
         entries, alerts = visible_snapshot(commune.pk)
         context = self._context(
             request,
@@ -192,5 +210,7 @@ class BundleExportAdmin(admin.ModelAdmin):
             entries=len(entries),
             alerts=len(alerts),
             recent=BundleExport.objects.filter(commune=commune)[:5],
+            schema_choices=SCHEMA_CHOICES,
+            current_schema=SCHEMA_VERSION,
         )
         return TemplateResponse(request, "usb/start.html", context)

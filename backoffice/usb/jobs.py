@@ -57,15 +57,22 @@ def bundle_key_location() -> Path:
 
 
 def file_name_for(export: BundleExport) -> str:
+    from content.contract import SCHEMA_VERSION
+
     local = timezone.localtime(export.created_at)
-    return f"borne-{export.commune_id or 'toutes'}-{local:%Y%m%d-%H%M}-{export.pk}.zip"
+    older = f"-schema{export.schema}" if export.schema != SCHEMA_VERSION else ""  # told apart on the stick
+    return f"borne-{export.commune_id or 'toutes'}-{local:%Y%m%d-%H%M}-{export.pk}{older}.zip"
 
 
-def start_export(commune, user, *, launch=None) -> BundleExport:
-    """Record an export of ``commune`` asked by ``user``; enqueue it once the row is committed."""
+def start_export(commune, user, *, schema: int | None = None, launch=None) -> BundleExport:
+    """Record an export of ``commune`` asked by ``user`` for kiosks reading ``schema`` (default: the
+    current version); enqueue it once the row is committed."""
+    from content.contract import SCHEMA_VERSION
+
     export = BundleExport.objects.create(
         commune=commune,
         commune_name=commune.name,
+        schema=schema or SCHEMA_VERSION,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         step=_("Waiting to start"),
     )
@@ -193,7 +200,9 @@ def _export(export: BundleExport) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _save(export, progress=5, step=_("Writing the file"))
-        manifest = export_bundle(out, commune=export.commune_id, signing_key=key, progress=progress)
+        manifest = export_bundle(
+            out, commune=export.commune_id, signing_key=key, progress=progress, schema=export.schema
+        )
     except ContentError as exc:  # a published page the kiosks would refuse, an image missing from the disk
         log.error("USB export %s: %s", export.pk, exc)
         raise ExportFailed(

@@ -6,12 +6,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from content.contract import SCHEMA_VERSION
+
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("waiting")
     RUNNING = "running", _("in progress")
     DONE = "done", _("ready")
     FAILED = "failed", _("failed")
+
+
+#: Which kiosks a file is for: those up to date, or those still reading the contract's version 1
+#: (no places to eat or stay, no official notices: ``content.compat`` brings the file down to it).
+SCHEMA_CHOICES = [
+    (SCHEMA_VERSION, _("for kiosks up to date (current version)")),
+    (1, _("for kiosks not yet updated (schema 1)")),
+]
 
 
 class BundleExport(models.Model):
@@ -22,6 +32,7 @@ class BundleExport(models.Model):
     )
     #: The commune's name when the export was asked (kept if the commune is deleted later).
     commune_name = models.CharField(_("commune"), max_length=140, blank=True)
+    schema = models.PositiveSmallIntegerField(_("for which kiosks"), choices=SCHEMA_CHOICES, default=SCHEMA_VERSION)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("current step"), max_length=200, blank=True)

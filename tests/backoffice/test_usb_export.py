@@ -296,3 +296,42 @@ def test_deleting_an_export_in_the_admin_removes_its_file(client, staff, publish
     )
     assert not BundleExport.objects.exists()
     assert not any((settings.BACKOFFICE_DIR / "exports").iterdir())
+
+
+def test_an_export_for_kiosks_not_yet_updated_has_no_food_stay_or_notices(
+    client, staff, commune, make_entry, inline_jobs, django_capture_on_commit_callbacks, settings
+):
+    """Chosen on the start page: the schema-1 file brings restaurants and lodgings down to shops and
+    leaves the official notices out (a schema-1 kiosk refuses a member it does not know)."""
+    import json
+    import zipfile
+
+    from backoffice.notices import samples
+    from backoffice.usb.models import BundleExport
+    from tests.backoffice.test_notices import DAY, publish
+
+    settings.BORNE_BUNDLE_KEY = ""
+    make_entry(title="Crêperie du Rempart", kind="food", categories=["creperie"], details={"price": 1})
+    make_entry(title="Camping des Orgues", kind="stay", categories=["campsite"])
+    publish(commune, staff("editor", "greffe"), samples.banns(title="Delmas et Castanier", day=DAY), kind="bans")
+    client.force_login(staff("editor"))
+    start = client.get("/admin/usb/bundleexport/start/15187/").content.decode()
+    assert "Pour quelles bornes" in start and "pas encore mises à jour (schéma 1)" in start
+
+    members, pages = {}, {}
+    for schema in ("1", "2"):
+        with django_capture_on_commit_callbacks(execute=True):
+            pages[schema] = client.post("/admin/usb/bundleexport/start/15187/", {"schema": schema}, follow=True)
+        export = BundleExport.objects.get(schema=int(schema))
+        assert export.status == "done", export.error
+        with zipfile.ZipFile(settings.BACKOFFICE_DIR / "exports" / export.file_name) as bundle:
+            kinds = {json.loads(line)["kind"] for line in bundle.read("entries.jsonl").splitlines() if line.strip()}
+            members[schema] = (kinds, "notices.jsonl" in bundle.namelist(), json.loads(bundle.read("manifest.json")))
+    assert "Pour les bornes pas encore mises à jour" in pages["1"].content.decode()  # the progress page says so
+    assert "Pour les bornes à jour" in pages["2"].content.decode()
+
+    old_kinds, old_notices, old_manifest = members["1"]
+    assert (old_kinds, old_notices, old_manifest["schema"]) == ({"shop"}, False, 1)
+    new_kinds, new_notices, new_manifest = members["2"]
+    assert (new_kinds, new_notices, new_manifest["schema"]) == ({"food", "stay"}, True, 2)
+    assert BundleExport.objects.get(schema=1).file_name.endswith("-schema1.zip")
