@@ -77,6 +77,10 @@ def serve(argv: list[str], out) -> int:
 
     call_command("migrate", interactive=False, verbosity=1)
     _first_staff_account(out)
+    from backoffice.public.republish import republish_if_address_changed
+
+    if (count := republish_if_address_changed()) is not None:
+        out.write(f"Public address changed: {count} published entries sent to the kiosks again\n")
     if args.demo:
         call_command("load_demo")
     out.write(f"Back office: http://{args.host}:{args.port}/admin/  ·  shopkeepers: /portal/\n")

@@ -27,3 +27,14 @@ def count_hit(entry_id: int, day, lang: str) -> None:
             PageHit.objects.create(entry_id=entry_id, day=day, lang=lang, count=1)
     except IntegrityError:  # another request created the row in between
         PageHit.objects.filter(entry_id=entry_id, day=day, lang=lang).update(count=F("count") + 1)
+
+
+class PublicAddress(models.Model):
+    """One row: the public address (``BORNE_PUBLIC_URL``) the published entries were last sent with,
+    so a change of the setting is noticed once and sent to the kiosks (``backoffice.public.republish``)."""
+
+    value = models.CharField("adresse publique", max_length=300, blank=True)
+    changed_at = models.DateTimeField("vue le", auto_now=True)
+
+    class Meta:
+        verbose_name = "adresse publique envoyée aux bornes"

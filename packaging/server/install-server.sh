@@ -96,6 +96,8 @@ as_borne() {
     as_borne "$@"
 }
 as_borne .venv/bin/python main.py backoffice migrate --no-input -v 0
+# Entries published before BORNE_PUBLIC_URL was set (or changed) reach the kiosks again with it.
+as_borne .venv/bin/python main.py backoffice republish --if-changed
 as_borne .venv/bin/python main.py backoffice collectstatic --no-input -v 0
 
 install -m 644 "$src"/packaging/server/borne-{web,worker,beat}.service /etc/systemd/system/
