@@ -33,7 +33,7 @@ _PERIOD = rf"{_MON} \d{{1,2}}(?:-(?:{_MON} )?\d{{1,2}})?|{_MON}(?:-{_MON})?"
 _DAYS = rf"{_DAY}(?:-{_DAY})?|PH"
 _SPAN = r"\d{2}:\d{2}-\d{2}:\d{2}"
 _RULE = re.compile(
-    rf"(?:(?P<periods>(?:{_PERIOD})(?:,(?:{_PERIOD}))*)(?: |$))?"
+    rf"(?:(?P<periods>(?:{_PERIOD})(?:,(?:{_PERIOD}))*)(?::? |$))?"  # "May-Sep: Mo-Su" is allowed too
     rf"(?:(?P<days>(?:{_DAYS})(?:,(?:{_DAYS}))*)(?: |$))?"
     rf"(?:(?P<spans>{_SPAN}(?:,{_SPAN})*)(?: |$))?"
     r"(?P<off>off|closed)?"

@@ -92,6 +92,10 @@ def test_italian_elides_before_eight_and_eleven():
     assert seasonal_lines("Aug 11 off", "it") == [f"Chiuso l'{day_of(8, 11, 'it')}"]
 
 
+def test_a_colon_after_the_months_is_read_the_same():
+    assert seasonal_lines(CAMPSITE.replace("May-Sep ", "May-Sep: "), "en") == seasonal_lines(CAMPSITE, "en")
+
+
 def test_a_single_month_and_a_week_that_wraps_round():
     assert seasonal_lines("Aug Fr-Mo 19:00-02:00", "fr") == [
         f"En {month(8, 'fr')}{NB}: "
