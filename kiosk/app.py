@@ -81,8 +81,9 @@ class BorneApp(App):
     alert_level = StringProperty("")
     version = StringProperty("")
 
-    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, **kwargs):
+    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, watchdog=None, **kwargs):
         self.cache = cache
+        self.watchdog = watchdog  # kiosk.watchdog.UiWatchdog: systemd's pings come from this loop
         self.settings = settings
         self.usage = usage
         self._clock = clock  # tests and the tour may pin "now"; None = the real time
@@ -141,11 +142,15 @@ class BorneApp(App):
             Clock.schedule_interval(self._poll_content, self.settings.poll_seconds),
         ]
         self.count(screen="attract")
+        if self.watchdog is not None:  # "ready" once the first frame is drawn, then pings from this loop
+            self._timers.append(Clock.schedule_once(lambda *_: self.watchdog.start(Clock), 0))
 
     def on_stop(self):
         """Stop every timer, so that nothing touches the cache or the widgets once the app is gone."""
         for event in getattr(self, "_timers", []):
             event.cancel()
+        if self.watchdog is not None:
+            self.watchdog.stop()
         if self.root:
             self.screen("attract").on_leave()
 

@@ -47,6 +47,10 @@ fi
 install -d /etc/systemd/journald.conf.d
 install -m 644 "$src/packaging/journald/borne.conf" /etc/systemd/journald.conf.d/borne.conf
 systemctl restart systemd-journald
+# The hardware watchdog: a hung board resets itself (systemd feeds /dev/watchdog; read at boot).
+install -d /etc/systemd/system.conf.d
+install -m 644 "$src/packaging/watchdog/borne-watchdog.conf" /etc/systemd/system.conf.d/borne-watchdog.conf
+systemctl daemon-reexec
 install -m 644 "$src/packaging/systemd/borne-kiosk.service" "$src/packaging/systemd/borne-sync.service" \
   /etc/systemd/system/
 systemctl daemon-reload
