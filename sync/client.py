@@ -45,6 +45,8 @@ class Page:
     deleted_alerts: list[str] = field(default_factory=list)
     #: The back office started the kiosk over (restored from a backup): the walk is a full snapshot.
     reset: bool = False
+    #: This kiosk's own settings (``content.kiosk_settings``), raw; None when the back office sends none.
+    settings: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -294,4 +296,5 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
         more=more,
         etag=etag,
         reset=data.get("reset") is True,
+        settings=data["settings"] if isinstance(data.get("settings"), dict) else None,
     )

@@ -24,7 +24,7 @@ from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
 from content.media import MediaError
 from content.model import Entry
 from sync import heartbeat as hb
-from sync import offline
+from sync import offline, remote
 from sync.client import FeedClient, NotModified
 from sync.errors import FeedError, SyncCancelled, SyncError
 from sync.walk import SyncResult, Walk
@@ -200,6 +200,8 @@ class SyncJob:
                 return None
             if walk.pages == 0:
                 walk.etag = page.etag
+            if page.settings is not None:
+                self.note_settings(page.settings)
             walk.add_page(page)
             etag = None
             if not page.more:
@@ -383,6 +385,24 @@ class SyncJob:
             return len(changes.alerts) + len(changes.deleted_alerts)
         finally:
             self._lock.release()
+
+    # -- the kiosk's own settings and requests (sync.remote) --------------------------------------
+
+    def note_settings(self, raw: dict) -> None:
+        """Hand the feed's ``settings`` to the kiosk (a file it watches); bad ones are refused whole."""
+        try:
+            remote.save_settings(self.data_dir, raw)
+        except remote.SettingsError as exc:
+            self.failures["settings"] = f"settings from the back office refused: {exc}"
+            log.warning("settings from the back office refused: %s", exc)
+        except OSError as exc:
+            self.failures["settings"] = f"cannot store the kiosk settings: {exc}"
+        else:
+            self.failures.pop("settings", None)
+            self.on_settings(remote.load_settings(self.data_dir))
+
+    def on_settings(self, settings: dict) -> None:
+        """Called with the stored settings after each feed page that carried them (the release manager hooks here)."""
 
     # -- heartbeat, bundles, requests, housekeeping -----------------------------------------------
 

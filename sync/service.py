@@ -82,6 +82,8 @@ class Health:
             log.info("%s: %s", name, news)
 
 
+#: Seconds between the heartbeat that brought a screenshot request and the one that sends the picture.
+SCREENSHOT_HEARTBEAT_AFTER = 15.0
 #: A job still running after this many seconds is stuck (a call that never returns): the process
 #: stops pinging systemd's watchdog, which restarts it. A first sync of a large town takes minutes;
 #: every request has its own deadline (``request_deadline``), so only a real hang lasts this long.
@@ -145,6 +147,10 @@ class SyncService:
         if "sync_now" in commands:
             log.info("the back office asked for a sync now")
             self.trigger_sync()
+        if "screenshot" in commands:
+            # The kiosk captures its screen within seconds; the picture goes with the heartbeat after.
+            log.info("the back office asked for a screenshot")
+            self._heartbeat_soon(SCREENSHOT_HEARTBEAT_AFTER)
 
     def run_watch(self) -> None:
         if self.job.take_sync_request():
@@ -166,6 +172,13 @@ class SyncService:
             self.health.failed("housekeeping", str(exc))
         else:
             self.health.ok("housekeeping")
+
+    def _heartbeat_soon(self, seconds: float) -> None:
+        try:
+            when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+            self.scheduler.modify_job(JOB_HEARTBEAT, next_run_time=when)
+        except Exception:  # noqa: BLE001 - not scheduled (tests) or stopping: the regular heartbeat brings it
+            pass
 
     def trigger_sync(self) -> None:
         if not self.config.online:
