@@ -7,6 +7,7 @@ screen's behaviour in ``kiosk/screens/``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -84,6 +85,7 @@ class BorneApp(App):
     def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, watchdog=None, **kwargs):
         self.cache = cache
         self.watchdog = watchdog  # kiosk.watchdog.UiWatchdog: systemd's pings come from this loop
+        self.upkeep = None  # kiosk.upkeep.Upkeep: settings, screen power and screenshots (set by kiosk.launch)
         self.settings = settings
         self.usage = usage
         self._clock = clock  # tests and the tour may pin "now"; None = the real time
@@ -144,6 +146,8 @@ class BorneApp(App):
         self.count(screen="attract")
         if self.watchdog is not None:  # "ready" once the first frame is drawn, then pings from this loop
             self._timers.append(Clock.schedule_once(lambda *_: self.watchdog.start(Clock), 0))
+        if self.upkeep is not None:
+            self.upkeep.start(Clock)
 
     def on_stop(self):
         """Stop every timer, so that nothing touches the cache or the widgets once the app is gone."""
@@ -151,6 +155,8 @@ class BorneApp(App):
             event.cancel()
         if self.watchdog is not None:
             self.watchdog.stop()
+        if self.upkeep is not None:
+            self.upkeep.stop()
         if self.root:
             self.screen("attract").on_leave()
 
@@ -308,6 +314,8 @@ class BorneApp(App):
     def _on_any_touch(self, window, touch):
         """Sees every touch before any widget: idle timer, housekeeping, and the hidden staff gesture."""
         self.last_touch = time.monotonic()
+        if self.upkeep is not None and self.upkeep.touched():
+            return True  # it woke the screen at night: a visitor sees the screen before pressing anything
         self._housekeeping()
         corner = 90 * self.theme.u
         if touch.x >= window.width - corner and touch.y >= window.height - corner:
@@ -451,6 +459,24 @@ class BorneApp(App):
         except Exception:  # one odd card must not take the list down
             log.warning("cannot describe the list card %s", getattr(card, "id", "?"), exc_info=True)
             return "", ""
+
+    # -- the back office's settings and look (kiosk.upkeep) --------------------------------------
+
+    def apply_remote_settings(self, update) -> None:
+        """Settings from the back office (``content.kiosk_settings.KioskSettingsUpdate``): idle time, PIN, languages."""
+        changes = {}
+        if update.idle_seconds is not None:
+            changes["idle_seconds"] = float(update.idle_seconds)
+        if update.pin is not None:
+            changes["pin"] = update.pin
+        if changes:
+            self.settings = dataclasses.replace(self.settings, **changes)
+        if self.root:
+            self.screen("home").offer_languages(update.languages)
+
+    def capture_screen(self, path: Path) -> str | None:
+        """The window as it is now, to a PNG (``Window.screenshot`` numbers the name it is given)."""
+        return Window.screenshot(name=str(path))
 
     # -- usage -----------------------------------------------------------------------------------
 

@@ -98,12 +98,29 @@ def run_app(args: argparse.Namespace, config=None) -> int:
     prepare_data(settings.data_dir, settings.tz)
     watchdog = UiWatchdog(notifier=notifier, data_dir=settings.data_dir, version=settings.version or _version())
     app = build_app(settings, watchdog=watchdog)
+    app.upkeep = build_upkeep(app, settings)
     try:
         app.run()
     finally:
         app.cache.close()
         app.usage.close()
     return 0
+
+
+def build_upkeep(app, settings: KioskSettings, *, backends=None):
+    """Settings from the back office, the screen schedule and screenshots, wired to ``app``."""
+    from kiosk.screen_power import ScreenPower, detect
+    from kiosk.upkeep import Upkeep
+
+    found = detect() if backends is None else backends
+    log.info("screen power: %s", ", ".join(b.name for b in found) or "no backend found, the screen stays on")
+    return Upkeep(
+        data_dir=settings.data_dir,
+        screen=ScreenPower(found, data_dir=settings.data_dir),
+        now=app.now,
+        apply_settings=app.apply_remote_settings,
+        capture=app.capture_screen,
+    )
 
 
 def _version() -> str:

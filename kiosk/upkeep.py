@@ -1,0 +1,101 @@
+"""What the kiosk does for the back office without a network: settings, screen power, screenshots.
+
+The sync process writes ``kiosk-settings.json`` and ``screenshot-request`` (``sync.remote``); this
+object, driven by Kivy's clock, notices them, applies the settings, captures the window, and follows
+the screen schedule (:class:`kiosk.screen_power.ScreenPower`). It touches no widget itself: the app
+gives it ``apply_settings`` and ``capture`` callables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from content.kiosk_settings import KioskSettingsUpdate, SettingsError
+from kiosk.screen_power import ScreenPower
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "kiosk-settings.json"  # written by the sync process (sync.remote)
+SCREENSHOT_REQUEST = "screenshot-request"
+SCREENSHOT_FILE = "screenshot.png"
+TICK_SECONDS = 2.0
+
+
+class Upkeep:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        screen: ScreenPower,
+        now: Callable[[], dt.datetime],
+        apply_settings: Callable[[KioskSettingsUpdate], None] | None = None,
+        capture: Callable[[Path], str | None] | None = None,
+    ):
+        self.data_dir = Path(data_dir)
+        self.screen = screen
+        self.now = now
+        self.apply_settings = apply_settings or (lambda _u: None)
+        self.capture = capture
+        self.settings: KioskSettingsUpdate | None = None
+        self._settings_stamp = None
+        self._event = None
+
+    def start(self, clock) -> None:
+        self.tick()
+        self._event = clock.schedule_interval(self.tick, TICK_SECONDS)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+
+    def tick(self, *_args) -> None:
+        for step in (self.check_settings, self.check_screenshot):
+            try:
+                step()
+            except Exception:  # one failing chore must not stop the others, nor the screen
+                log.exception("upkeep: %s failed", step.__name__)
+        self.screen.tick(self.now())
+
+    def touched(self) -> bool:
+        """A visitor's touch: True when it only woke the screen (the app then ignores it)."""
+        return self.screen.touched(self.now())
+
+    def check_settings(self) -> None:
+        path = self.data_dir / SETTINGS_FILE
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp == self._settings_stamp:
+            return
+        self._settings_stamp = stamp
+        try:
+            update = KioskSettingsUpdate.from_wire(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, SettingsError) as exc:
+            log.warning("kiosk settings in %s not applied: %s", path, exc)
+            return
+        self.settings = update
+        self.screen.set_schedule(update.screen)
+        self.apply_settings(update)
+        log.info("kiosk settings applied (screen hours: %s)", "yes" if update.screen else "always on")
+
+    def check_screenshot(self) -> None:
+        request = self.data_dir / SCREENSHOT_REQUEST
+        if not request.exists() or self.capture is None:
+            return
+        shots = self.data_dir / "screenshots.tmp"
+        shots.mkdir(exist_ok=True)
+        try:
+            made = self.capture(shots / "shot.png")
+            if made:
+                Path(made).replace(self.data_dir / SCREENSHOT_FILE)
+                log.info("screenshot taken for the back office")
+        finally:
+            request.unlink(missing_ok=True)
+            for leftover in shots.iterdir():
+                leftover.unlink(missing_ok=True)
