@@ -57,6 +57,11 @@ def unpack(archive: Path, dest: Path, *, version: str) -> Path:
             declared = json.loads(zf.read(MANIFEST, cap=64 * 1024)).get("version")
             if declared != version:
                 raise ReleaseError(f"release {version}: the archive says it is version {declared!r}")
+            # The new code reports its version from content.__version__: it must be this one, or the
+            # health check would never see it and roll a good release back.
+            init = zf.read("content/__init__.py", cap=64 * 1024).decode() if "content/__init__.py" in names else ""
+            if f'__version__ = "{version}"' not in init:
+                raise ReleaseError(f'release {version}: content/__init__.py does not say __version__ = "{version}"')
             for info in zf.members():
                 if info.is_dir():
                     continue

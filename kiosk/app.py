@@ -474,6 +474,13 @@ class BorneApp(App):
         if self.root:
             self.screen("home").offer_languages(update.languages)
 
+    def restart_when_idle(self) -> bool:
+        """Stop the app for a restart, but never under a visitor's finger: True when it stops."""
+        if self.sm.current != "attract" and self.idle_for() < self.settings.quiet_seconds:
+            return False
+        self.stop()
+        return True
+
     def capture_screen(self, path: Path) -> str | None:
         """The window as it is now, to a PNG (``Window.screenshot`` numbers the name it is given)."""
         return Window.screenshot(name=str(path))

@@ -120,6 +120,7 @@ def build_upkeep(app, settings: KioskSettings, *, backends=None):
         now=app.now,
         apply_settings=app.apply_remote_settings,
         capture=app.capture_screen,
+        restart=app.restart_when_idle,
     )
 
 

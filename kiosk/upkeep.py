@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SETTINGS_FILE = "kiosk-settings.json"  # written by the sync process (sync.remote)
 SCREENSHOT_REQUEST = "screenshot-request"
 SCREENSHOT_FILE = "screenshot.png"
+RESTART_FILE = "kiosk-restart"  # the sync switched software versions: restart into the one now installed
 TICK_SECONDS = 2.0
 
 
@@ -34,12 +35,14 @@ class Upkeep:
         now: Callable[[], dt.datetime],
         apply_settings: Callable[[KioskSettingsUpdate], None] | None = None,
         capture: Callable[[Path], str | None] | None = None,
+        restart: Callable[[], bool] | None = None,
     ):
         self.data_dir = Path(data_dir)
         self.screen = screen
         self.now = now
         self.apply_settings = apply_settings or (lambda _u: None)
         self.capture = capture
+        self.restart = restart
         self.settings: KioskSettingsUpdate | None = None
         self._settings_stamp = None
         self._event = None
@@ -53,7 +56,7 @@ class Upkeep:
             self._event.cancel()
 
     def tick(self, *_args) -> None:
-        for step in (self.check_settings, self.check_screenshot):
+        for step in (self.check_settings, self.check_screenshot, self.check_restart):
             try:
                 step()
             except Exception:  # one failing chore must not stop the others, nor the screen
@@ -83,6 +86,15 @@ class Upkeep:
         self.screen.set_schedule(update.screen)
         self.apply_settings(update)
         log.info("kiosk settings applied (screen hours: %s)", "yes" if update.screen else "always on")
+
+    def check_restart(self) -> None:
+        """Stop the app (systemd starts the new version) once ``restart`` says the moment is right."""
+        request = self.data_dir / RESTART_FILE
+        if self.restart is None or not request.exists():
+            return
+        if self.restart():
+            request.unlink(missing_ok=True)
+            log.info("restarting into the software version the sync installed")
 
     def check_screenshot(self) -> None:
         request = self.data_dir / SCREENSHOT_REQUEST

@@ -22,15 +22,24 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 
 id borne >/dev/null 2>&1 || useradd --system --create-home --groups video,input,render borne
 install -d -o borne -g borne /var/lib/borne
-rsync -a --delete --exclude .venv --exclude .git "$src/" /opt/borne/
+# Each version of the code in its own folder, /opt/borne/releases/<version>, and "current" pointing at
+# the one that runs: remote updates install beside it and switch (sync/updates.py). The releases
+# folder belongs to user "borne" (the sync process installs there); the venv stays root's.
+version="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$src/content/__init__.py")"
+install -d /opt/borne
+install -d -o borne -g borne /opt/borne/releases
+rel="/opt/borne/releases/$version"
+rsync -a --delete --exclude .venv --exclude .git "$src/" "$rel/"
+chown -R borne:borne "$rel"
+ln -sfn "$version" /opt/borne/releases/current
+chown -h borne:borne /opt/borne/releases/current
 python3 -m venv /opt/borne/.venv
 # The kiosk's packages exactly as locked (versions and hashes), then Borne itself, built offline.
-/opt/borne/.venv/bin/pip install -q --require-hashes -r /opt/borne/requirements-kiosk.txt
-/opt/borne/.venv/bin/pip install -q --no-deps --no-build-isolation /opt/borne
-/opt/borne/.venv/bin/python -m kiosk.i18n compile
-# The screen runs main.py from /opt/borne, whose modules user "borne" cannot compile to bytecode
-# itself: compiled here once, or every start would compile them again (25 ms on the bench machine).
-/opt/borne/.venv/bin/python -m compileall -q /opt/borne/main.py /opt/borne/content /opt/borne/kiosk /opt/borne/sync >/dev/null
+/opt/borne/.venv/bin/pip install -q --require-hashes -r "$rel/requirements-kiosk.txt"
+/opt/borne/.venv/bin/pip install -q --no-deps --no-build-isolation "$rel"
+(cd "$rel" && runuser -u borne -- /opt/borne/.venv/bin/python -m kiosk.i18n compile)
+# Compiled once here, or every start would compile them again (25 ms on the bench machine).
+runuser -u borne -- /opt/borne/.venv/bin/python -m compileall -q "$rel/main.py" "$rel/content" "$rel/kiosk" "$rel/sync" >/dev/null
 
 config=/var/lib/borne/borne.toml
 if [ ! -f "$config" ]; then
@@ -52,7 +61,8 @@ install -d /etc/systemd/system.conf.d
 install -m 644 "$src/packaging/watchdog/borne-watchdog.conf" /etc/systemd/system.conf.d/borne-watchdog.conf
 systemctl daemon-reexec
 install -m 644 "$src/packaging/systemd/borne-kiosk.service" "$src/packaging/systemd/borne-sync.service" \
+  "$src/packaging/systemd/borne-update-guard.service" "$src/packaging/systemd/borne-update-guard.timer" \
   /etc/systemd/system/
 systemctl daemon-reload
-systemctl enable --now borne-sync.service borne-kiosk.service
+systemctl enable --now borne-sync.service borne-kiosk.service borne-update-guard.timer
 echo "Borne is installed. Screen: systemctl status borne-kiosk; sync: journalctl -u borne-sync"

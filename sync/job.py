@@ -94,11 +94,31 @@ class SyncJob:
         self.not_before = 0.0
         #: The current failure of each job ("sync", "alerts", "heartbeat", "bundle", ...), for the heartbeat.
         self.failures: dict[str, str] = {}
+        #: Software updates (``sync.updates.UpdateManager``), when this kiosk takes them.
+        self.updates = None
+        #: Set when a new version was switched to (or rolled back): the process should exit and be restarted.
+        self.restart_requested = threading.Event()
         self.bundles = offline.BundleWatcher(self)
         self._clean_incoming()  # what a killed process left half-downloaded
 
     @classmethod
     def from_config(cls, config, *, client: FeedClient | None, usage=None, cache: ContentCache | None = None):
+        job = cls._from_config(config, client=client, usage=usage, cache=cache)
+        if getattr(config, "releases_dir", None) and client is not None:
+            from sync.updates import UpdateManager
+
+            job.updates = UpdateManager(
+                root=config.releases_dir,
+                data_dir=config.data_dir,
+                key=config.bundle_key,
+                running_version=config.version,
+                download=lambda release, dest: client.release(release["sha256"], dest, size=release["size"]),
+                restart_self=job.restart_requested.set,
+            )
+        return job
+
+    @classmethod
+    def _from_config(cls, config, *, client, usage, cache):
         return cls(
             data_dir=config.data_dir,
             client=client,
@@ -177,6 +197,8 @@ class SyncJob:
         with self._lock:
             try:
                 result = self._sync()
+                if self.updates is not None:
+                    self.updates.note_sync_ok()
             except SyncCancelled:
                 raise
             except SyncError as exc:
@@ -402,7 +424,16 @@ class SyncJob:
             self.on_settings(remote.load_settings(self.data_dir))
 
     def on_settings(self, settings: dict) -> None:
-        """Called with the stored settings after each feed page that carried them (the release manager hooks here)."""
+        """The stored settings, after each feed page that carried them: a release to install, maybe."""
+        if self.updates is not None and settings.get("release"):
+            self.updates.offer(settings["release"])
+
+    def update_state(self) -> dict | None:
+        return self.updates.state() if self.updates is not None else None
+
+    def check_update(self) -> str | None:
+        """Whether the version switched to is healthy, or late (then rolled back); see sync.updates."""
+        return self.updates.check() if self.updates is not None else None
 
     # -- heartbeat, bundles, requests, housekeeping -----------------------------------------------
 

@@ -153,6 +153,10 @@ class SyncService:
             self._heartbeat_soon(SCREENSHOT_HEARTBEAT_AFTER)
 
     def run_watch(self) -> None:
+        try:
+            self.job.check_update()
+        except Exception as exc:  # noqa: BLE001 - the rollback guard's timer checks again
+            self.health.failed("update check", str(exc))
         if self.job.take_sync_request():
             log.info("sync requested from the maintenance panel")
             self.trigger_sync()
@@ -423,8 +427,11 @@ def run_service(config: SyncConfig) -> int:
                 service.start()
                 notifier.ready(status="sync process running")
                 # The watchdog is pinged from here while no job is stuck (see SyncService.alive).
-                while not stopping.wait(notifier.ping_interval(default=60.0)):
+                while not stopping.wait(min(10.0, notifier.ping_interval(default=60.0))):
                     service.alive(notifier)
+                    if job.restart_requested.is_set():  # a new version (or the old one back): systemd restarts us
+                        log.info("restarting into the software version now installed")
+                        break
             finally:
                 notifier.stopping()
                 service.stop()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.catalog.models import MediaFile
 from backoffice.fleet import feed, settings_feed, wire
-from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
+from backoffice.fleet.models import Heartbeat, Kiosk, Release, UsageBatch, UsageCounter
 from backoffice.storage import open_stream
 from backoffice.throttle import client_address
 
@@ -108,6 +108,21 @@ def media(request, sha256: str):
         response["Content-Length"] = str(item.size)
     response["ETag"] = f'"{sha256}"'
     response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
+@kiosk_required
+def release(request, sha256: str):
+    """A software release's archive, for the kiosks it is published to (their token required)."""
+    if not SHA_RE.fullmatch(sha256):
+        raise Http404("not a sha256")
+    item = Release.for_kiosk(request.kiosk)
+    if item is None or item.sha256 != sha256:
+        raise Http404("no such release for this kiosk")
+    response = FileResponse(item.archive.open("rb"), content_type="application/zip")
+    response["Content-Length"] = str(item.size)
+    response["Cache-Control"] = "private, max-age=86400, immutable"
     return response
 
 
