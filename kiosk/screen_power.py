@@ -160,6 +160,8 @@ class ScreenPower:
 
     def tick(self, now: dt.datetime) -> None:
         """Switch when the schedule says so (``now``: local time). Does nothing while in line with it."""
+        if self.schedule is None and not self.backends:
+            return  # nothing asked, nothing possible: the screen stays as the display left it (on)
         wanted = self.wanted(now)
         if wanted != self.on:
             reason = "woken by a touch" if wanted and self.schedule and not self.schedule.is_on(now) else "schedule"
