@@ -57,6 +57,13 @@ class KioskAdmin(AuditedAdmin):
         (_("What the kiosk last said"), {"fields": readonly_fields}),
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
+
+    def get_fieldsets(self, request, obj=None):
+        """A new kiosk: its name and place only (its token comes next); its settings on its own page."""
+        if obj is None:
+            return [(None, {"fields": ["name", "commune", "location", "group"]})]
+        return super().get_fieldsets(request, obj)
+
     change_list_template = "fleet/kiosk_change_list.html"
     change_form_template = "fleet/kiosk_change_form.html"
 
