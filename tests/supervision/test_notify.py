@@ -65,3 +65,42 @@ def test_each_job_has_its_own_limit(tmp_path):
     service = SyncService(SyncConfig(data_dir=tmp_path), FakeJob())  # a sync may run for an hour, not a heartbeat
     service.running = {JOB_SYNC: 0.0, JOB_HEARTBEAT: 0.0}
     assert service.stuck(now=50 * 60) == [JOB_HEARTBEAT]
+
+
+@pytest.mark.slow
+def test_a_sync_process_hung_on_the_network_is_restarted_and_syncs(tmp_path, sock):
+    """The first content request never answers in time: the process stops pinging, is killed and
+    restarted by the watchdog, and the new process gets the content."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from content.cache import ContentCache
+    from tests.supervision.notify import Supervisor
+    from tests.sync.fakebo import FakeBackOffice, entry
+
+    bo = FakeBackOffice()
+    url = bo.start()
+    bo.put_entry(entry(1))
+    bo.fail("changes", "slow", seconds=40)  # the first request hangs
+    data = tmp_path / "data"
+    data.mkdir()
+    env = {**os.environ, "BORNE_BACKOFFICE_URL": url, "BORNE_KIOSK_TOKEN": bo.token}
+    script = Path(__file__).with_name("hangable_sync.py")
+    repo = Path(__file__).resolve().parents[2]
+    sup = Supervisor([sys.executable, str(script), "--data", str(data)], sock=sock, watchdog_s=4, env=env, cwd=repo)
+
+    def synced() -> bool:
+        try:
+            with ContentCache.open(data, readonly=True) as cache:
+                return cache.has_entries()
+        except Exception:  # noqa: BLE001 - not created yet
+            return False
+
+    sup.start()
+    try:
+        sup.run(60, until=synced)
+        assert synced() and sup.watchdog_kills == 1 and sup.starts == 2
+    finally:
+        sup.stop()
+        bo.stop()
