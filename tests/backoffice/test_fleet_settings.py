@@ -104,3 +104,43 @@ def test_bad_reports_are_refused_and_nothing_is_kept(kiosk_client, kiosk_token, 
     kiosk = kiosk_token[0]
     kiosk.refresh_from_db()
     assert kiosk.version == "" and kiosk.screenshot is None
+
+
+def release_zip(version: str) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("release.json", json.dumps({"version": version}))
+        zf.writestr("content/__init__.py", f'__version__ = "{version}"\n')
+    return out.getvalue()
+
+
+def test_a_release_is_signed_on_upload_and_reaches_only_its_group(admin_client, kiosk_client, kiosk_token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from backoffice.catalog.bundles import bundle_key
+    from backoffice.fleet.models import Release
+    from content.release import verify
+
+    data = release_zip("2.0.0")
+    upload = SimpleUploadedFile("borne-2.0.0.zip", data, content_type="application/zip")
+    response = admin_client.post(
+        "/admin/fleet/release/add/",
+        {"version": "2.0.0", "archive": upload, "group": "gare", "health_minutes": 10},
+    )
+    assert response.status_code == 302
+    release = Release.objects.get()
+    verify(bundle_key(), "2.0.0", release.sha256, release.signature)  # what the kiosk checks
+    assert kiosk_client.get(URL).json()["settings"]["release"] is None  # not published yet
+    admin_client.post("/admin/fleet/release/", {"action": "publish", "_selected_action": [release.pk]})
+    assert kiosk_client.get(URL).json()["settings"]["release"] is None  # published, but for group "gare"
+    kiosk = kiosk_token[0]
+    kiosk.group = "gare"
+    kiosk.save()
+    shipped = kiosk_client.get(URL).json()["settings"]["release"]
+    assert shipped["version"] == "2.0.0" and shipped["health_seconds"] == 600 and shipped["size"] == len(data)
+    got = kiosk_client.get(f"/api/kiosk/v1/release/{release.sha256}")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == data
+    assert Client().get(f"/api/kiosk/v1/release/{release.sha256}").status_code == 401  # a token is needed
