@@ -86,10 +86,13 @@ def status(job: SyncJob) -> dict:
     }
     if bundle := bundle_status(state.get("bundle")):
         payload["bundle"] = bundle
+    # Cut to what the back office keeps: one over-long text would have it refuse the whole heartbeat.
     if screen := remote.screen_state(job.data_dir):
-        payload["screen"] = screen
+        limits = {"backend": 40, "state": 10, "action": 200, "at": 40, "error": 500}
+        payload["screen"] = {k: v[: limits[k]] for k, v in screen.items()}
     if update := getattr(job, "update_state", lambda: None)():
-        payload["update"] = update
+        limits = {"version": 40, "result": 20, "at": 40, "message": 500}
+        payload["update"] = {k: str(update[k])[: limits[k]] for k in limits if isinstance(update.get(k), str)}
     return payload
 
 

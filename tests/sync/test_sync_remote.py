@@ -69,3 +69,11 @@ def test_a_screenshot_stays_until_the_back_office_has_it(bo, job, data_dir):
     with pytest.raises(SyncError):
         job.heartbeat()
     assert (data_dir / remote.SCREENSHOT_FILE).exists()
+
+
+def test_an_over_long_report_is_cut_not_refused(bo, job, data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state = {"backend": "xset", "state": "unknown", "action": "off: schedule", "at": "x", "error": "e" * 5000}
+    (data_dir / remote.SCREEN_STATE_FILE).write_text(json.dumps(state))
+    job.heartbeat()
+    assert len(bo.heartbeats[-1]["screen"]["error"]) == 500
