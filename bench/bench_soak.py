@@ -196,6 +196,13 @@ class Soak:
         for _ in range(n):
             EventLoop.idle()
 
+    def run_for(self, seconds: float) -> None:
+        """Frames for ``seconds`` of real time: the kiosk's own timers (housekeeping after a quiet
+        0.8 s, the content poll, the idle check) need the real clock to move, as it does on a kiosk."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.frames(1)
+
     def settle(self) -> None:
         for _ in range(200):
             self.frames(1)
@@ -296,6 +303,7 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--visits", type=int, default=2, help="visits per daytime hour")
     parser.add_argument("--out", default="/tmp/borne-soak")
+    parser.add_argument("--quiet", type=float, default=1.0, help="real seconds of idle frames per simulated hour")
     parser.add_argument("--writer", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.writer:
@@ -356,6 +364,7 @@ def main(argv=None) -> int:
             soak.expect("attract", "a touch that only wakes the screen")
         soak.frames(soak.frames_per_hour)
         soak.idle_return()
+        soak.run_for(args.quiet)  # the rest of the hour, shortened: the kiosk alone on the square
         if hour % 24 == 23:
             import gc
 
