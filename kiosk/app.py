@@ -405,6 +405,9 @@ class BorneApp(App):
         quiet = self.sm.current == "attract" or self.idle_for() >= self.settings.quiet_seconds
         if force or quiet:
             self.refresh_visible()
+            # What the old content held is handed back now, not at the next visitor's touch: without
+            # this a refresh at night kept ~20 MB until the morning (bench/bench_soak.py, 7 days).
+            self._housekeeping()
 
     def _alert_banner(self) -> tuple[str, str]:
         alerts = self.cache.active_alerts(now=self.now(), commune=self.commune)
