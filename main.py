@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1080x1920")
     p.add_argument("--lang", default="fr")
     p.add_argument("--at", default=None, help="pin the app's clock (ISO 8601; town time without an offset)")
+    p.add_argument("--entry", default=None, help="only this entry's page (its id), once per language of --lang")
     p.set_defaults(func=cmd_tour)
 
     p = sub.add_parser("sync", parents=[common], help="run the sync process (or one sync with --once)")

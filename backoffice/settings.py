@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "backoffice.jobs",
     "backoffice.usb",
+    "backoffice.notices",
+    "backoffice.public",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,12 @@ LOGOUT_REDIRECT_URL = "portal:login"
 # Uploads: photos are checked and re-encoded by backoffice.catalog.images; this caps what reaches it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler stops reading a file past the largest accepted upload (the notices' PDFs).
+FILE_UPLOAD_HANDLERS = [
+    "backoffice.notices.uploads.SizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 BORNE_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 BORNE_MAX_IMAGE_PIXELS = 40_000_000
 #: A kiosk without heartbeat for this long is shown offline.
@@ -195,6 +203,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("BORNE_EMAIL_FROM", "borne@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The back office's own address as people reach it (links in e-mails), e.g. https://borne.mairie.fr
 BORNE_PUBLIC_URL = os.environ.get("BORNE_PUBLIC_URL", "").rstrip("/")
+#: The town's own web site, linked from the public page of a withdrawn entry (``BORNE_TOWN_URL``).
+BORNE_TOWN_URL = os.environ.get("BORNE_TOWN_URL", "")
+#: nginx caches the public pages and mirrors each visit to count it (packaging/server): pages do not count themselves.
+BORNE_SCANS_FROM_NGINX = os.environ.get("BORNE_SCANS_FROM_NGINX", "0") == "1"
 
 # Jobs (Celery): a broker in the data folder unless CELERY_BROKER_URL names one (redis://… in production).
 _BROKER_DIR = BACKOFFICE_DIR / "broker"

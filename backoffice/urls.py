@@ -14,6 +14,8 @@ urlpatterns = [
     path("portal/", include("backoffice.portal.urls")),
     path("opendata/", include("backoffice.opendata.urls")),
     path("dashboard/", include("backoffice.dashboard.urls")),
+    path("avis/", include("backoffice.notices.urls")),
+    path("p/", include("backoffice.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hours/preview", hours_preview, name="hours_preview"),
     path("api/kiosk/v1/changes", api.changes, name="kiosk_changes"),

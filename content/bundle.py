@@ -31,6 +31,8 @@ from content.validation import ContentError, EntryError, check_schema, parse_ale
 MANIFEST = "manifest.json"
 ENTRIES = "entries.jsonl"
 ALERTS = "alerts.jsonl"
+#: Official notices (content.notice): optional, written when there are some.
+NOTICES = "notices.jsonl"
 MEDIA_RE = re.compile(r"^media/([0-9a-f]{64})$")
 
 
@@ -99,25 +101,40 @@ def write_bundle(
     *,
     entries: list[dict],
     alerts: list[dict] = (),
+    notices: list[dict] = (),
     media: Mapping[str, bytes | Path] | None = None,
     cursor: str = "",
     communes: list[str] = (),
     signing_key: bytes | None = None,
     generated_at: dt.datetime | None = None,
     progress: Callable[[int, int], object] | None = None,
+    schema: int = SCHEMA_VERSION,
 ) -> dict:
     """Write a bundle atomically (temporary file, then rename) and return its manifest.
 
     Entries and alerts are validated first, so no invalid bundle is ever written; media must be
     exactly the images the entries reference. ``progress(done, total)`` is called after each image.
+    ``schema``: the contract version of the kiosks it is for (an older one gets entries brought down
+    to it by :mod:`content.compat`).
     """
+    from content.compat import entry_for_schema, notices_for_schema, wanted_schema
+
     path = Path(path)
     media = dict(media or {})
+    schema = wanted_schema(schema, where="bundle schema")
+    entries = [entry_for_schema(e, schema) if isinstance(e, dict) and "kind" in e else e for e in entries]
+    notices = notices_for_schema(notices, schema)
     for i, e in enumerate(entries):
         parse_entry(e, i)
     for i, a in enumerate(alerts):
         parse_alert(a, i)
+    if notices:
+        from content.notice import parse_notice
+
+        for i, n in enumerate(notices):
+            parse_notice(n, i)
     wanted = {m["sha256"] for e in entries for m in e.get("media", [])}
+    wanted |= {p["sha256"] for n in notices for p in n.get("pages", [])}
     if missing := sorted(wanted - media.keys()):
         raise BundleError(f"{path}: the entries reference media that were not given: {', '.join(missing[:5])}")
 
@@ -127,7 +144,10 @@ def write_bundle(
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            for name, data in ((ENTRIES, _jsonl(entries)), (ALERTS, _jsonl(list(alerts)))):
+            records = [(ENTRIES, _jsonl(entries)), (ALERTS, _jsonl(list(alerts)))]
+            if notices:
+                records.append((NOTICES, _jsonl(list(notices))))
+            for name, data in records:
                 zf.writestr(name, data)
                 members[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
             for done, sha in enumerate(sorted(wanted), 1):
@@ -141,11 +161,12 @@ def write_bundle(
                 if progress is not None:
                     progress(done, len(wanted))
             manifest = {
-                "schema": SCHEMA_VERSION,
+                "schema": schema,
                 "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
                 "cursor": cursor,
                 "communes": list(communes),
-                "counts": {"entries": len(entries), "alerts": len(alerts), "media": len(wanted)},
+                "counts": {"entries": len(entries), "alerts": len(alerts), "media": len(wanted)}
+                | ({"notices": len(notices)} if notices else {}),
                 "members": members,
             }
             if signing_key:
@@ -168,6 +189,7 @@ class Bundle:
     alerts: list[dict]
     media: list[str] = field(default_factory=list)
     _limits: Limits = DEFAULT_LIMITS
+    notices: list[dict] = field(default_factory=list)
 
     @property
     def cursor(self) -> str:
@@ -185,6 +207,15 @@ class Bundle:
         except EntryError as exc:
             raise BundleError(f"{self.path}: {exc}") from None
         return entries, alerts
+
+    def parsed_notices(self):
+        """The official notices as model objects; an invalid one raises BundleError naming it."""
+        from content.notice import parse_notice
+
+        try:
+            return [parse_notice(n, i) for i, n in enumerate(self.notices)]
+        except EntryError as exc:
+            raise BundleError(f"{self.path}: {exc}") from None
 
     def extract_media(self, dest_dir: Path) -> dict[str, Path]:
         """Copy every image into ``dest_dir`` (verified again on the way) and return sha -> path."""
@@ -213,7 +244,7 @@ def _open_zip(path: Path, limits: Limits) -> SafeZip:
 
 def _read_member(zf: SafeZip, name: str, expected: dict, limits: Limits, path: Path) -> Iterator[bytes]:
     """Yield a member's bytes, checking its size cap, compression ratio and hash as they inflate."""
-    most = limits.max_json_bytes if name in (ENTRIES, ALERTS) else limits.max_member_bytes
+    most = limits.max_json_bytes if name in (ENTRIES, ALERTS, NOTICES) else limits.max_member_bytes
     cap = min(int(expected.get("bytes", most)), most)
     digest = hashlib.sha256()
     size = 0
@@ -237,7 +268,7 @@ def _check_names(zf: SafeZip, path: Path, limits: Limits) -> list[zipfile.ZipInf
         name = info.filename
         if name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or ":" in name:
             raise BundleError(f"{path}: member path {name!r} climbs out of the bundle: refused")
-        if name not in (MANIFEST, ENTRIES, ALERTS) and not MEDIA_RE.match(name):
+        if name not in (MANIFEST, ENTRIES, ALERTS, NOTICES) and not MEDIA_RE.match(name):
             raise BundleError(f"{path}: unexpected member {name!r}")
         if name in seen:
             raise BundleError(f"{path}: member {name!r} appears twice")
@@ -330,7 +361,10 @@ def read_bundle(path: str | Path, *, verify_key: bytes | None = None, limits: Li
             if name not in members:
                 raise BundleError(f"{path}: {name} is missing")
         records = {}
-        for name in (ENTRIES, ALERTS):
+        for name in (ENTRIES, ALERTS, NOTICES):
+            if name not in members:  # notices.jsonl is optional
+                records[name] = []
+                continue
             try:
                 data = b"".join(_read_member(zf, name, members[name], limits, path))
                 records[name] = _jsonl_records(data, name, path)
@@ -344,4 +378,4 @@ def read_bundle(path: str | Path, *, verify_key: bytes | None = None, limits: Li
                 for _ in _read_member(zf, name, members[name], limits, path):
                     pass
                 media.append(m.group(1))
-    return Bundle(path, manifest, records[ENTRIES], records[ALERTS], media, limits)
+    return Bundle(path, manifest, records[ENTRIES], records[ALERTS], media, limits, records[NOTICES])

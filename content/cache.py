@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from content import queries, schema
+from content import notice_store, queries, schema
 from content.contract import SCHEMA_VERSION
 from content.media import MediaError, MediaStore
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from content.model import Alert, Entry
+    from content.notice import Notice
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class ChangeSet:
     deleted: list[str] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     deleted_alerts: list[str] = field(default_factory=list)
+    #: Official notices (content.notice) and the ids of withdrawn ones.
+    notices: list[Notice] = field(default_factory=list)
+    deleted_notices: list[str] = field(default_factory=list)
     cursor: str | None = None
     #: Image bytes (or a file holding them, or a callable returning them) by sha256.
     media: Mapping[str, bytes | Path | Callable[[], bytes]] = field(default_factory=dict)
@@ -64,6 +68,8 @@ class ApplyReport:
     upserted: int = 0
     deleted: int = 0
     alerts: int = 0
+    notices: int = 0
+    notices_deleted: int = 0
     media_added: int = 0
     media_removed: int = 0
     problems: list[str] = field(default_factory=list)
@@ -85,7 +91,7 @@ def _load(src) -> bytes:
     return bytes(src)
 
 
-class ContentCache(queries.Queries):
+class ContentCache(queries.Queries, notice_store.NoticeQueries):
     """The content cache of one kiosk. Build it with :meth:`open`."""
 
     def __init__(
@@ -200,6 +206,7 @@ class ContentCache(queries.Queries):
     def missing_media(self) -> set[str]:
         """Images that entries reference but that are not on disk (a failed download to retry)."""
         wanted = {r[0] for r in self.db.execute("SELECT DISTINCT sha256 FROM entry_media")}
+        wanted |= notice_store.media_in_use(self.db)
         return {sha for sha in wanted if not self.media.has(sha)}
 
     def apply(self, changes: ChangeSet) -> ApplyReport:
@@ -209,6 +216,7 @@ class ContentCache(queries.Queries):
         # Images the change set's entries use, or that entries already stored are still waiting for
         # (a download that failed last time); anything else is not stored.
         referenced = {m.sha256 for e in changes.entries for m in e.media}
+        referenced |= {m.sha256 for n in changes.notices for m in n.pages}
         waiting = self.missing_media() if changes.media.keys() - referenced else set()
         for sha, src in changes.media.items():
             if (sha not in referenced and sha not in waiting) or self.media.has(sha):
@@ -226,6 +234,7 @@ class ContentCache(queries.Queries):
                 self._upsert(entry)
             report.upserted = len(changes.entries)
             report.alerts = self._apply_alerts(changes)
+            report.notices, report.notices_deleted = notice_store.apply_notices(self.db.conn, changes)
             version = (self.meta("content_version", 0) or 0) + 1
             values = {**changes.meta, "content_version": version, "schema_version": SCHEMA_VERSION}
             if changes.cursor is not None:
@@ -276,6 +285,7 @@ class ContentCache(queries.Queries):
             "thumb": e.media[0].sha256 if e.media else None,
             "updated_at": utc_text(e.updated_at),
             "data": json.dumps(dump(e), ensure_ascii=False),
+            "details": "{}" if e.details.is_empty() else e.details.model_dump_json(exclude_defaults=True),
         }
         cols = ", ".join(row)
         sets = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
@@ -334,8 +344,11 @@ class ContentCache(queries.Queries):
         """Remove images no entry uses any more (rows, then files). Returns how many went."""
         self._require_writer()
         with self.db.atomic():
-            self.db.execute("DELETE FROM media WHERE sha256 NOT IN (SELECT sha256 FROM entry_media)")
-        used = {r[0] for r in self.db.execute("SELECT sha256 FROM entry_media")}
+            self.db.execute(
+                "DELETE FROM media WHERE sha256 NOT IN (SELECT sha256 FROM entry_media) "
+                "AND sha256 NOT IN (SELECT sha256 FROM notice_media)"
+            )
+        used = {r[0] for r in self.db.execute("SELECT sha256 FROM entry_media")} | notice_store.media_in_use(self.db)
         removed = 0
         for sha in self.media.stored() - used:
             self.media.remove(sha)
@@ -346,5 +359,6 @@ class ContentCache(queries.Queries):
         """Nightly housekeeping: refresh the planner's statistics and merge the search index."""
         self._require_writer()
         self.db.execute("INSERT INTO search(search) VALUES ('optimize')")
+        self.db.execute("INSERT INTO notice_search(notice_search) VALUES ('optimize')")
         self.db.execute("PRAGMA optimize")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: The kinds a category usually belongs to (same words as ``content.contract.KINDS``).
-GROUPS = ("place", "heritage", "event", "shop", "service")
+GROUPS = ("place", "heritage", "event", "shop", "service", "food", "stay")
 #: The languages every category is named in (``content.contract.UI_LANGUAGES``).
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl")
 
@@ -18,7 +18,7 @@ LANGUAGES = ("fr", "en", "de", "es", "it", "nl")
 @dataclass(frozen=True)
 class Category:
     slug: str
-    group: str  # the kind it usually belongs to: place, heritage, event, shop, service
+    group: str  # the kind it usually belongs to: place, heritage, event, shop, service, food, stay
     names: dict[str, str] = field(default_factory=dict)
     icon: str = ""  # a short key the kiosk maps to one of its icons
 
@@ -98,10 +98,6 @@ _VOCABULARY: dict[str, dict[str, tuple[str, str, str, str, str, str, str]]] = {
         "grocery": ("basket", "Épicerie", "Grocery", "Lebensmittelgeschäft", "Tienda de alimentación", "Alimentari",
                     "Kruidenier"),
         "wine-shop": ("wine", "Caviste", "Wine shop", "Weinhandlung", "Vinoteca", "Enoteca", "Wijnhandel"),
-        "restaurant": ("restaurant", "Restaurant", "Restaurant", "Restaurant", "Restaurante", "Ristorante",
-                       "Restaurant"),
-        "cafe": ("coffee", "Café", "Café", "Café", "Cafetería", "Caffè", "Café"),
-        "bar": ("bar", "Bar", "Bar", "Bar", "Bar", "Bar", "Bar"),
         "bookshop": ("book", "Librairie", "Bookshop", "Buchhandlung", "Librería", "Libreria", "Boekhandel"),
         "florist": ("flower", "Fleuriste", "Florist", "Blumenladen", "Floristería", "Fiorista", "Bloemist"),
         "clothing": ("clothes", "Vêtements", "Clothing", "Bekleidung", "Ropa", "Abbigliamento", "Kleding"),
@@ -120,11 +116,34 @@ _VOCABULARY: dict[str, dict[str, tuple[str, str, str, str, str, str, str]]] = {
         "optician": ("glasses", "Opticien", "Optician", "Optiker", "Óptica", "Ottico", "Opticien"),
         "market-hall": ("market", "Halle du marché", "Covered market", "Markthalle", "Mercado cubierto",
                         "Mercato coperto", "Overdekte markt"),
+    },
+    "food": {
+        "restaurant": ("restaurant", "Restaurant", "Restaurant", "Restaurant", "Restaurante", "Ristorante",
+                       "Restaurant"),
+        "cafe": ("coffee", "Café", "Café", "Café", "Cafetería", "Caffè", "Café"),
+        "bar": ("bar", "Bar", "Bar", "Bar", "Bar", "Bar", "Bar"),
+        "regional-cuisine": ("restaurant", "Cuisine du terroir", "Regional cooking", "Regionale Küche",
+                             "Cocina regional", "Cucina tipica", "Streekkeuken"),
+        "brasserie": ("restaurant", "Brasserie", "Brasserie", "Brasserie", "Brasserie", "Brasserie", "Brasserie"),
+        "pizzeria": ("restaurant", "Pizzeria", "Pizzeria", "Pizzeria", "Pizzería", "Pizzeria", "Pizzeria"),
+        "creperie": ("restaurant", "Crêperie", "Crêperie", "Crêperie", "Crepería", "Creperia", "Crêperie"),
+        "fine-dining": ("restaurant", "Gastronomique", "Fine dining", "Gehobene Küche", "Alta cocina",
+                        "Alta cucina", "Fine dining"),
+        "snack": ("coffee", "Restauration rapide", "Snacks and takeaway", "Imbiss", "Comida rápida",
+                  "Tavola calda", "Snackbar"),
+        "tea-room": ("coffee", "Salon de thé", "Tea room", "Teestube", "Salón de té", "Sala da tè", "Theesalon"),
+    },
+    "stay": {
         "hotel": ("hotel", "Hôtel", "Hotel", "Hotel", "Hotel", "Hotel", "Hotel"),
         "gite": ("cottage", "Gîte", "Holiday cottage", "Ferienhaus", "Casa rural", "Casa vacanze", "Vakantiehuis"),
         "campsite": ("tent", "Camping", "Campsite", "Campingplatz", "Camping", "Campeggio", "Camping"),
         "guesthouse": ("bed", "Chambre d'hôtes", "Bed and breakfast", "Pension", "Casa de huéspedes",
                        "Bed and breakfast", "Bed and breakfast"),
+        "holiday-rental": ("cottage", "Meublé de tourisme", "Holiday rental", "Ferienwohnung", "Apartamento turístico",
+                           "Appartamento per vacanze", "Vakantiewoning"),
+        "hostel": ("bed", "Gîte d'étape, auberge", "Hostel", "Herberge", "Albergue", "Ostello", "Hostel"),
+        "motorhome-area": ("tent", "Aire de camping-cars", "Motorhome area", "Wohnmobilstellplatz",
+                           "Área de autocaravanas", "Area camper", "Camperplaats"),
     },
     "service": {
         "pharmacy": ("pharmacy", "Pharmacie", "Pharmacy", "Apotheke", "Farmacia", "Farmacia", "Apotheek"),
@@ -166,6 +185,14 @@ _VOCABULARY: dict[str, dict[str, tuple[str, str, str, str, str, str, str]]] = {
 }
 # fmt: on
 
+#: Slugs added with contract schema 2: a reader of schema 1 does not know them (content.compat drops them).
+SINCE_SCHEMA_2 = frozenset(
+    {
+        "regional-cuisine", "brasserie", "pizzeria", "creperie", "fine-dining", "snack", "tea-room",
+        "holiday-rental", "hostel", "motorhome-area",
+    }
+)  # fmt: skip
+
 CATEGORIES: dict[str, Category] = {
     slug: Category(slug, group, dict(zip(LANGUAGES, row[1:], strict=True)), icon=row[0])
     for group, table in _VOCABULARY.items()
@@ -182,7 +209,7 @@ def get(slug: str) -> Category:
 
 
 def for_group(group: str) -> list[Category]:
-    """The categories of one group (``place``, ``heritage``, ``event``, ``shop``, ``service``), in order."""
+    """The categories of one group (a kind: ``place``, ``heritage``, … ``food``, ``stay``), in order."""
     if group not in GROUPS:
         raise ValueError(f"unknown category group {group!r}: expected one of {', '.join(GROUPS)}")
     return [c for c in CATEGORIES.values() if c.group == group]

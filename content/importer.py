@@ -40,11 +40,12 @@ def bundle_changes(
         yield ChangeSet(
             entries=entries,
             alerts=alerts,
+            notices=bundle.parsed_notices(),
             media=bundle.extract_media(Path(staging)),
             cursor=bundle.cursor,  # "" when it has none: a later online sync starts over
             replace_all=True,
             origin="bundle",
-            meta={"bundle": record},
+            meta={"bundle": record, "content_schema": bundle.manifest.get("schema")},
         )
 
 
@@ -84,7 +85,8 @@ def build_demo_bundle(out: str | Path, *, today=None) -> dict:
         out,
         entries=town.entries,
         alerts=town.alerts,
-        media=town.media,
+        notices=town.notices,
+        media={**town.media, **town.notice_media},
         cursor="",
         communes=sorted({e["commune"] for e in town.entries if e.get("commune")}),
     )

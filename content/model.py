@@ -23,8 +23,9 @@ from pydantic import (
 from content import text
 from content.categories import CATEGORIES
 from content.contract import ID_RE, INSEE_RE, LANG_RE, SHA256_RE
+from content.details import AMENITIES, PRICE_BANDS, check_month_day
 
-Kind = Literal["place", "heritage", "event", "shop", "service"]
+Kind = Literal["place", "heritage", "event", "shop", "service", "food", "stay"]
 
 
 def _plain_map(value: dict[str, str]) -> dict[str, str]:
@@ -130,6 +131,53 @@ class Source(_Model):
     url: PlainStr = ""
 
 
+class Season(_Model):
+    """Open every year from ``start`` to ``end`` (``MM-DD``, inclusive; may run across the new year)."""
+
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _month_day(cls, v: str) -> str:
+        return check_month_day(v)
+
+
+class Details(_Model):
+    """Schema 2: what eating and sleeping places say; every field optional (empty: not known)."""
+
+    amenities: list[str] = Field(default_factory=list, max_length=len(AMENITIES))
+    price: int | None = Field(default=None, description="price band, 1 (€) to 4 (€€€€)")
+    stars: int | None = Field(default=None, ge=1, le=5, description="official classification (hotel, campsite)")
+    labels: list[PlainStr] = Field(default_factory=list, max_length=12)
+    capacity: int | None = Field(default=None, ge=1, le=100_000, description="people it can sleep or seat")
+    season: list[Season] = Field(default_factory=list, max_length=12)
+    booking_url: WebAddress = ""
+
+    @field_validator("amenities")
+    @classmethod
+    def _known_amenities(cls, v: list[str]) -> list[str]:
+        unknown = [a for a in v if a not in AMENITIES]
+        if unknown:
+            raise ValueError(f"unknown amenity {', '.join(map(repr, unknown))}: use {', '.join(AMENITIES)}")
+        return list(dict.fromkeys(v))
+
+    @field_validator("price")
+    @classmethod
+    def _band(cls, v: int | None) -> int | None:
+        if v is not None and v not in PRICE_BANDS:
+            raise ValueError(f"price band {v!r} is not one of 1 (€) to 4 (€€€€)")
+        return v
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(x for x in v if x))
+
+    def is_empty(self) -> bool:
+        return self == Details()
+
+
 class Entry(_Model):
     id: str = Field(pattern=ID_RE.pattern)
     kind: Kind
@@ -147,8 +195,12 @@ class Entry(_Model):
     visible_from: AwareDatetime | None = None
     visible_until: AwareDatetime | None = None
     url: WebAddress = ""
+    #: The entry's public page on the back office, without a language (see content.contract.public_page).
+    public_url: WebAddress = ""
     source: Source = Field(default_factory=Source)
     updated_at: AwareDatetime
+    #: Schema 2: what a visitor choosing a table or a bed asks (price, stars, terrace, season, booking).
+    details: Details = Field(default_factory=Details)
 
     @field_validator("title")
     @classmethod

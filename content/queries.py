@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from content import timeutil
 from content.categories import CATEGORIES
+from content.contract import KINDS
 from content.text import fold
 
 # Opening hours (content.hours, with its parser) are worked out by the lists and pages: imported there,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 CARD_COLUMNS = (
     "e.num, e.id, e.kind, e.commune, e.categories, e.title, e.summary, e.featured, "
-    "e.opening_hours, e.lat, e.lon, e.thumb"
+    "e.opening_hours, e.lat, e.lon, e.thumb, e.details"
 )
 VISIBLE = "(e.visible_from IS NULL OR e.visible_from <= :now) AND (e.visible_until IS NULL OR e.visible_until > :now)"
 NOT_PAST = "(e.kind != 'event' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.num = e.num AND o.end > :now))"
@@ -53,6 +54,7 @@ class Card:
         "next_end",
         "open_state",
         "distance_m",
+        "_details",
     )
 
     def __init__(self, row):
@@ -69,7 +71,8 @@ class Card:
             self.lat,
             self.lon,
             self.thumb,
-        ) = row[:12]
+            self._details,
+        ) = row[:13]
         self.featured = bool(featured)
         self.next_start: dt.datetime | None = None
         self.next_end: dt.datetime | None = None
@@ -94,6 +97,11 @@ class Card:
     @property
     def categories(self) -> list[str]:
         return self._parsed("_categories")
+
+    @property
+    def details(self) -> dict:
+        """Schema 2's details as a plain dict (``{}`` when it has none): price, stars, amenities…"""
+        return self._parsed("_details")
 
     def text(self, field_name: str, lang: str) -> str:
         values = getattr(self, field_name)
@@ -279,7 +287,7 @@ class Queries:
         cards = []
         for row in self.db.execute(sql, params):
             card = _card(row)
-            card.next_start, card.next_end = self._in_town(_parse_utc(row[12])), self._in_town(_parse_utc(row[13]))
+            card.next_start, card.next_end = self._in_town(_parse_utc(row[13])), self._in_town(_parse_utc(row[14]))
             cards.append(card)
         return cards
 
@@ -317,6 +325,33 @@ class Queries:
                     card.open_state = state
                     cards.append(card)
         return cards
+
+    def with_facets(
+        self,
+        facets: list[str],
+        *,
+        kind: str,
+        category: str | None = None,
+        commune: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Card]:
+        """Entries of ``kind`` matching every facet of :mod:`content.facets` (open tonight, terrace, …)."""
+        from content import facets as facets_mod
+        from content import hours
+
+        now_ = self.now(now)
+        cards = self.list_entries(kind=kind, category=category, commune=commune, now=now_)
+        if not facets:
+            return cards
+
+        def is_open(text: str, moment: dt.datetime) -> bool:
+            return hours.open_state(text, moment, self.tz).is_open
+
+        found = facets_mod.apply(cards, facets, now=now_, is_open=is_open)
+        if "open_now" in facets:
+            for card in found:
+                card.open_state = hours.open_state(card.opening_hours, now_, self.tz)
+        return found
 
     # -- alerts ---------------------------------------------------------------------------------
 
@@ -435,7 +470,7 @@ class Queries:
                 media_count += len(p.name) == 64
         return {
             "entries": sum(counts.values()),
-            "counts": {kind: counts.get(kind, 0) for kind in ("place", "heritage", "event", "shop", "service")},
+            "counts": {kind: counts.get(kind, 0) for kind in KINDS},
             "alerts": self.db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0],
             "active_alerts": len(self.active_alerts()),
             "media": {"count": media_count, "bytes": media_bytes},

@@ -70,7 +70,45 @@ def m001_initial(db: Database) -> None:
     )
 
 
-STEPS = (m001_initial,)
+def m002_eat_stay(db: Database) -> None:
+    """Contract schema 2: an entry's details (price, stars, terrace, season…) beside its columns, for
+    the lists' filters of the food and stay kinds without parsing each entry's whole data."""
+    db.executescript("ALTER TABLE entries ADD COLUMN details TEXT NOT NULL DEFAULT '{}';")
+
+
+def m003_notices(db: Database) -> None:
+    """Official notices (content.notice): one row each, their page images, their text for search."""
+    db.executescript(
+        """
+        CREATE TABLE notices (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            commune TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            act_date TEXT,
+            starts TEXT NOT NULL,
+            until TEXT,
+            pages INTEGER NOT NULL,
+            thumb TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX notices_starts ON notices (starts);
+        CREATE TABLE notice_media (
+            num INTEGER NOT NULL, sha256 TEXT NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (num, position)
+        );
+        CREATE INDEX notice_media_sha ON notice_media (sha256);
+        CREATE VIRTUAL TABLE notice_search USING fts5(
+            title, body,
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '2 3'
+        );
+        """
+    )
+
+
+STEPS = (m001_initial, m002_eat_stay, m003_notices)
 NAMES = tuple(step.__name__ for step in STEPS)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from content.contract import SCHEMA_VERSION, ContentError
+from content.contract import READABLE_SCHEMAS, SCHEMA_VERSION, ContentError
 from content.model import Alert, Entry
 
 __all__ = ["ContentError", "EntryError", "SchemaVersionError", "check_schema", "parse_alert", "parse_entry"]
@@ -20,7 +20,8 @@ class SchemaVersionError(ContentError):
         place = f" in {where}" if where else ""
         super().__init__(
             f"content schema version {found!r}{place} is not supported: this kiosk reads schema "
-            f"{SCHEMA_VERSION}; update the kiosk software or export the content for schema {SCHEMA_VERSION}"
+            f"{' and '.join(map(str, READABLE_SCHEMAS))}; update the kiosk software or export the content "
+            f"for schema {SCHEMA_VERSION}"
         )
 
 
@@ -39,7 +40,7 @@ class EntryError(ContentError):
 
 
 def check_schema(version: Any, where: str = "") -> None:
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_SCHEMAS or isinstance(version, bool):
         raise SchemaVersionError(version, where)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def _when(text: str | None) -> dt.datetime | None:
@@ -62,6 +62,37 @@ class SourceView:
 
 
 @dataclass(frozen=True, slots=True)
+class SeasonView:
+    start: str
+    end: str
+
+
+@dataclass(frozen=True, slots=True)
+class DetailsView:
+    amenities: list[str]
+    price: int | None
+    stars: int | None
+    labels: list[str]
+    capacity: int | None
+    season: list[SeasonView]
+    booking_url: str
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> DetailsView:
+        """Schema 2's details; an entry stored by schema 1 has none: every field empty."""
+        d = d or {}
+        return cls(
+            amenities=list(d.get("amenities", [])),
+            price=d.get("price"),
+            stars=d.get("stars"),
+            labels=list(d.get("labels", [])),
+            capacity=d.get("capacity"),
+            season=[SeasonView(s["start"], s["end"]) for s in d.get("season", [])],
+            booking_url=d.get("booking_url", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class EntryView:
     id: str
     kind: str
@@ -79,6 +110,9 @@ class EntryView:
     url: str
     source: SourceView
     updated_at: dt.datetime
+    # A default, so that fields added after it by later schemas may have defaults too.
+    details: DetailsView = field(default_factory=lambda: DetailsView.from_dict(None))
+    public_url: str = ""
 
     @classmethod
     def from_json(cls, text: str) -> EntryView:
@@ -102,4 +136,6 @@ class EntryView:
             url=d["url"],
             source=SourceView(**{k: source[k] for k in SourceView.__slots__}),
             updated_at=_when(d["updated_at"]),
+            details=DetailsView.from_dict(d.get("details")),
+            public_url=d.get("public_url", ""),  # optional: caches written before it was in the contract
         )

@@ -39,8 +39,10 @@ KV_FILES = ("widgets.kv", "attract.kv", "home.kv", "root.kv")
 LAZY_SCREENS = {
     "list": ("ListScreen", ("rows.kv", "list.kv")),
     "detail": ("DetailScreen", ("rows.kv", "detail.kv")),
-    "search": ("SearchScreen", ("rows.kv", "search.kv")),
+    "search": ("SearchScreen", ("rows.kv", "notice_row.kv", "search.kv")),
     "maintenance": ("MaintenanceScreen", ("maintenance.kv",)),
+    "notices": ("NoticesScreen", ("rows.kv", "notice_row.kv", "notices.kv")),
+    "notice": ("NoticeScreen", ("rows.kv", "notice.kv")),
 }
 SCREENS = ("attract", "home", *LAZY_SCREENS)
 PREWARM_AFTER = 0.5  # s after start: the lazy screens are built then, one a frame, before a visitor needs them
@@ -81,14 +83,16 @@ class BorneApp(App):
     alert_text = StringProperty("")
     alert_level = StringProperty("")
     version = StringProperty("")
+    audio = ObjectProperty(None, allownone=True, rebind=True)  # kiosk.audio.AudioMode, from on_start
 
-    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, watchdog=None, **kwargs):
+    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, speech=None, watchdog=None, **kwargs):
         self.cache = cache
         self.watchdog = watchdog  # kiosk.watchdog.UiWatchdog: systemd's pings come from this loop
         self.upkeep = None  # kiosk.upkeep.Upkeep: settings, screen power and screenshots (set by kiosk.launch)
         self.settings = settings
         self.usage = usage
         self._clock = clock  # tests and the tour may pin "now"; None = the real time
+        self._speech = speech  # a kiosk.speech.SpeechEngine; None: espeak-ng when installed
         self.tz = ZoneInfo(settings.tz)
         self.tr = Translator(lang=settings.default_lang)
         self.theme = Theme()
@@ -144,6 +148,11 @@ class BorneApp(App):
             Clock.schedule_interval(self._poll_content, self.settings.poll_seconds),
         ]
         self.count(screen="attract")
+        from kiosk.audio import AudioMode
+        from kiosk.speech import default_engine
+
+        self.audio = AudioMode(app=self, engine=self._speech or default_engine())
+        self.audio.attach(Window)
         if self.watchdog is not None:  # "ready" once the first frame is drawn, then pings from this loop
             self._timers.append(Clock.schedule_once(lambda *_: self.watchdog.start(Clock), 0))
         if self.upkeep is not None:
@@ -159,6 +168,9 @@ class BorneApp(App):
             self.upkeep.stop()
         if self.root:
             self.screen("attract").on_leave()
+        if self.audio is not None:
+            self.audio.stop()
+            self.audio.close()
 
     def open_settings(self, *largs):
         """Kivy's own settings panel (F1) is not for visitors: disabled."""
@@ -345,7 +357,9 @@ class BorneApp(App):
             self.reset_visit()
 
     def reset_visit(self) -> None:
-        """Forget everything the last visitor did: screens, language, search, filters, settings."""
+        """Forget everything the last visitor did: screens, language, search, filters, settings, audio mode."""
+        if self.audio is not None:
+            self.audio.stop()
         self.close_overlays()
         self.history.clear()
         for name in self.built_screens():

@@ -45,6 +45,10 @@ ICONS: dict[str, tuple[int, str]] = {
     "document": (0xE873, "▤"),  # description
     "speech": (0xE050, "♪"),  # volume_up
     "speech_off": (0xE04F, "×"),  # volume_off
+    "volume_down": (0xE04D, "−"),  # volume_down
+    "previous": (0xE045, "◀"),  # skip_previous
+    "next": (0xE044, "▶"),  # skip_next
+    "select": (0xE86C, "●"),  # check_circle
     "pharmacy": (0xE550, "✚"),  # local_pharmacy
     "toilets": (0xE63D, "⚲"),  # wc
     "parking": (0xE54F, "P"),  # local_parking

@@ -62,7 +62,7 @@ def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
         log.info("empty data folder: imported the demo town (%d entries)", report.upserted)
 
 
-def build_app(settings: KioskSettings, *, clock=None, watchdog=None):
+def build_app(settings: KioskSettings, *, clock=None, speech=None, watchdog=None):
     """Configure Kivy, open the cache read-only and the usage store, and build the (not yet running) app."""
     configure(
         kiosk_mode=settings.kiosk_mode,
@@ -76,7 +76,7 @@ def build_app(settings: KioskSettings, *, clock=None, watchdog=None):
 
     cache = ContentCache.open(settings.data_dir, readonly=True, tz=settings.tz)
     usage = UsageStore(settings.data_dir / "usage.db")
-    return BorneApp(cache=cache, usage=usage, settings=settings, clock=clock, watchdog=watchdog)
+    return BorneApp(cache=cache, usage=usage, settings=settings, clock=clock, speech=speech, watchdog=watchdog)
 
 
 def run_app(args: argparse.Namespace, config=None) -> int:

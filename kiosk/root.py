@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.properties import NumericProperty
 from kivy.uix.floatlayout import FloatLayout
 
 EDGE = 40  # px at u = 1: a touch starting this close to the left edge may be a "back" swipe
@@ -10,6 +11,8 @@ SWIPE = 0.22  # of the window's width
 
 
 class KioskRoot(FloatLayout):
+    audio_pad = NumericProperty(0)  # height of audio mode's bar at the bottom, when it shows
+
     def on_touch_down(self, touch):
         app = App.get_running_app()
         if touch.x <= EDGE * app.theme.u and self.ids.sm.current not in ("attract", "home"):

@@ -16,11 +16,23 @@ from typing import Any
 from babel.dates import format_date, format_skeleton, format_time
 
 from content.categories import CATEGORIES
+from content.contract import public_page
+from content.details import in_season, price_text
+from kiosk.offer_rows import detail_facts, stars_text
 
 Gettext = Callable[[str], str]
 
 #: One symbol per kind, all present in DejaVu Sans (checked on screen: no tofu boxes).
-KIND_ICONS = {"place": "✿", "heritage": "♜", "event": "♫", "shop": "☕", "service": "ℹ", "search": "⚲"}
+KIND_ICONS = {
+    "place": "✿",
+    "heritage": "♜",
+    "event": "♫",
+    "shop": "☕",
+    "service": "ℹ",
+    "search": "⚲",
+    "food": "☕",
+    "stay": "⌂",
+}
 ALERT_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 #: "Touch the screen" in each language, written as that language says it (not translated by the catalogue).
 TOUCH_PROMPTS = (
@@ -30,6 +42,15 @@ TOUCH_PROMPTS = (
     "Toque la pantalla",
     "Tocca lo schermo",
     "Raak het scherm aan",
+)
+#: The attract loop's word on audio mode (kiosk/audio.py), with the prompt, in the same order of languages.
+AUDIO_PROMPTS = (
+    "Appui long\u00a0: lecture à voix haute",
+    "Press and hold: hear the screen",
+    "Lange drücken: Vorlesen",
+    "Mantenga pulsado: escuchar la pantalla",
+    "Tieni premuto: ascolta lo schermo",
+    "Lang indrukken: voorlezen",
 )
 PERIODS = ("today", "weekend", "month")
 
@@ -41,6 +62,8 @@ def kind_titles(_: Gettext) -> dict[str, str]:
         "event": _("What's on"),
         "shop": _("Shops"),
         "service": _("Practical info"),
+        "food": _("Eat & drink"),
+        "stay": _("Stay"),
     }
 
 
@@ -122,6 +145,17 @@ def card_line(
     if card.categories:
         parts.append(category_name(card.categories[0], lang))
     state = ""
+    details = getattr(card, "details", None) or {}
+    if card.kind == "food" and details.get("price"):
+        parts.append(price_text(details["price"]))
+    if card.kind == "stay":
+        # A visitor choosing a bed asks whether it is open this season, not whether the desk is open now.
+        if details.get("stars"):
+            parts.append(stars_text(details["stars"], _))
+        if details.get("season"):
+            state = "open" if in_season(details["season"], now.date()) else "closed"
+            parts.append(_("Open this season") if state == "open" else _("Closed for the season"))
+        return state, " · ".join(parts)
     if card.kind == "event" and getattr(card, "next_start", None):
         parts.append(when_text(card.next_start, card.next_end, now=now, lang=lang, _=_))
     elif card.opening_hours:
@@ -215,13 +249,26 @@ def osm_link(lat: float, lon: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
 
 
-def qr_target(entry: Any) -> str:
-    """What the QR code carries: the entry's page, else a map link from its coordinates, else ""."""
+def qr_target(entry: Any, lang: str = "fr") -> str:
+    """What the QR code carries: a place's booking page, else the entry's public page in ``lang`` when the
+    back office gave one, else its page on the town's site, else a map link from its coordinates, else ""."""
+    details = getattr(entry, "details", None)
+    if details is not None and details.booking_url:
+        return details.booking_url
+    if public := getattr(entry, "public_url", ""):
+        return public_page(public, lang)
     if entry.url:
         return entry.url
     if entry.place is not None and entry.place.lat is not None:
         return osm_link(entry.place.lat, entry.place.lon)
     return ""
+
+
+def qr_caption(entry: Any, _: Gettext) -> str:
+    details = getattr(entry, "details", None)
+    if details is not None and details.booking_url:
+        return _("Scan to book on your phone")
+    return _("Scan to take this page with you on your phone")
 
 
 def address_lines(place: Any) -> list[str]:
@@ -278,7 +325,9 @@ def detail_view(
         "hours_week": week,
         "dates": date_lines(entry.occurrences, now=now, lang=lang, _=_) if entry.kind == "event" else [],
         "contact": contact_lines,
-        "qr": qr_target(entry),
+        "qr": qr_target(entry, lang),
+        "qr_caption": qr_caption(entry, _),
+        "facts": detail_facts(entry, lang=lang, _=_),
         "source": source_line(entry.source, _),
         "media": [m.sha256 for m in entry.media],
     }

@@ -40,6 +40,8 @@ PALETTES = {
         "tile4": "#3E7D5A",
         "tile5": "#4F5D6E",
         "tile6": "#B5802A",
+        "tile7": "#A34848",
+        "tile8": "#3F6F73",
     },
     # High contrast: black, white and yellow only (WCAG AAA contrast everywhere).
     "contrast": {
@@ -64,6 +66,8 @@ PALETTES = {
         "tile4": "#000000",
         "tile5": "#000000",
         "tile6": "#000000",
+        "tile7": "#000000",
+        "tile8": "#000000",
     },
 }
 
@@ -98,6 +102,8 @@ class Theme(EventDispatcher):
     tile4 = ColorProperty()
     tile5 = ColorProperty()
     tile6 = ColorProperty()
+    tile7 = ColorProperty()
+    tile8 = ColorProperty()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

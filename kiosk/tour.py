@@ -21,7 +21,9 @@ from kiosk.launch import build_app, prepare_data, settings_from
 
 log = logging.getLogger(__name__)
 
-KINDS = ("place", "heritage", "event", "shop", "service")
+KINDS = ("place", "heritage", "event", "food", "stay", "shop", "service")
+#: The facet the tour shows for each kind that has some (content.facets): one a visitor of the demo town finds.
+TOUR_FACETS = {"food": "terrace", "stay": "in_season"}
 
 
 class TourError(RuntimeError):
@@ -31,8 +33,8 @@ class TourError(RuntimeError):
 class Tour:
     """A scripted visitor: each step touches something, waits for the screen, and takes a picture."""
 
-    def __init__(self, app, out: Path, langs: list[str], prefix: str):
-        self.app, self.out, self.langs, self.prefix = app, out, langs, prefix
+    def __init__(self, app, out: Path, langs: list[str], prefix: str, entry: str | None = None):
+        self.app, self.out, self.langs, self.prefix, self.entry = app, out, langs, prefix, entry
         self.count = 0
         self.written: list[Path] = []
         self.error: BaseException | None = None
@@ -126,6 +128,9 @@ class Tour:
         chips = list(reversed(self.screen("list").ids.chips.children))
         return chips[index] if len(chips) > index else None
 
+    def facet_chip(self, key):
+        return next(w for w in self.screen("list").ids.facets.children if w.key == key)
+
     def filter_chip(self, index):
         """The ``index``-th filter chip the list offers (events: all, today, weekend, month; shops
         and places: open now)."""
@@ -139,6 +144,9 @@ class Tour:
         from kivy.core.window import Window
 
         app = self.app
+        if self.entry:
+            yield from self.entry_walk()
+            return
         yield from self.shot("attract")
         yield from self.tap_at(Window.width / 2, Window.height / 2)
         self.expect("home")
@@ -151,10 +159,16 @@ class Tour:
                 yield from self.tap(self.tile(kind))
                 self.expect("list")
                 yield from self.shot(f"list-{kind}-{lang}")
+                if kind == "service":
+                    yield from self.notices_walk(lang)
                 if kind == "event":
                     yield from self.tap(self.filter_chip(2))  # this weekend
                     yield from self.shot(f"list-{kind}-weekend-{lang}")
                     yield from self.tap(self.filter_chip(0))
+                elif kind in TOUR_FACETS:
+                    yield from self.tap(self.facet_chip(TOUR_FACETS[kind]))
+                    yield from self.shot(f"list-{kind}-{TOUR_FACETS[kind]}-{lang}")
+                    yield from self.tap(self.facet_chip(TOUR_FACETS[kind]))  # and off again
                 elif kind in ("shop", "place"):
                     yield from self.tap(self.filter_chip(0))  # open now
                     yield from self.shot(f"list-{kind}-open-{lang}")
@@ -182,8 +196,81 @@ class Tour:
             yield from self.shot(f"search-{lang}")
             yield from self.tap(self.screen("search").ids.topbar.ids.back)
             self.expect("home")
+        yield from self.audio_walk()
         yield from self.settings_walk()
         yield from self.maintenance_walk()
+
+    def notices_walk(self, lang: str):
+        """Practical info -> official notices -> the first notice: its page, the next by swiping, large print."""
+        from kiosk.screens.notices import NoticeRow
+
+        entry = self.screen("list").ids.notices_entry
+        if not entry.opacity:
+            return  # no notice posted in this cache
+        yield from self.tap(entry)
+        self.expect("notices")
+        yield from self.shot(f"notices-{lang}")
+        rv = self.screen("notices").ids.rv
+        rows = [w for w in rv.children[0].children if isinstance(w, NoticeRow)]
+        # the longest notice, to show a swipe to its second page
+        cards = {c.id: c.pages for c in self.app.cache.notices(now=self.app.now())}
+        yield from self.tap(max(rows, key=lambda w: (cards.get(w.notice_id, 0), w.y)), settle=0.9)
+        self.expect("notice")
+        yield from self.shot(f"notice-page-{lang}")
+        viewer = self.screen("notice").ids.viewer
+        x, y = viewer.to_window(*viewer.pos)
+        y += viewer.height / 2
+        yield from self.swipe((x + viewer.width * 0.8, y), (x + viewer.width * 0.2, y))
+        yield from self.shot(f"notice-page-2-{lang}")
+        yield from self.tap(self.screen("notice").ids.reading)
+        yield from self.shot(f"notice-large-print-{lang}")
+        yield from self.tap(self.screen("notice").ids.reading)
+        yield from self.tap(self.screen("notice").ids.topbar.ids.back)
+        self.expect("notices")
+        yield from self.tap(self.screen("notices").ids.topbar.ids.back)
+        self.expect("list")
+
+    def entry_walk(self):
+        """``--entry ID``: that entry's page in each language (its QR code carries the language)."""
+        from kivy.core.window import Window
+
+        yield from self.tap_at(Window.width / 2, Window.height / 2)
+        self.expect("home")
+        if self.app.cache.view(self.entry) is None:
+            raise TourError(f"no entry {self.entry!r} in the content cache")
+        for lang in self.langs:
+            self.app.set_language(lang)
+            self.app.open_entry(self.entry)
+            yield 0.9
+            self.expect("detail")
+            self.screen("detail").ids.scroll.scroll_y = 0  # down to the QR code at the end of the page
+            yield 0.4
+            yield from self.shot(f"detail-{lang}")
+            self.app.go_home()
+            yield 0.5
+
+    def audio_walk(self):
+        """Audio mode: the speaker button, then the bar's zones from home to a list and an entry."""
+        audio = self.app.audio
+        yield from self.tap(self.screen("home").ids.speech)
+        if not audio.active:
+            raise TourError(f"step {self.count}: the speaker button did not start audio mode")
+        yield from self.shot("audio-home")
+        bar = audio._bar
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-home-focus")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("list")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-list")
+        yield from self.tap(bar.ids.select, settle=0.9)
+        self.expect("detail")
+        yield from self.tap(bar.ids.next, settle=0.3)
+        yield from self.shot("audio-detail")
+        yield from self.tap(bar.ids.stop)
+        yield from self.tap(self.screen("detail").ids.topbar.ids.home)
+        self.expect("home")
 
     def settings_walk(self):
         from kivy.core.window import Window
@@ -243,13 +330,18 @@ def tour(args: argparse.Namespace, config=None) -> int:
     settings = settings_from(args, config, size=size, idle_seconds=3600)
     prepare_data(settings.data_dir, settings.tz)
     at = getattr(args, "at", None)
-    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None)
+    from kiosk.speech import RecordingBackend, SpeechEngine
+
+    speech = RecordingBackend()  # the pictures show audio mode; what it would say goes to said.txt
+    app = build_app(settings, clock=pinned_clock(at, settings.tz) if at else None, speech=SpeechEngine(speech))
     orientation = "portrait" if size[1] >= size[0] else "landscape"
-    walk = Tour(app, out, langs, prefix=orientation)
+    walk = Tour(app, out, langs, prefix=orientation, entry=getattr(args, "entry", None))
     app.bind(on_start=lambda *_a: walk.start())
     app.run()
     app.cache.close()
     app.usage.close()
+    said = out / f"{walk.prefix}-audio-said.txt"
+    said.write_text("".join(f"[{lang}] {text}\n" for lang, text in speech.said), encoding="utf-8")
     if walk.error is not None:
         raise walk.error
     print(f"{len(walk.written)} screenshots in {out}")

@@ -39,6 +39,7 @@ class IconButton(Pressable, BoxLayout):
 
     icon = StringProperty("")
     caption = StringProperty("")
+    font = StringProperty("")  # the icon's font when not the theme's icon_font (e.g. app.theme.symbol_font)
 
 
 class Tile(Pressable, BoxLayout):

@@ -20,6 +20,7 @@ from typing import Any
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
+from content.contract import SCHEMA_VERSION
 from content.validation import SchemaVersionError, check_schema
 from outbound import Body, Fetcher, FetchError, loads_json
 from sync.errors import FeedError, SyncError
@@ -45,6 +46,9 @@ class Page:
     deleted_alerts: list[str] = field(default_factory=list)
     #: The back office started the kiosk over (restored from a backup): the walk is a full snapshot.
     reset: bool = False
+    #: Official notices (content.notice) and the ids of withdrawn ones; absent from older back offices.
+    notices: list[dict] = field(default_factory=list)
+    deleted_notices: list[str] = field(default_factory=list)
     #: This kiosk's own settings (``content.kiosk_settings``), raw; None when the back office sends none.
     settings: dict | None = None
 
@@ -192,7 +196,9 @@ class FeedClient:
         """One page of what changed since ``since``; ``NotModified`` when ``etag`` still matches."""
         url = self.url("changes")
         headers = {"If-None-Match": etag} if etag else {}
-        with self._open("GET", url, params={"since": since or "", "limit": int(limit)}, headers=headers) as body:
+        # ``schema``: the contract version this kiosk reads; a back office serves older kiosks an older one.
+        params = {"since": since or "", "limit": int(limit), "schema": SCHEMA_VERSION}
+        with self._open("GET", url, params=params, headers=headers) as body:
             if body.status == 304:
                 return NotModified(body.headers.get("ETag") or etag)
             if body.status != 200:
@@ -278,12 +284,13 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
     except SchemaVersionError as exc:
         raise FeedError(str(exc), url=url) from None
     lists = {}
-    for key in ("entries", "alerts", "deleted", "deleted_alerts"):
+    # Keys this kiosk does not know are ignored (a newer back office may send more record types).
+    for key in ("entries", "alerts", "deleted", "deleted_alerts", "notices", "deleted_notices"):
         value = data.get(key, [])
         if not isinstance(value, list):
             raise FeedError(f"GET {url}: '{key}' is not a list", url=url)
         lists[key] = value
-    for key in ("deleted", "deleted_alerts"):
+    for key in ("deleted", "deleted_alerts", "deleted_notices"):
         if not all(isinstance(i, str) for i in lists[key]):
             raise FeedError(f"GET {url}: '{key}' must list ids (strings)", url=url)
     cursor = data.get("cursor")
@@ -302,5 +309,7 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
         more=more,
         etag=etag,
         reset=data.get("reset") is True,
+        notices=lists["notices"],
+        deleted_notices=lists["deleted_notices"],
         settings=data["settings"] if isinstance(data.get("settings"), dict) else None,
     )

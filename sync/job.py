@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from content.cache import ApplyReport, CacheError, ChangeSet, ContentCache
+from content.contract import SCHEMA_VERSION
 from content.media import MediaError
 from content.model import Entry
 from sync import heartbeat as hb
@@ -32,6 +33,8 @@ from sync.walk import SyncResult, Walk
 log = logging.getLogger(__name__)
 
 SYNC_NOW_FILE = "sync-now"
+#: The cache's state value naming the contract schema its content came in (set by syncs and bundles).
+CONTENT_SCHEMA = "content_schema"
 INCOMING_DIR = "incoming"
 #: Pages walked by the alert poll before it leaves the rest to the content sync. A new alert has
 #: the highest change number, so it is on the last page: after a large import the poll must walk far.
@@ -239,6 +242,11 @@ class SyncJob:
     def _sync(self) -> SyncResult:
         self.check_disk()
         since = self.cache.cursor
+        if since and self.cache.meta(CONTENT_SCHEMA) is None:
+            # Content fetched before kiosks said their schema (schema 1: restaurants as shops): fetched
+            # again whole, once, in the schema this kiosk reads (README, "The contract's versions").
+            log.info("the cache's content predates contract schema %d: fetching all of it again", SCHEMA_VERSION)
+            since = ""
         etag = self._sync_etag[1] if self._sync_etag and self._sync_etag[0] == since else None
         walk = self._walk(since, first_etag=etag)
         result = SyncResult(cursor=since)
@@ -252,13 +260,29 @@ class SyncJob:
         retry = self.cache.missing_media() - {m.sha256 for e in entries.values() for m in e.media}
         again = [e for e in self._entries_using(retry) if e.id not in entries and e.id not in walk.deleted]
         entries.update((e.id, e) for e in again)
-        stored, problems = self._fetch_media(entries.values())
+        notices = dict(walk.notices)
+        waiting = retry - {m.sha256 for e in again for m in e.media}
+        again_notices = [
+            n for n in self._notices_using(waiting) if n.id not in notices and n.id not in walk.deleted_notices
+        ]
+        notices.update((n.id, n) for n in again_notices)
+        stored, problems = self._fetch_media([*entries.values(), *(_NoticePages(n) for n in notices.values())])
+        for notice in again_notices:
+            if not any(m.sha256 in stored for m in notice.pages):
+                del notices[notice.id]
         for entry in again:  # re-applied only to bring their images: not when none came
             if not any(m.sha256 in stored for m in entry.media):
                 del entries[entry.id]
         result.media_downloaded = len(stored)
         result.problems = walk.problems + problems
-        if not entries and problems and walk.cursor == since and not walk.alerts and not walk.deleted_alerts:
+        if (
+            not entries
+            and not notices
+            and problems
+            and walk.cursor == since
+            and not walk.alerts
+            and not walk.deleted_alerts
+        ):
             self.record("sync", ok=False, errors=problems)
             result.not_modified = True
             return result
@@ -267,6 +291,8 @@ class SyncJob:
             and not walk.deleted
             and not walk.alerts
             and not walk.deleted_alerts
+            and not notices
+            and not walk.deleted_notices
             and not problems
             and walk.cursor == since
         ):
@@ -280,10 +306,13 @@ class SyncJob:
             deleted=sorted(walk.deleted),
             alerts=list(walk.alerts.values()),
             deleted_alerts=sorted(walk.deleted_alerts),
+            notices=list(notices.values()),
+            deleted_notices=sorted(walk.deleted_notices),
             cursor=walk.cursor if not result.not_modified else None,
             replace_all=walk.reset or (since == "" and not result.not_modified),
             origin="sync",
             problems=result.problems,
+            meta={CONTENT_SCHEMA: walk.schema} if walk.schema is not None else {},
         )
         self._check_stop()
         log.info(
@@ -296,6 +325,7 @@ class SyncJob:
         report = self.apply(changes)
         log.info("applied: content version %d", report.content_version)
         result.upserted, result.deleted, result.alerts = report.upserted, report.deleted, report.alerts
+        result.notices = report.notices
         result.problems = report.problems
         result.cursor = self.cache.cursor
         return result
@@ -309,6 +339,18 @@ class SyncJob:
             sorted(shas),
         ).fetchall()
         return [e for (entry_id,) in rows if (e := self.cache.get(entry_id)) is not None]
+
+    def _notices_using(self, shas: set[str]) -> list:
+        if not shas:
+            return []
+        from content.notice import Notice
+
+        marks = ",".join("?" * len(shas))
+        rows = self.cache.db.execute(
+            f"SELECT DISTINCT n.data FROM notices n JOIN notice_media m ON m.num = n.num WHERE m.sha256 IN ({marks})",
+            sorted(shas),
+        ).fetchall()
+        return [Notice.model_validate_json(data) for (data,) in rows]
 
     def _fetch_media(self, entries) -> tuple[set[str], list[str]]:
         """Download the images these entries need that the cache lacks, a few at a time.
@@ -481,3 +523,10 @@ class SyncJob:
         free = shutil.disk_usage(self.data_dir).free
         if free < 2 * self.min_free_bytes:
             log.warning("disk almost full: %d MB free in %s", free // 2**20, self.data_dir)
+
+
+class _NoticePages:
+    """A notice seen by :meth:`SyncJob._fetch_media`, which reads ``.media`` (its page images)."""
+
+    def __init__(self, notice):
+        self.media = notice.pages

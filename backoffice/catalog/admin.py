@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.catalog.details_form import FIELDS as DETAILS_FIELDS
+from backoffice.catalog.details_form import preview_lines
 from backoffice.catalog.forms import AlertForm, EntryForm, EntryImageForm
 from backoffice.catalog.hours import describe_hours
 from backoffice.catalog.models import Alert, AuditEvent, Commune, Entry, EntryImage, MediaFile, Occurrence, audit
@@ -144,6 +146,7 @@ class EntryAdmin(AuditedAdmin):
         (_("Place"), {"fields": ["place_name", "street", "postcode", "city", "lat", "lon"]}),
         (_("Contact"), {"fields": ["phone", "email", "website"]}),
         (_("Opening hours"), {"fields": ["weekly_hours", "opening_hours", "hours_readable"]}),
+        (_("Eat and stay: good to know"), {"fields": list(DETAILS_FIELDS), "classes": ["collapse"]}),
         (_("Publication"), {"fields": ["visible_from", "visible_until", "url", "updated_at"]}),
         (
             _("Source"),
@@ -192,7 +195,10 @@ class EntryAdmin(AuditedAdmin):
     def preview(self, obj):
         if not obj or not obj.pk:
             return _("Save the entry to see its preview.")
-        return render_to_string("catalog/preview.html", {"e": obj.to_contract(), "entry": obj})
+        return render_to_string(
+            "catalog/preview.html",
+            {"e": obj.to_contract(), "entry": obj, "facts": preview_lines(obj.details)},
+        )
 
     @admin.action(description=_("Publish the selected entries"), permissions=["change"])
     def publish(self, request, queryset):

@@ -47,11 +47,17 @@ def bundle_key() -> bytes:
 
 
 def export_bundle(
-    out: str | Path, *, commune: str | None = None, signing_key: bytes | None = None, progress=None
+    out: str | Path,
+    *,
+    commune: str | None = None,
+    signing_key: bytes | None = None,
+    progress=None,
+    schema: int | None = None,
 ) -> dict:
     """Write every published entry and active alert (of one commune and the shared ones, or all).
 
     ``progress(done, total)`` is called as the images are written (see ``content.bundle.write_bundle``).
+    ``schema``: the contract version of the kiosks it is for (default: the newest).
     """
     from backoffice.fleet.feed import visible_snapshot
     from content.bundle import write_bundle
@@ -60,6 +66,10 @@ def export_bundle(
     entries, alerts = visible_snapshot(commune)
     wire_entries = [e.to_contract() for e in entries]
     names = {img.media.sha256: img.media.storage_name for e in entries for img in e.images.all()}
+    from backoffice.notices.feed import in_force_snapshot
+
+    notices, notice_media = in_force_snapshot(commune)
+    names.update(notice_media)
     communes = [commune] if commune else sorted({e["commune"] for e in wire_entries if e["commune"]})
     # Through the storage: local files as they are, objects in a bucket copied to a temporary folder.
     with local_paths(names) as media:
@@ -67,9 +77,11 @@ def export_bundle(
             out,
             entries=wire_entries,
             alerts=[a.to_contract() for a in alerts],
+            notices=notices,
             media=media,
             cursor=cursor,
             communes=communes,
             signing_key=signing_key if signing_key is not None else bundle_key(),
             progress=progress,
+            **({"schema": schema} if schema is not None else {}),
         )

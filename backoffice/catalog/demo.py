@@ -21,4 +21,7 @@ def load_demo_town(today: dt.date | None = None) -> tuple[int, int]:
         save_contract_entry(data, media=media)
     for data in demo.alerts:
         save_contract_alert(data)
+    from backoffice.notices.demo import load_demo_notices
+
+    load_demo_notices(demo)
     return len(demo.entries), len(demo.alerts)

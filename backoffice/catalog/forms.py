@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.catalog.details_form import DetailsFormMixin
 from backoffice.catalog.hours import RANGES_PER_DAY, join_hours, split_hours
 from backoffice.catalog.models import KIND_LABELS, Alert, Entry, EntryImage
 from backoffice.catalog.refusals import LANG_NAMES, hours_problem, validate_plain_text
@@ -201,7 +202,7 @@ class WeeklyHoursField(forms.MultiValueField):
         return table
 
 
-class _EntryFormBase(LangTextMixin, forms.ModelForm):
+class _EntryFormBase(DetailsFormMixin, LangTextMixin, forms.ModelForm):
     lang_fields = ("title", "summary", "body")
     categories = forms.MultipleChoiceField(
         label=capfirst(_("categories")),
@@ -219,7 +220,7 @@ class _EntryFormBase(LangTextMixin, forms.ModelForm):
 
     class Meta:
         model = Entry
-        exclude = ["title", "summary", "body"]
+        exclude = ["title", "summary", "body", "details"]
         labels = {"opening_hours": capfirst(_("other hours and exceptions"))}
         help_texts = {
             "opening_hours": _(

@@ -15,6 +15,8 @@ ROLES = {
         "catalog.mediafile": "add view",
         "portal.submission": "view",
         "usb.bundleexport": "add view",  # editors publish, so they also carry it to the villages' sticks
+        "notices.notice": "add view",  # publish and withdraw official notices (never edit them)
+        "notices.publicationevent": "view",
     },
     "moderator": {
         "catalog.entry": "view change",
@@ -59,6 +61,7 @@ def ensure_groups(sender=None, using="default", **kwargs):
                     "auth",
                     "django_celery_beat",
                     "jobs",
+                    "notices",
                 ]
             )
         else:

@@ -90,6 +90,8 @@ KIND_LABELS = {
     "event": _("event"),
     "shop": _("shop"),
     "service": _("practical service"),
+    "food": _("eat and drink"),
+    "stay": _("accommodation"),
 }
 
 
@@ -134,6 +136,12 @@ class Entry(models.Model):
     visible_from = models.DateTimeField(_("visible from"), null=True, blank=True)
     visible_until = models.DateTimeField(_("visible until"), null=True, blank=True)
     url = models.URLField(_("page on the town's web site"), blank=True)
+    details = models.JSONField(
+        _("eat and stay details"),
+        default=dict,
+        blank=True,
+        help_text=_("Price, stars, terrace, capacity, season, booking link (the contract's details)."),
+    )
     source_name = models.CharField(_("source"), max_length=200, blank=True)
     source_producer = models.CharField(_("producer"), max_length=200, blank=True)
     source_licence = models.CharField(_("licence"), max_length=200, blank=True)

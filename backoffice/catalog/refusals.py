@@ -221,6 +221,9 @@ def contract_errors(data: dict, problems: list[tuple[str, str]]) -> dict[str, li
                 else:
                     add(f"{top}.fr", _("The kiosks would refuse this text."))
             continue
+        if top == "details" and "." in path:  # the admin's details_<part> field shows it
+            add(f"details.{path.split('.')[1]}", _french(path, message, _at(data, path)))
+            continue
         field = FIELD_OF.get(path) or FIELD_OF.get(top) or field_of_problem(message)
         add(field, _french(path, message, _at(data, path)))
     return errors
@@ -241,7 +244,7 @@ def _french(path: str, message: str, value) -> str:
         return _("Unknown category: %(detail)s.") % {"detail": message.removeprefix("unknown category ")}
     if path == "contact.email":
         return _("“%(value)s” is not an e-mail address.") % {"value": value}
-    if path in ("url", "contact.website"):
+    if path in ("url", "contact.website", "details.booking_url"):
         return _("“%(value)s” is not a web address: it must start with http:// or https://.") % {"value": value}
     if path == "commune":
         return _("“%(value)s” is not an INSEE commune code (five characters, e.g. 15187).") % {"value": value}

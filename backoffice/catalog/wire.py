@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backoffice.catalog.refusals import contract_errors
+from backoffice.public.links import entry_public_url
 from content.validation import EntryError, parse_alert, parse_entry
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
         "visible_from": _iso(entry.visible_from),
         "visible_until": _iso(entry.visible_until),
         "url": entry.url,
+        "public_url": entry_public_url(entry.pk),
         "source": {
             "name": entry.source_name,
             "producer": entry.source_producer,
@@ -76,6 +78,7 @@ def entry_to_contract(entry, *, occurrences=None, images=None) -> dict:
             "url": entry.source_url,
         },
         "updated_at": _iso(entry.updated_at or timezone.now()),
+        "details": dict(entry.details or {}),
     }
 
 
@@ -145,6 +148,7 @@ def save_contract_entry(data: dict, *, media: dict[str, bytes] | None = None, st
     entry.featured = e.featured
     entry.visible_from, entry.visible_until = e.visible_from, e.visible_until
     entry.url = e.url
+    entry.details = {} if e.details.is_empty() else e.details.model_dump(mode="json", exclude_defaults=True)
     entry.source_name, entry.source_producer = e.source.name, e.source.producer
     entry.source_licence, entry.source_url = e.source.licence, e.source.url
     entry.status = status

@@ -30,6 +30,8 @@ KIND_NAMES_FR = {
     "event": "Agenda",
     "shop": "Commerces",
     "service": "Infos pratiques",
+    "food": "Se restaurer",
+    "stay": "Se loger",
 }
 SCREEN_NAMES_FR = {
     "home": "Accueil",

@@ -16,6 +16,7 @@ from backoffice.dashboard import stats, svg
 from backoffice.dashboard.numbers import fr_int, fr_percent
 from backoffice.fleet.models import Kiosk
 from backoffice.opendata.town import town_name
+from backoffice.public.stats import scans
 
 BAR_LABELS = {"jour": "Pages vues par jour", "semaine": "Pages vues par semaine", "mois": "Pages vues par mois"}
 
@@ -57,6 +58,7 @@ def _context(request, *, big: bool = False) -> dict:
     query = chosen.query() + (f"&borne={kiosk.pk}" if kiosk else "")
     borne = f"&borne={kiosk.pk}" if kiosk else ""
     today = timezone.localdate()
+    scan_total, scan_top = scans(chosen.first, chosen.end)
     return {
         "s": s,
         "town": town_name(kiosk.commune_id if kiosk else None),
@@ -109,6 +111,10 @@ def _context(request, *, big: bool = False) -> dict:
         "chart_languages": svg.rows([(label, n) for _c, label, n in s.languages], title="Langues choisies", **half),
         "chart_kiosks": svg.rows(s.kiosks, title="Vues par borne", **half) if s.kiosks else "",
         "top_entries": [(title, fr_int(n)) for _i, title, n in s.top_entries],
+        "scans": fr_int(scan_total),
+        "chart_scans": svg.rows(scan_top, title="Fiches ouvertes sur un téléphone", width=width, label_w=width // 2)
+        if scan_top
+        else "",
         "top_categories": [(label, fr_int(n)) for _c, label, n in s.top_categories],
         "languages": [(label, fr_int(n), fr_percent(n / s.total) if s.total else "") for _c, label, n in s.languages],
         "generated": format_date(today, "d MMMM y", locale="fr"),

@@ -62,7 +62,7 @@ def kiosk_required(view):
 @kiosk_required
 def changes(request):
     try:
-        req = feed.parse_request(request.GET.get("since"), request.GET.get("limit"))
+        req = feed.parse_request(request.GET.get("since"), request.GET.get("limit"), request.GET.get("schema"))
     except wire.WireError as exc:
         return _error(400, str(exc))
     request.kiosk.note_feed_contact()  # a kiosk that only syncs (sync --once) shows on the fleet page

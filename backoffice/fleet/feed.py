@@ -17,6 +17,8 @@ from django.db.models import Prefetch, Q
 
 from backoffice.catalog.models import Alert, Entry, EntryImage, Tombstone, current_seq, max_alerts
 from backoffice.fleet.wire import WireError, query_uint
+from backoffice.notices import feed as notice_feed
+from content.compat import SchemaRequestError, page_for_schema, wanted_schema
 from content.contract import SCHEMA_VERSION
 
 DEFAULT_LIMIT = 200
@@ -30,19 +32,26 @@ CursorError = WireError  # a ``since`` or ``limit`` that is not what the feed un
 class FeedRequest:
     since: int
     limit: int
+    schema: int = SCHEMA_VERSION
 
 
-def parse_request(since: str | None, limit: str | None) -> FeedRequest:
-    """``since``: a cursor this back office gave (a change number); ``limit``: 1 to MAX_LIMIT."""
+def parse_request(since: str | None, limit: str | None, schema: str | None = None) -> FeedRequest:
+    """``since``: a cursor this back office gave (a change number); ``limit``: 1 to MAX_LIMIT;
+    ``schema``: the contract version the kiosk reads (none said: 1, the kiosks from before the question)."""
+    try:
+        wanted = wanted_schema(schema)
+    except SchemaRequestError as exc:
+        raise CursorError(str(exc)) from None
     return FeedRequest(
         query_uint(since, "since", default=0),
         query_uint(limit, "limit", default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
+        wanted,
     )
 
 
 def etag_for(commune: str, req: FeedRequest) -> str:
     """Changes only when something was written since: the answer for the same question is the same."""
-    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}"'
+    return f'"{commune}-{req.since}-{req.limit}-{current_seq()}-s{req.schema}"'
 
 
 def _entry_visible_to(entry: Entry, commune: str) -> bool:
@@ -72,22 +81,34 @@ def changes(commune: str, req: FeedRequest) -> dict:
     )
     alerts = Alert.objects.filter(seq__gt=since).order_by("seq").prefetch_related("communes")[: limit + 1]
     tombs = Tombstone.objects.filter(seq__gt=since).order_by("seq")[: limit + 1]
+    notices = notice_feed.changed_since(since, limit + 1)
     rows = list(
         merge(
             (("entry", e) for e in entries),
             (("alert", a) for a in alerts),
             (("tomb", t) for t in tombs),
+            (("notice", n) for n in notices),
             key=lambda pair: pair[1].seq,
         )
     )
     page, more = rows[:limit], len(rows) > limit
-    out = {"schema": SCHEMA_VERSION, "entries": [], "alerts": [], "deleted": [], "deleted_alerts": []}
+    out = {
+        "schema": SCHEMA_VERSION,
+        "entries": [],
+        "alerts": [],
+        "deleted": [],
+        "deleted_alerts": [],
+        "notices": [],
+        "deleted_notices": [],
+    }
     for what, row in page:
         if what == "entry":
             if _entry_visible_to(row, commune):
                 out["entries"].append(row.to_contract())
             elif since:
                 out["deleted"].append(row.wire_id)
+        elif what == "notice":
+            notice_feed.add(out, row, commune, since)
         elif what == "alert":
             if _alert_visible_to(row, commune):
                 out["alerts"].append(row.to_contract())
@@ -99,7 +120,7 @@ def changes(commune: str, req: FeedRequest) -> dict:
     out["more"] = more
     if reset:
         out["reset"] = True
-    return out
+    return page_for_schema(out, req.schema)
 
 
 def visible_snapshot(commune: str | None = None) -> tuple[list[Entry], list[Alert]]:

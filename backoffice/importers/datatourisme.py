@@ -33,6 +33,7 @@ from backoffice.importers.base import (
     one_line,
     zone,
 )
+from backoffice.importers.datatourisme_details import details
 from backoffice.importers.vocabulary import kind_and_categories
 from content.archive import ArchiveError, ArchiveLimits, SafeZip
 from content.text import MAX_TEXT
@@ -263,6 +264,7 @@ def _entry(record: dict, rid: str, *, tz, commune, not_before, problems: list[Re
             "url": record["@id"].strip() if record["@id"].startswith("http") else "",
         },
         "updated_at": updated.isoformat(),
+        "details": details(record, kind, warn),
     }
     return data, fields.images(record)
 

@@ -10,6 +10,7 @@ from backoffice.catalog.refusals import LANG_NAMES, hours_problem, validate_plai
 from backoffice.portal.hours_table import DAYS, HoursTableError, osm_to_table, table_to_osm
 from backoffice.portal.models import Invitation, normalise_code
 from content.categories import CATEGORIES
+from content.details import AMENITIES, amenity_name
 
 #: The other languages a listing may be written in, named in the language of the page.
 OPTIONAL_LANGS = [(lang, LANG_NAMES[lang]) for lang in ("en", "de", "es", "it", "nl")]
@@ -79,7 +80,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _category_choices():
-    groups = {"shop": _("Shops, food, lodging"), "service": _("Services")}
+    groups = {"shop": _("Shops"), "food": _("Eat and drink"), "stay": _("Accommodation"), "service": _("Services")}
     return [("", "—")] + [
         (label, [(slug, c.name("fr")) for slug, c in CATEGORIES.items() if c.group == group])
         for group, label in groups.items()
@@ -111,6 +112,35 @@ class ListingForm(forms.Form):
     phone = _text(_("Phone"), 40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
+    # Restaurants, cafés and lodgings: what visitors choose by (the kiosks' filters), all optional.
+    price = forms.TypedChoiceField(
+        label=_("Price range"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "—"),
+            ("1", _("€ (a meal under 15 €, a night under 60 €)")),
+            ("2", "€€"),
+            ("3", "€€€"),
+            ("4", "€€€€"),
+        ],
+    )
+    amenities = forms.MultipleChoiceField(
+        label=_("You offer"),
+        required=False,
+        choices=lambda: [(slug, amenity_name(slug, "fr")) for slug in AMENITIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    capacity = forms.IntegerField(
+        label=_("People you can sleep or seat"), required=False, min_value=1, max_value=100_000
+    )
+    booking_url = forms.URLField(
+        label=_("Booking page"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown as a QR code on the kiosks."),
+    )
     opening_hours = forms.CharField(
         label=_("Opening hours (OSM format)"),
         max_length=500,
@@ -269,6 +299,10 @@ class ListingForm(forms.Form):
             "email": d.get("email", ""),
             "website": d.get("website", ""),
             "opening_hours": d.get("opening_hours", "").strip(),
+            "price": d.get("price"),
+            "amenities": list(d.get("amenities") or []),
+            "capacity": d.get("capacity"),
+            "booking_url": d.get("booking_url", ""),
         }
 
     #: Model fields of an entry (as the kiosks' check names them) -> the field of this form.
@@ -278,6 +312,7 @@ class ListingForm(forms.Form):
         "categories": "category",
         "kind": "category",
         **{k: k for k in ("street", "postcode", "city", "phone", "email", "website", "opening_hours")},
+        **{f"details.{k}": k for k in ("price", "amenities", "capacity", "booking_url")},
     }
 
     def add_entry_errors(self, errors: dict[str, list[str]]) -> None:
@@ -287,7 +322,7 @@ class ListingForm(forms.Form):
             if base in ("summary", "body") and f"{base}_{lang or 'fr'}" in self.fields:
                 field = f"{base}_{lang or 'fr'}"
             else:
-                field = self.ENTRY_FIELDS.get(base)
+                field = self.ENTRY_FIELDS.get(key) or self.ENTRY_FIELDS.get(base)
             for message in messages:
                 self.add_error(field, message)
 
@@ -297,6 +332,7 @@ class ListingForm(forms.Form):
             k: data.get(k, "")
             for k in ("name", "category", "street", "postcode", "city", "phone", "email", "website", "opening_hours")
         }
+        initial.update({k: data.get(k) for k in ("price", "amenities", "capacity", "booking_url") if data.get(k)})
         for key in ("summary", "body"):
             for lang, text in (data.get(key) or {}).items():
                 initial[f"{key}_{lang}"] = text

@@ -44,7 +44,7 @@ def _lock(submission: Submission, seen: str | None) -> Submission:
 
 def _apply(data: dict, commune: Commune, entry: Entry) -> None:
     d = data
-    entry.kind = "shop" if d.get("category", "") in _shop_slugs() else "service"
+    entry.kind = _kind_of(d.get("category", ""))
     entry.categories = [d["category"]] if d.get("category") else []
     entry.commune = commune
     entry.title = {"fr": d.get("name", "")}
@@ -54,13 +54,18 @@ def _apply(data: dict, commune: Commune, entry: Entry) -> None:
     entry.street, entry.postcode, entry.city = d.get("street", ""), d.get("postcode", ""), d.get("city", "")
     entry.phone, entry.website, entry.email = d.get("phone", ""), d.get("website", ""), d.get("email", "")
     entry.opening_hours = d.get("opening_hours", "")
+    details = {k: d.get(k) for k in ("price", "amenities", "capacity", "booking_url") if d.get(k)}
+    # Only places to eat or stay say these (a listing that changed category keeps none).
+    entry.details = details if entry.kind in ("food", "stay") else {}
     entry.source_name = _("Listing written by the shop")
 
 
-def _shop_slugs() -> set[str]:
+def _kind_of(category: str) -> str:
+    """The kind a listing of ``category`` is: a shop, a place to eat or to stay; a service otherwise."""
     from content.categories import CATEGORIES
 
-    return {slug for slug, cat in CATEGORIES.items() if cat.group == "shop"}
+    group = CATEGORIES[category].group if category in CATEGORIES else ""
+    return group if group in ("shop", "food", "stay") else "service"
 
 
 def listing_problems(data: dict, commune: Commune, photos: list[MediaFile]) -> dict[str, list[str]]:

@@ -26,6 +26,11 @@ class DemoTown:
     media: dict[str, bytes]  # sha256 hex -> image bytes
     generated_at: dt.datetime
     communes: list[str] = field(default_factory=lambda: [DEFAULT_COMMUNE])
+    #: Official notices (content.notice wire dicts) and their page images (sha256 hex -> bytes).
+    notices: list[dict] = field(default_factory=list)
+    notice_media: dict[str, bytes] = field(default_factory=dict)
+    #: The notices' PDFs by slug (for the back office's demo).
+    notice_pdfs: dict[str, bytes] = field(default_factory=dict)
 
 
 def load_demo(
@@ -51,4 +56,18 @@ def load_demo(
     today = today or now.astimezone(zone).date()
     folder = Path(source_dir) if source_dir is not None else DEMO_DIR
     entries, alerts, media = load_folder(folder, today=today, tz=zone, now=now)
-    return DemoTown(entries=entries, alerts=alerts, media=media, generated_at=now)
+    from .notices import DemoNoticeError, load_notices
+
+    try:
+        notices = load_notices(folder, today=today, tz=zone, now=now)
+    except DemoNoticeError as exc:
+        raise DemoError(str(exc)) from None
+    return DemoTown(
+        entries=entries,
+        alerts=alerts,
+        media=media,
+        generated_at=now,
+        notices=notices.notices,
+        notice_pdfs=notices.pdfs,
+        notice_media=notices.media,
+    )

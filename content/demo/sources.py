@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, UnidentifiedImageError
 
 from content.contract import KINDS
-from content.model import Contact, Place, dump
+from content.model import Contact, Details, Place, dump
 from content.validation import EntryError, parse_alert, parse_entry
 
 from . import when
@@ -28,7 +28,7 @@ DEFAULT_COMMUNE = "15187"  # Saint-Flour
 SOURCE = {"name": "Borne demo", "producer": "Borne", "licence": "CC BY 4.0 (demo content)", "url": ""}
 ENTRY_KEYS = {
     "slug", "categories", "commune", "featured", "title", "summary", "body", "place", "contact",
-    "opening_hours", "when", "images", "url",
+    "opening_hours", "when", "images", "url", "details",
 }  # fmt: skip
 ALERT_KEYS = {"slug", "level", "message", "from_days", "from_time", "until_days", "until_time", "communes"}
 FILE_KEYS = {"kind", "commune", "entry", "alert"}
@@ -123,6 +123,11 @@ def build_entry(raw: dict, *, kind: str, commune: str, today: dt.date, tz: ZoneI
                 raise _Problem(f"{key} must be a table, e.g. {key} = {{ ... }}")
             _check_keys(raw[key], set(model.model_fields), key)
             data[key] = raw[key]
+    if "details" in raw:
+        if not isinstance(raw["details"], dict):
+            raise _Problem("details must be a table, e.g. details = { price = 2 }")
+        _check_keys(raw["details"], set(Details.model_fields), "details")
+        data["details"] = raw["details"]
     if "images" in raw:
         data["media"] = _media(raw["images"], store)
     if "when" in raw:

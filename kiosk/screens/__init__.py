@@ -14,6 +14,8 @@ _MODULES = {
     "KioskScreen": "base",
     "ListScreen": "lists",
     "MaintenanceScreen": "maintenance",
+    "NoticeScreen": "notice",
+    "NoticesScreen": "notices",
     "SearchScreen": "search",
 }
 

@@ -33,6 +33,7 @@ class AttractScreen(KioskScreen):
     slide_image = StringProperty("")
     slide_icon = StringProperty("")
     prompt = StringProperty(rows.TOUCH_PROMPTS[0])
+    audio_prompt = StringProperty(rows.AUDIO_PROMPTS[0])
     veil = ObjectProperty(None)  # a dark gradient from the bottom, so white text reads on any photo
 
     def __init__(self, **kwargs):
@@ -114,6 +115,7 @@ class AttractScreen(KioskScreen):
     def next_prompt(self, *_args) -> None:
         self._prompt_index = (self._prompt_index + 1) % len(rows.TOUCH_PROMPTS)
         self.prompt = rows.TOUCH_PROMPTS[self._prompt_index]
+        self.audio_prompt = rows.AUDIO_PROMPTS[self._prompt_index % len(rows.AUDIO_PROMPTS)]
 
     def reset(self) -> None:
         self.show(0)

@@ -43,6 +43,8 @@ class DetailScreen(KioskScreen):
     contact = ListProperty([])
     source = StringProperty("")
     qr_data = StringProperty("")
+    qr_caption = StringProperty("")
+    facts = ListProperty([])  # places to eat or stay: price, stars, labels, capacity, amenities, season
     qr = ObjectProperty(None, allownone=True)
 
     def setup(self, *, entry_id: str = "", scroll: float = 1.0) -> None:

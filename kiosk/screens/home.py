@@ -1,4 +1,4 @@
-"""Home: the six tiles, the alert banner, date and time, the language bar."""
+"""Home: the tiles (three by three), the alert banner, date and time, the language bar."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from kivy.properties import NumericProperty
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import Tile
 
+#: The shared title size is at least this share of the median tile's own size.
+SHARED_SHARE = 0.8
+
 
 class HomeScreen(KioskScreen):
-    #: One title size for every tile (the largest that fits the longest word of any title).
+    #: One title size for the tiles (the largest that fits the longest word of nearly every title).
     tile_font = NumericProperty(0)
 
     def on_kv_post(self, base_widget):
@@ -26,7 +29,11 @@ class HomeScreen(KioskScreen):
         app = App.get_running_app()
         tiles = self.ids.tiles
         width = (tiles.width - tiles.spacing[0] * (tiles.cols - 1)) / tiles.cols - 56 * app.theme.u
-        self.tile_font = min(Tile.fit_font(t.title, width, 44 * app.theme.k) for t in tiles.children)
+        base = 44 * app.theme.k
+        fits = sorted(Tile.fit_font(t.title, width, base) for t in tiles.children)
+        # One size for every title, unless one long word ("Veranstaltungen" in three columns) would shrink
+        # them all: that tile alone then takes the size that fits it (widgets.kv: the smaller of the two).
+        self.tile_font = max(fits[0], min(base, SHARED_SHARE * fits[len(fits) // 2]))
 
     def offer_languages(self, codes) -> None:
         """Show only the language buttons the town offers on this kiosk (``None``: all of them)."""

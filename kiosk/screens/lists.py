@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
 import content.hours  # noqa: F401 - the rows' "open now" lines: loaded with this screen (built after start)
-from kiosk import rows
+from content.facets import offered
+from kiosk import offer_rows, rows
 from kiosk.images import release_image_caches
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import Chip, release_rows
@@ -31,9 +32,13 @@ class ListScreen(KioskScreen):
     category = StringProperty("")
     period = StringProperty("")  # events: "", "today", "weekend", "month"
     open_only = BooleanProperty(False)  # shops and places: "open now"
+    facets = ListProperty([])  # places to eat or stay: the facets chosen (content.facets)
+    facet_chips = ListProperty([])
     title = StringProperty("")
     empty = StringProperty("")
     chips = ListProperty([])
+    #: Practical info: how many official notices are posted (the entry to them at the top of the list).
+    notices_count = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -42,13 +47,22 @@ class ListScreen(KioskScreen):
         self._scroll_when_full: float | None = None
         self._spare_chips: list[Chip] = []  # made ahead, or let go of by a list with fewer categories
         self._filter_chips: list | None = None  # the filter row's widgets, shown or not
+        self._notices_entry = None  # the BigButton to the official notices, in the list or not
         self.on_kind(self, self.kind)  # the first kind shown may be the default one: no change fires
 
     def setup(
-        self, *, kind: str = "place", category: str = "", period: str = "", open_only: bool = False, scroll: float = 1.0
+        self,
+        *,
+        kind: str = "place",
+        category: str = "",
+        period: str = "",
+        open_only: bool = False,
+        facets: tuple = (),
+        scroll: float = 1.0,
     ) -> None:
         changed = kind != self.kind
         self.kind, self.category, self.period, self.open_only = kind, category, period, open_only
+        self.facets = list(facets)
         self.refresh()
         self.scroll_to(1.0 if changed else scroll)
 
@@ -63,6 +77,7 @@ class ListScreen(KioskScreen):
             "category": self.category,
             "period": self.period,
             "open_only": self.open_only,
+            "facets": tuple(self.facets),
             "scroll": self.ids.rv.scroll_y,
         }
 
@@ -81,6 +96,8 @@ class ListScreen(KioskScreen):
             if self.period:
                 return cache.events_in(self.period, now=now, category=cat, commune=commune)
             return cache.events(start=now, end=now.replace(year=now.year + 2), category=cat, commune=commune, now=now)
+        if offered(self.kind):
+            return cache.with_facets(list(self.facets), kind=self.kind, category=cat, commune=commune, now=now)
         if self.open_only:
             return cache.open_now(kind=self.kind, category=cat, commune=commune, now=now)
         return cache.list_entries(kind=self.kind, category=cat, commune=commune, now=now)
@@ -95,14 +112,37 @@ class ListScreen(KioskScreen):
         self.chips = rows.chip_rows(slugs, lang=app.tr.lang, selected=self.category, _=_)
         self._fill_chips()
         self._place_filters()
+        self._fill_facets()
         try:
             cards = self.cards()
         except Exception:  # a broken query shows an empty list, never a crash in front of a visitor
             log.exception("cannot list %s (category %r)", self.kind, self.category)
             cards = []
         self._show_rows(cards)
-        filtered = bool(self.category or self.period or self.open_only)
+        self.notices_count = self._notices_count()
+        self._place_notices_entry()
+        filtered = bool(self.category or self.period or self.open_only or self.facets)
         self.empty = "" if cards else rows.empty_text(self.kind, filtered=filtered, _=_)
+
+    def _place_notices_entry(self) -> None:
+        """The entry to the official notices sits in the list only when there are some (hidden, it would be drawn)."""
+        entry = self._notices_entry
+        if entry is None:
+            entry = self._notices_entry = self.ids.notices_entry
+        box = self.ids.rv.parent.parent  # the column: chips, filters, this entry, the list
+        if self.notices_count and entry.parent is None:
+            box.add_widget(entry, index=1)  # just above the list
+        elif not self.notices_count and entry.parent is not None:
+            box.remove_widget(entry)
+
+    def _notices_count(self) -> int:
+        if self.kind != "service":
+            return 0
+        try:
+            return len(self.app.cache.notices(now=self.app.now(), commune=self.app.commune))
+        except Exception:  # a cache without notices (or a broken one) hides the entry, never the list
+            log.exception("cannot count the official notices")
+            return 0
 
     def _show_rows(self, cards: list) -> None:
         """The first screenful of rows now, the rest a frame at a time (a list of thousands opens at once)."""
@@ -163,6 +203,25 @@ class ListScreen(KioskScreen):
             for widget in wanted:
                 box.add_widget(widget)
 
+    def _fill_facets(self) -> None:
+        """The facet chips of a list of places to eat or stay (a few: made for each kind shown)."""
+        self.facet_chips = offer_rows.facet_chips(self.kind, self.facets, _=self.app.tr._)
+        box = self.ids.facets
+        if [w.key for w in reversed(box.children)] != [c["key"] for c in self.facet_chips]:
+            box.clear_widgets()
+            for chip in self.facet_chips:
+                box.add_widget(Chip(key=chip["key"], on_release=self._facet_chosen))
+        for widget, chip in zip(reversed(box.children), self.facet_chips, strict=True):
+            widget.text, widget.active = chip["text"], chip["active"]
+
+    def _facet_chosen(self, chip) -> None:
+        chosen = [f for f in self.facets if f != chip.key]
+        if chip.key not in self.facets:
+            chosen.append(chip.key)
+            if chip.key.startswith("price"):  # one price band at a time
+                chosen = [f for f in chosen if not f.startswith("price") or f == chip.key]
+        self.choose(facets=chosen)
+
     def _spare_chip(self) -> Chip:
         return self._spare_chips.pop() if self._spare_chips else Chip(on_release=self._chosen)
 
@@ -185,6 +244,7 @@ class ListScreen(KioskScreen):
 
     def reset(self) -> None:
         self.category, self.period, self.open_only = "", "", False
+        self.facets = []
         self._stop_filling()
         self.ids.rv.data = []
         self.ids.rv.scroll_y = 1.0

@@ -5,9 +5,10 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk import rows
+from kiosk import notice_rows, rows
 from kiosk.keyboard import OnScreenKeyboard  # noqa: F401 - search.kv places one
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.notices import NoticeRow  # noqa: F401 - the notices found are NoticeRows
 from kiosk.widgets import release_rows
 
 RESULTS = 80
@@ -43,8 +44,12 @@ class SearchScreen(KioskScreen):
         cards = (
             app.cache.search(text, lang=app.tr.lang, limit=RESULTS, now=app.now(), commune=app.commune) if text else []
         )
-        self.count = len(cards)
+        notices = self._notices(text)
+        self.count = len(cards) + len(notices)
         data = rows.grouped_rows(cards, _=_, **app.row_kwargs())
+        if notices:
+            data.append({"viewclass": "HeaderRow", "text": f"{_('Official notices')} ({len(notices)})"})
+            data += notice_rows.notice_rows(notices, lang=app.tr.lang, tz=app.tz, _=_)
         for row in data:
             if row["viewclass"] == "HeaderRow":
                 row["size"] = (None, 84 * app.theme.u)
@@ -52,10 +57,20 @@ class SearchScreen(KioskScreen):
         self.ids.rv.scroll_y = 1.0
         if not text:
             self.message = _("Type a few letters: a place, a shop, an event…")
-        elif not cards:
+        elif not cards and not notices:
             self.message = _("No result for “{query}”.").format(query=text)
         else:
             self.message = ""
+
+    def _notices(self, text: str) -> list:
+        """Official notices whose title, number or text holds what was typed (after the pages found)."""
+        if not text:
+            return []
+        app = self.app
+        try:
+            return app.cache.search_notices(text, limit=20, now=app.now(), commune=app.commune)
+        except Exception:  # a cache without notices: the search still answers with the rest
+            return []
 
     def release(self) -> None:
         """The results (Back sets the search up again from its query)."""

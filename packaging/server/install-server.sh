@@ -33,6 +33,7 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$
 id borne >/dev/null 2>&1 || useradd --system --home-dir /var/lib/borne --shell /usr/sbin/nologin borne
 install -d -o borne -g borne -m 755 /var/lib/borne
 install -d -o www-data -g www-data -m 700 /var/cache/nginx/borne-media
+install -d -o www-data -g www-data -m 700 /var/cache/nginx/borne-media-public
 
 # The code, its packages exactly as locked (versions and hashes), catalogues compiled by root
 # (user "borne" cannot write in /opt/borne).
@@ -66,6 +67,9 @@ BORNE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'
 BORNE_ALLOWED_HOSTS=$name
 BORNE_CSRF_TRUSTED_ORIGINS=https://$name
 BORNE_PUBLIC_URL=https://$name
+BORNE_SCANS_FROM_NGINX=1
+# The town's web site, linked from the public page of a withdrawn entry:
+#BORNE_TOWN_URL=https://www.example-town.fr/
 DATABASE_URL=$database_url
 CELERY_BROKER_URL=$broker_url
 # nginx passes the visitor's address in X-Real-IP; gunicorn listens on loopback only.

@@ -225,3 +225,23 @@ def test_the_lists_show_where_each_entry_and_alert_stands(staff):
     assert staff.inner_text("h1") == "Alertes : choisissez celle à modifier"
     assert "sur les bornes" in row_of(staff, "Route fermée rue des Lacs")
     shot(staff, "alerts-states")
+
+
+def test_a_campsite_with_its_stars_season_and_booking_page(staff):
+    new_entry(staff, "Camping des Grillons", kind="stay", category="campsite")
+    staff.click("text=Restaurant ou hébergement : bon à savoir")  # the folded section opens
+    staff.select_option("#id_details_stars", "3")
+    staff.fill("#id_details_capacity", "120")
+    staff.check("input[name=details_amenities][value=pets]")
+    staff.fill("#id_details_season", "01/04-31/04")
+    staff.fill("#id_details_booking_url", "https://example.org/reserver")
+    save(staff)
+    assert "31/04" in field_error(staff, "details_season")
+    assert staff.input_value("#id_details_booking_url") == "https://example.org/reserver"  # nothing typed lost
+    assert staff.is_checked("input[name=details_amenities][value=pets]")
+    shot(staff, "eat-stay-season-error", around="#id_details_season")
+    staff.fill("#id_details_season", "01/04-30/09")
+    save(staff)
+    assert "a été ajouté avec succès" in staff.inner_text(".messagelist")
+    staff.click("text=Camping des Grillons")
+    assert "Ouvert chaque année du 01/04 au 30/09" in staff.inner_text("body")

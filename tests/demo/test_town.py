@@ -16,7 +16,7 @@ from content.validation import parse_alert, parse_entry
 
 from .conftest import NOW, TODAY
 
-MINIMUMS = {"heritage": 12, "place": 10, "event": 15, "shop": 20, "service": 10}
+MINIMUMS = {"heritage": 12, "place": 10, "event": 15, "shop": 14, "service": 10, "food": 8, "stay": 8}
 
 
 def test_every_entry_and_alert_validates(town):
@@ -97,16 +97,34 @@ def test_source_and_build_time(town):
 
 
 def test_shops_are_fictional_by_their_phone_numbers(town):
-    """Shops are invented: their numbers stay in the 01 99 00 range kept for fiction (ARCEP)."""
-    phones = [e["contact"]["phone"] for e in town.entries if e["kind"] == "shop" and e["contact"]["phone"]]
+    """Shops, tables and lodgings are invented: their numbers stay in the 01 99 00 range kept for fiction (ARCEP)."""
+    invented = ("shop", "food", "stay")
+    phones = [e["contact"]["phone"] for e in town.entries if e["kind"] in invented and e["contact"]["phone"]]
     assert phones and all(p.startswith("01 99 00") for p in phones)
 
 
 def test_shops_have_opening_hours(town):
-    shops = [e for e in town.entries if e["kind"] == "shop"]
+    shops = [e for e in town.entries if e["kind"] in ("shop", "food")]
     with_hours = [e for e in shops if e["opening_hours"]]
     assert len(with_hours) >= 20
     assert any("PH off" in e["opening_hours"] for e in shops)
+
+
+def test_where_to_eat_and_sleep(town):
+    """The issue's plausible set: a hotel, two campsites, gîtes, chambres d'hôtes, six restaurants, cafés."""
+    wanted = {"hotel": 1, "campsite": 2, "gite": 2, "guesthouse": 2, "restaurant": 6, "cafe": 2}
+    for category, minimum in wanted.items():
+        kind = CATEGORIES[category].group
+        found = [e["id"] for e in town.entries if e["kind"] == kind and category in e["categories"]]
+        assert len(found) >= minimum, (category, found)
+    stays = [e for e in town.entries if e["kind"] == "stay"]
+    assert all(e["details"]["capacity"] for e in stays)
+    assert any(e["details"]["season"] for e in stays) and any(e["details"]["booking_url"] for e in stays)
+    assert not [
+        e["id"]
+        for e in town.entries
+        if e["kind"] == "shop" and {"restaurant", "hotel", "campsite"} & {*e["categories"]}
+    ]
 
 
 def test_coordinates_are_around_saint_flour(town):

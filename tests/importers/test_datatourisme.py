@@ -320,7 +320,7 @@ def test_single_values_instead_of_arrays():
         },
     )
     entry = one(datatourisme.map_records([record]))
-    assert (entry["kind"], entry["categories"]) == ("shop", ["restaurant"])
+    assert (entry["kind"], entry["categories"]) == ("food", ["restaurant"])
     assert entry["title"] == {"fr": "Chez Paul"}
     assert entry["summary"] == {"fr": "Cuisine locale & vins"}
     assert entry["place"]["street"] == "1 place de l'Église" and entry["commune"] == "11113"

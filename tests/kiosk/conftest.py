@@ -141,7 +141,10 @@ def kiosk(town_dir, tmp_path_factory):
         poll_seconds=0.3,
         max_fps=0,  # no frame pacing: the test pumps frames itself
     )
-    app = build_app(settings, clock=lambda: NOW)
+    from kiosk.speech import RecordingBackend, SpeechEngine
+
+    # audio mode speaks to a recorder (``app.audio.engine.backend.said``): no voice from the test machine
+    app = build_app(settings, clock=lambda: NOW, speech=SpeechEngine(RecordingBackend()))
     from kivy.base import EventLoop
     from kivy.core.window import Window
 

@@ -210,6 +210,13 @@ def test_qr_code_carries_the_page_else_a_map_link():
     assert rows.qr_target(town["test:boulangerie"]) == ""
 
 
+def test_qr_code_opens_the_public_page_in_the_visitor_language_when_the_back_office_gave_one():
+    cathedral = entries()["test:cathedrale"].model_copy(update={"public_url": "https://borne.saint-flour.fr/p/3"})
+    assert rows.qr_target(cathedral, "de") == "https://borne.saint-flour.fr/p/3/de"
+    view = rows.detail_view(cathedral, lang="en", now=NOW, _=same)
+    assert view["qr"] == "https://borne.saint-flour.fr/p/3/en"
+
+
 def test_event_detail_lists_coming_dates():
     view = rows.detail_view(entries()["test:concert"], lang="fr", now=NOW, _=same)
     day = cldr.skeleton(dt.date(2026, 7, 11), "MMMEd", "fr")

@@ -14,7 +14,7 @@ from tests.kiosk.conftest import NOW
 
 pytestmark = pytest.mark.ui
 
-KINDS = ["place", "heritage", "event", "shop", "service"]
+KINDS = ["place", "heritage", "event", "food", "stay", "shop", "service"]
 
 
 def test_touch_on_the_attract_loop_opens_home(kiosk):
@@ -140,7 +140,8 @@ def test_language_switch_updates_every_label_and_the_date(kiosk):
     tr = kiosk.app.tr
     assert tr.lang == "de"
     tiles_de = [t.title for t in kiosk.screen("home").ids.tiles.children]
-    assert tiles_de == [tr._(m) for m in ("Search", "Practical info", "Shops", "What's on", "Heritage", "Discover")]
+    shown = ("Search", "Practical info", "Shops", "Stay", "Eat & drink", "What's on", "Heritage", "Discover")
+    assert tiles_de == [tr._(m) for m in shown]
     assert tiles_de != tiles_fr
     # the clock line: the date and the time in German, joined by Borne's separator
     date_de = cldr.pattern(NOW, "full", "de")
@@ -223,7 +224,7 @@ def test_staff_gesture_and_pin_open_maintenance_and_request_a_sync(kiosk):
     kiosk.tap(pad["OK"])
     assert screen.unlocked
     labels = {row.label: row.value for row in screen.ids.rows.children}
-    assert labels[kiosk.app.tr._("Entries")].splitlines()[0] == "7"  # labelled rows, not a raw dict
+    assert labels[kiosk.app.tr._("Entries")].splitlines()[0] == "10"  # labelled rows, not a raw dict
     assert kiosk.app.tr._("Last sync") in labels and "{" not in screen.info
     assert labels[kiosk.app.tr._("Last USB bundle")] == kiosk.app.tr._("never")  # the demo town came by no stick
     kiosk.tap(screen.ids.sync_now)
@@ -403,7 +404,7 @@ def test_landscape_lays_out_three_tiles_a_row_and_detail_side_by_side(kiosk):
     finally:
         Window.size = (540, 960)
         kiosk.wait(0.3)
-    assert kiosk.app.portrait and kiosk.screen("home").ids.tiles.cols == 2
+    assert kiosk.app.portrait and kiosk.screen("home").ids.tiles.cols == 3  # three by three in both
 
 
 def test_low_reach_brings_every_button_into_the_lower_two_thirds(kiosk):

@@ -16,10 +16,10 @@ CODES = [code for code, _name in LANGUAGES]
 #: Translations allowed to be spelt as the English msgid, because the word is the same.
 SAME_AS_ENGLISH = {
     "fr": {"Dates", "Contact", "Maintenance", "Images", "Version", "OK"},
-    "nl": {"Contact", "Open", "OK"},
+    "nl": {"Contact", "Open", "OK", "Volume {percent} %"},
     "de": {"Version", "OK"},
     "es": {"OK"},
-    "it": {"OK"},
+    "it": {"OK", "Volume {percent} %"},
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from content.config import ConfigError, load_config
+from content.contract import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,9 +42,10 @@ def test_info_json_describes_the_cache(demo):
     _, data = demo
     info = json.loads(main("info", "--json", data_dir=data).stdout.strip().splitlines()[-1])
     assert info["entries"] >= 70
-    assert info["counts"]["heritage"] >= 12 and info["counts"]["shop"] >= 20
+    assert info["counts"]["heritage"] >= 12 and info["counts"]["shop"] >= 14
+    assert info["counts"]["food"] >= 8 and info["counts"]["stay"] >= 8
     assert info["media"]["count"] > 0 and info["media"]["bytes"] > 0
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == SCHEMA_VERSION
     assert info["cursor"] == ""  # the demo town is no back office's state
     assert info["last_import"]["ok"] is True
 

@@ -64,7 +64,7 @@ def test_the_open_data_page_is_public_and_links_every_export(client, town):
 
 
 def test_json_export_is_what_the_kiosk_feed_serves(client, kiosk_client, town):
-    feed = kiosk_client.get("/api/kiosk/v1/changes?limit=1000").json()
+    feed = kiosk_client.get("/api/kiosk/v1/changes?limit=1000&schema=2").json()
     assert not feed["more"]
     exported = client.get(f"/opendata/contenus.json?commune={town.insee}").json()
     served = sorted(
