@@ -7,7 +7,6 @@ screen's behaviour in ``kiosk/screens/``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -476,31 +475,6 @@ class BorneApp(App):
         except Exception:  # one odd card must not take the list down
             log.warning("cannot describe the list card %s", getattr(card, "id", "?"), exc_info=True)
             return "", ""
-
-    # -- the back office's settings and look (kiosk.upkeep) --------------------------------------
-
-    def apply_remote_settings(self, update) -> None:
-        """Settings from the back office (``content.kiosk_settings.KioskSettingsUpdate``): idle time, PIN, languages."""
-        changes = {}
-        if update.idle_seconds is not None:
-            changes["idle_seconds"] = float(update.idle_seconds)
-        if update.pin is not None:
-            changes["pin"] = update.pin
-        if changes:
-            self.settings = dataclasses.replace(self.settings, **changes)
-        if self.root:
-            self.screen("home").offer_languages(update.languages)
-
-    def restart_when_idle(self) -> bool:
-        """Stop the app for a restart, but never under a visitor's finger: True when it stops."""
-        if self.sm.current != "attract" and self.idle_for() < self.settings.quiet_seconds:
-            return False
-        self.stop()
-        return True
-
-    def capture_screen(self, path: Path) -> str | None:
-        """The window as it is now, to a PNG (``Window.screenshot`` numbers the name it is given)."""
-        return Window.screenshot(name=str(path))
 
     # -- usage -----------------------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ def run_app(args: argparse.Namespace, config=None) -> int:
 def build_upkeep(app, settings: KioskSettings, *, backends=None):
     """Settings from the back office, the screen schedule and screenshots, wired to ``app``."""
     from kiosk.screen_power import ScreenPower, detect
-    from kiosk.upkeep import Upkeep
+    from kiosk.upkeep import Upkeep, apply_to_app, capture_window, restart_when_idle
 
     found = detect() if backends is None else backends
     log.info("screen power: %s", ", ".join(b.name for b in found) or "no backend found, the screen stays on")
@@ -118,9 +118,9 @@ def build_upkeep(app, settings: KioskSettings, *, backends=None):
         data_dir=settings.data_dir,
         screen=ScreenPower(found, data_dir=settings.data_dir),
         now=app.now,
-        apply_settings=app.apply_remote_settings,
-        capture=app.capture_screen,
-        restart=app.restart_when_idle,
+        apply_settings=lambda update: apply_to_app(app, update),
+        capture=capture_window,
+        restart=lambda: restart_when_idle(app),
     )
 
 

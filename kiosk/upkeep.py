@@ -8,6 +8,7 @@ gives it ``apply_settings`` and ``capture`` callables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -111,3 +112,34 @@ class Upkeep:
             request.unlink(missing_ok=True)
             for leftover in shots.iterdir():
                 leftover.unlink(missing_ok=True)
+
+
+# -- what the upkeep does to the running app (wired by kiosk.launch.build_upkeep) --------------------
+
+
+def apply_to_app(app, update: KioskSettingsUpdate) -> None:
+    """Settings from the back office on the running app: idle time, PIN, the language bar's buttons."""
+    changes = {}
+    if update.idle_seconds is not None:
+        changes["idle_seconds"] = float(update.idle_seconds)
+    if update.pin is not None:
+        changes["pin"] = update.pin
+    if changes:
+        app.settings = dataclasses.replace(app.settings, **changes)
+    if app.root:
+        app.screen("home").offer_languages(update.languages)
+
+
+def restart_when_idle(app) -> bool:
+    """Stop the app for a restart, but never under a visitor's finger: True when it stops."""
+    if app.sm.current != "attract" and app.idle_for() < app.settings.quiet_seconds:
+        return False
+    app.stop()
+    return True
+
+
+def capture_window(path: Path) -> str | None:
+    """The window as it is now, to a PNG (``Window.screenshot`` numbers the name it is given)."""
+    from kivy.core.window import Window
+
+    return Window.screenshot(name=str(path))
