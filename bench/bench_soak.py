@@ -244,6 +244,8 @@ class Soak:
         self.settle()
         app.go_home()
         self.settle()
+        app.reset_visit()  # the next visitor finds the attract loop (what the idle time does between visitors)
+        self.settle()
         self.visits += 1
 
     def idle_return(self) -> None:
