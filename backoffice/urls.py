@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/kiosk/v1/changes", api.changes, name="kiosk_changes"),
     path("api/kiosk/v1/media/<str:sha256>", api.media, name="kiosk_media"),
     path("api/kiosk/v1/heartbeat", api.heartbeat, name="kiosk_heartbeat"),
+    path("api/kiosk/v1/release/<str:sha256>", api.release, name="kiosk_release"),
 ]

@@ -85,8 +85,10 @@ class BorneApp(App):
     version = StringProperty("")
     audio = ObjectProperty(None, allownone=True, rebind=True)  # kiosk.audio.AudioMode, from on_start
 
-    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, speech=None, **kwargs):
+    def __init__(self, *, cache, settings: KioskSettings, usage=None, clock=None, speech=None, watchdog=None, **kwargs):
         self.cache = cache
+        self.watchdog = watchdog  # kiosk.watchdog.UiWatchdog: systemd's pings come from this loop
+        self.upkeep = None  # kiosk.upkeep.Upkeep: settings, screen power and screenshots (set by kiosk.launch)
         self.settings = settings
         self.usage = usage
         self._clock = clock  # tests and the tour may pin "now"; None = the real time
@@ -151,11 +153,19 @@ class BorneApp(App):
 
         self.audio = AudioMode(app=self, engine=self._speech or default_engine())
         self.audio.attach(Window)
+        if self.watchdog is not None:  # "ready" once the first frame is drawn, then pings from this loop
+            self._timers.append(Clock.schedule_once(lambda *_: self.watchdog.start(Clock), 0))
+        if self.upkeep is not None:
+            self.upkeep.start(Clock)
 
     def on_stop(self):
         """Stop every timer, so that nothing touches the cache or the widgets once the app is gone."""
         for event in getattr(self, "_timers", []):
             event.cancel()
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        if self.upkeep is not None:
+            self.upkeep.stop()
         if self.root:
             self.screen("attract").on_leave()
         if self.audio is not None:
@@ -316,6 +326,8 @@ class BorneApp(App):
     def _on_any_touch(self, window, touch):
         """Sees every touch before any widget: idle timer, housekeeping, and the hidden staff gesture."""
         self.last_touch = time.monotonic()
+        if self.upkeep is not None and self.upkeep.touched():
+            return True  # it woke the screen at night: a visitor sees the screen before pressing anything
         self._housekeeping()
         corner = 90 * self.theme.u
         if touch.x >= window.width - corner and touch.y >= window.height - corner:
@@ -407,6 +419,9 @@ class BorneApp(App):
         quiet = self.sm.current == "attract" or self.idle_for() >= self.settings.quiet_seconds
         if force or quiet:
             self.refresh_visible()
+            # What the old content held is handed back now, not at the next visitor's touch: without
+            # this a refresh at night kept ~20 MB until the morning (bench/bench_soak.py, 7 days).
+            self._housekeeping()
 
     def _alert_banner(self) -> tuple[str, str]:
         alerts = self.cache.active_alerts(now=self.now(), commune=self.commune)

@@ -62,7 +62,7 @@ def prepare_data(data_dir: Path, tz: str = "Europe/Paris") -> None:
         log.info("empty data folder: imported the demo town (%d entries)", report.upserted)
 
 
-def build_app(settings: KioskSettings, *, clock=None, speech=None):
+def build_app(settings: KioskSettings, *, clock=None, speech=None, watchdog=None):
     """Configure Kivy, open the cache read-only and the usage store, and build the (not yet running) app."""
     configure(
         kiosk_mode=settings.kiosk_mode,
@@ -76,20 +76,58 @@ def build_app(settings: KioskSettings, *, clock=None, speech=None):
 
     cache = ContentCache.open(settings.data_dir, readonly=True, tz=settings.tz)
     usage = UsageStore(settings.data_dir / "usage.db")
-    return BorneApp(cache=cache, usage=usage, settings=settings, clock=clock, speech=speech)
+    return BorneApp(cache=cache, usage=usage, settings=settings, clock=clock, speech=speech, watchdog=watchdog)
 
 
 def run_app(args: argparse.Namespace, config=None) -> int:
     """``python main.py run [--windowed] [--size WxH]``: the kiosk, on the demo town when the cache is empty."""
+    from content.sdnotify import Notifier
+    from kiosk.watchdog import StartLog, UiWatchdog
+
     settings = settings_from(args, config)
+    notifier = Notifier.from_env()
+    starts = StartLog(settings.data_dir)
+    if starts.crash_loop():
+        # The last starts died before their first frame: a calm message for a while, not a black screen.
+        configure(kiosk_mode=settings.kiosk_mode, size=settings.size, kivy_home=settings.data_dir / "kivy")
+        from kiosk.fallback import run_fallback
+
+        starts.ready()  # after the fallback's time, the next start tries the full kiosk again
+        return run_fallback(notifier=notifier, default_lang=settings.default_lang)
+    starts.started()
     prepare_data(settings.data_dir, settings.tz)
-    app = build_app(settings)
+    watchdog = UiWatchdog(notifier=notifier, data_dir=settings.data_dir, version=settings.version or _version())
+    app = build_app(settings, watchdog=watchdog)
+    app.upkeep = build_upkeep(app, settings)
     try:
         app.run()
     finally:
         app.cache.close()
         app.usage.close()
     return 0
+
+
+def build_upkeep(app, settings: KioskSettings, *, backends=None):
+    """Settings from the back office, the screen schedule and screenshots, wired to ``app``."""
+    from kiosk.screen_power import ScreenPower, detect
+    from kiosk.upkeep import Upkeep, apply_to_app, capture_window, restart_when_idle
+
+    found = detect() if backends is None else backends
+    log.info("screen power: %s", ", ".join(b.name for b in found) or "no backend found, the screen stays on")
+    return Upkeep(
+        data_dir=settings.data_dir,
+        screen=ScreenPower(found, data_dir=settings.data_dir),
+        now=app.now,
+        apply_settings=lambda update: apply_to_app(app, update),
+        capture=capture_window,
+        restart=lambda: restart_when_idle(app),
+    )
+
+
+def _version() -> str:
+    from content import __version__
+
+    return __version__
 
 
 def run_tour(args: argparse.Namespace, config=None) -> int:

@@ -51,6 +51,8 @@ class Page:
     deleted_notices: list[str] = field(default_factory=list)
     #: The town map announced (raw ``map`` key, checked by the job), or None when the feed has none.
     town_map: Any = None
+    #: This kiosk's own settings (``content.kiosk_settings``), raw; None when the back office sends none.
+    settings: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -208,13 +210,19 @@ class FeedClient:
 
     def media(self, sha256: str, dest_path: str | Path, *, expected_bytes: int | None = None) -> Path:
         """Download one image to ``dest_path``, verified by its hash; nothing is kept when it fails."""
-        if len(sha256) != SHA256_LEN or any(c not in "0123456789abcdef" for c in sha256):
-            raise SyncError(f"media {sha256!r}: not a sha256")
-        dest = Path(dest_path)
-        url = self.url(f"media/{sha256}")
         cap = self.max_media_bytes
         if expected_bytes is not None:
             cap = min(cap, int(expected_bytes))
+        return self._verified(f"media/{sha256}", sha256, Path(dest_path), cap)
+
+    def release(self, sha256: str, dest_path: str | Path, *, size: int) -> Path:
+        """Download a software release's archive (``size`` bytes at most), verified by its hash."""
+        return self._verified(f"release/{sha256}", sha256, Path(dest_path), int(size))
+
+    def _verified(self, path: str, sha256: str, dest: Path, cap: int) -> Path:
+        if len(sha256) != SHA256_LEN or any(c not in "0123456789abcdef" for c in sha256):
+            raise SyncError(f"{path}: {sha256!r} is not a sha256")
+        url = self.url(path)
         with self._open("GET", url, max_bytes=cap) as body:
             if body.status != 200:
                 raise self._fail("GET", body)
@@ -306,4 +314,5 @@ def _page(data: Any, url: str, etag: str | None) -> Page:
         notices=lists["notices"],
         deleted_notices=lists["deleted_notices"],
         town_map=data.get("map"),
+        settings=data["settings"] if isinstance(data.get("settings"), dict) else None,
     )

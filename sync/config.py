@@ -12,6 +12,8 @@ from content.bundle import BundleKeyError, read_key
 ENV_URL = "BORNE_BACKOFFICE_URL"
 ENV_TOKEN = "BORNE_KIOSK_TOKEN"
 ENV_BUNDLE_KEY = "BORNE_BUNDLE_KEY"
+#: Where software releases are installed side by side (``sync.updates``); unset: no remote updates.
+ENV_RELEASES = "BORNE_RELEASES_DIR"
 
 
 class ConfigError(ValueError):
@@ -71,6 +73,8 @@ class SyncConfig:
     max_retry_wait: float = 60
     #: Where the usage counters of the kiosk are (``content.usage``); default ``<data_dir>/usage.db``.
     usage_path: Path | None = None
+    #: Where releases are installed side by side (``sync.updates``); None: this kiosk is not updated remotely.
+    releases_dir: Path | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -145,6 +149,7 @@ class SyncConfig:
             version=version,
             tz=config.time_zone,
             intervals=intervals,
+            releases_dir=Path(os.environ[ENV_RELEASES]) if os.environ.get(ENV_RELEASES) else None,
         )
         values.update(overrides)
         return cls(**values)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from content.cache import CacheError, ContentCache
+from sync import remote
 
 if TYPE_CHECKING:
     from sync.job import SyncJob
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 #: Batches sent in one heartbeat run when the kiosk has a backlog (after days offline).
 MAX_BATCHES_PER_RUN = 20
-KNOWN_COMMANDS = frozenset({"sync_now"})
+KNOWN_COMMANDS = frozenset({"sync_now", "screenshot"})
 #: How long a failed bundle import or alert poll stays in the heartbeat's errors.
 REPORT_FOR = dt.timedelta(days=1)
 
@@ -85,6 +86,13 @@ def status(job: SyncJob) -> dict:
     }
     if bundle := bundle_status(state.get("bundle")):
         payload["bundle"] = bundle
+    # Cut to what the back office keeps: one over-long text would have it refuse the whole heartbeat.
+    if screen := remote.screen_state(job.data_dir):
+        limits = {"backend": 40, "state": 10, "action": 200, "at": 40, "error": 500}
+        payload["screen"] = {k: v[: limits[k]] for k, v in screen.items()}
+    if update := getattr(job, "update_state", lambda: None)():
+        limits = {"version": 40, "result": 20, "at": 40, "message": 500}
+        payload["update"] = {k: str(update[k])[: limits[k]] for k in limits if isinstance(update.get(k), str)}
     return payload
 
 
@@ -133,13 +141,20 @@ def send(job: SyncJob) -> list[str]:
         payload = status(job)
         if pending:
             payload["usage"] = pending[1]
+        shot = remote.screenshot_payload(job.data_dir) if run == 0 else None
+        if shot is not None:
+            payload["screenshot"] = shot
         answer = job.client.heartbeat(payload)
+        if shot is not None:
+            remote.screenshot_sent(job.data_dir)  # the back office has it (a failed post raised above)
         acknowledged = [str(i) for i in answer.get("acknowledged", []) if isinstance(i, str | int)]
         if pending and pending[0] in acknowledged:
             job.usage.acknowledge(pending[0])
         for command in answer.get("commands", []) or []:
             if command in KNOWN_COMMANDS and command not in commands:
                 commands.append(command)
+                if command == "screenshot":
+                    remote.request_screenshot(job.data_dir, job.clock())
             elif command not in KNOWN_COMMANDS:
                 log.warning("heartbeat: unknown command %r from the back office ignored", command)
         if not pending or pending[0] not in acknowledged:

@@ -26,7 +26,7 @@ from content.geo import MapError, parse_announcement
 from content.media import MediaError
 from content.model import Entry
 from sync import heartbeat as hb
-from sync import offline
+from sync import offline, remote
 from sync.client import FeedClient, NotModified
 from sync.errors import FeedError, SyncCancelled, SyncError
 from sync.walk import SyncResult, Walk
@@ -98,11 +98,31 @@ class SyncJob:
         self.not_before = 0.0
         #: The current failure of each job ("sync", "alerts", "heartbeat", "bundle", ...), for the heartbeat.
         self.failures: dict[str, str] = {}
+        #: Software updates (``sync.updates.UpdateManager``), when this kiosk takes them.
+        self.updates = None
+        #: Set when a new version was switched to (or rolled back): the process should exit and be restarted.
+        self.restart_requested = threading.Event()
         self.bundles = offline.BundleWatcher(self)
         self._clean_incoming()  # what a killed process left half-downloaded
 
     @classmethod
     def from_config(cls, config, *, client: FeedClient | None, usage=None, cache: ContentCache | None = None):
+        job = cls._from_config(config, client=client, usage=usage, cache=cache)
+        if getattr(config, "releases_dir", None) and client is not None:
+            from sync.updates import UpdateManager
+
+            job.updates = UpdateManager(
+                root=config.releases_dir,
+                data_dir=config.data_dir,
+                key=config.bundle_key,
+                running_version=config.version,
+                download=lambda release, dest: client.release(release["sha256"], dest, size=release["size"]),
+                restart_self=job.restart_requested.set,
+            )
+        return job
+
+    @classmethod
+    def _from_config(cls, config, *, client, usage, cache):
         return cls(
             data_dir=config.data_dir,
             client=client,
@@ -181,6 +201,8 @@ class SyncJob:
         with self._lock:
             try:
                 result = self._sync()
+                if self.updates is not None:
+                    self.updates.note_sync_ok()
             except SyncCancelled:
                 raise
             except SyncError as exc:
@@ -204,6 +226,8 @@ class SyncJob:
                 return None
             if walk.pages == 0:
                 walk.etag = page.etag
+            if page.settings is not None:
+                self.note_settings(page.settings)
             walk.add_page(page)
             etag = None
             if not page.more:
@@ -462,6 +486,33 @@ class SyncJob:
             return len(changes.alerts) + len(changes.deleted_alerts)
         finally:
             self._lock.release()
+
+    # -- the kiosk's own settings and requests (sync.remote) --------------------------------------
+
+    def note_settings(self, raw: dict) -> None:
+        """Hand the feed's ``settings`` to the kiosk (a file it watches); bad ones are refused whole."""
+        try:
+            remote.save_settings(self.data_dir, raw)
+        except remote.SettingsError as exc:
+            self.failures["settings"] = f"settings from the back office refused: {exc}"
+            log.warning("settings from the back office refused: %s", exc)
+        except OSError as exc:
+            self.failures["settings"] = f"cannot store the kiosk settings: {exc}"
+        else:
+            self.failures.pop("settings", None)
+            self.on_settings(remote.load_settings(self.data_dir))
+
+    def on_settings(self, settings: dict) -> None:
+        """The stored settings, after each feed page that carried them: a release to install, maybe."""
+        if self.updates is not None and settings.get("release"):
+            self.updates.offer(settings["release"])
+
+    def update_state(self) -> dict | None:
+        return self.updates.state() if self.updates is not None else None
+
+    def check_update(self) -> str | None:
+        """Whether the version switched to is healthy, or late (then rolled back); see sync.updates."""
+        return self.updates.check() if self.updates is not None else None
 
     # -- heartbeat, bundles, requests, housekeeping -----------------------------------------------
 

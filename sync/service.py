@@ -15,6 +15,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from content.sdnotify import Notifier
 from sync.client import FeedClient
 from sync.config import ConfigError, SyncConfig
 from sync.errors import SyncCancelled, SyncError
@@ -80,13 +82,33 @@ class Health:
             log.info("%s: %s", name, news)
 
 
+#: Seconds between the heartbeat that brought a screenshot request and the one that sends the picture.
+SCREENSHOT_HEARTBEAT_AFTER = 15.0
+#: A job still running after this many seconds is stuck (a call that never returns): the process
+#: stops pinging systemd's watchdog, which restarts it. A first sync of a large town takes minutes;
+#: every request has its own deadline (``request_deadline``), so only a real hang lasts this long.
+STUCK_AFTER = {JOB_SYNC: 2 * 3600.0}
+STUCK_AFTER_OTHERS = 30 * 60.0
+
+
 class SyncService:
     """The scheduled jobs of the sync process."""
 
-    def __init__(self, config: SyncConfig, job: SyncJob, *, scheduler: BackgroundScheduler | None = None):
+    def __init__(
+        self,
+        config: SyncConfig,
+        job: SyncJob,
+        *,
+        scheduler: BackgroundScheduler | None = None,
+        stuck_after: dict[str, float] | None = None,
+    ):
         self.config = config
         self.job = job
         self.health = Health(job)
+        self.stuck_after = {**STUCK_AFTER, **(stuck_after or {})}
+        #: job id -> monotonic time it started, while it runs (the watchdog's view of the process)
+        self.running: dict[str, float] = {}
+        self._running_lock = threading.Lock()
         self._forced = False  # the next sync was asked for by a person: it does not wait for Retry-After
         self.scheduler = scheduler or BackgroundScheduler(timezone=config.tz)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
@@ -125,8 +147,16 @@ class SyncService:
         if "sync_now" in commands:
             log.info("the back office asked for a sync now")
             self.trigger_sync()
+        if "screenshot" in commands:
+            # The kiosk captures its screen within seconds; the picture goes with the heartbeat after.
+            log.info("the back office asked for a screenshot")
+            self._heartbeat_soon(SCREENSHOT_HEARTBEAT_AFTER)
 
     def run_watch(self) -> None:
+        try:
+            self.job.check_update()
+        except Exception as exc:  # noqa: BLE001 - the rollback guard's timer checks again
+            self.health.failed("update check", str(exc))
         if self.job.take_sync_request():
             log.info("sync requested from the maintenance panel")
             self.trigger_sync()
@@ -147,6 +177,13 @@ class SyncService:
         else:
             self.health.ok("housekeeping")
 
+    def _heartbeat_soon(self, seconds: float) -> None:
+        try:
+            when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+            self.scheduler.modify_job(JOB_HEARTBEAT, next_run_time=when)
+        except Exception:  # noqa: BLE001 - not scheduled (tests) or stopping: the regular heartbeat brings it
+            pass
+
     def trigger_sync(self) -> None:
         if not self.config.online:
             return
@@ -165,6 +202,47 @@ class SyncService:
         if self.health.failed(name, f"unexpected {type(exc).__name__}: {exc}"):
             log.error("job %s crashed", event.job_id, exc_info=(type(exc), exc, exc.__traceback__))
 
+    # -- liveness (systemd's watchdog) -----------------------------------------------------------
+
+    def tracked(self, job_id: str, run):
+        """``run`` wrapped so that :meth:`stuck` sees how long it has been running."""
+
+        def wrapper():
+            with self._running_lock:
+                self.running[job_id] = time.monotonic()
+            try:
+                run()
+            finally:
+                with self._running_lock:
+                    self.running.pop(job_id, None)
+
+        wrapper.__name__ = getattr(run, "__name__", job_id)
+        return wrapper
+
+    def stuck(self, now: float | None = None) -> list[str]:
+        """The jobs running for longer than they ever should (empty when the process is healthy)."""
+        now = time.monotonic() if now is None else now
+        with self._running_lock:
+            running = dict(self.running)
+        return sorted(
+            job_id
+            for job_id, since in running.items()
+            if now - since > self.stuck_after.get(job_id, STUCK_AFTER_OTHERS)
+        )
+
+    def alive(self, notifier: Notifier) -> bool:
+        """Ping the watchdog when no job is stuck; otherwise say why in systemd's status, and do not."""
+        stuck = self.stuck()
+        if stuck:
+            names = ", ".join(HEALTH_NAMES.get(j, j) for j in stuck)
+            if self.health.failed("watchdog", f"stuck: {names}"):
+                notifier.status(f"stuck: {names}; systemd's watchdog will restart the sync process")
+            return False
+        if "watchdog" in self.health.failing:
+            self.health.ok("watchdog")
+        notifier.ping()
+        return True
+
     # -- schedule --------------------------------------------------------------------------------
 
     def schedule(self) -> None:
@@ -176,7 +254,10 @@ class SyncService:
             "misfire_grace_time": int(iv.misfire_grace),
             "replace_existing": True,
         }
-        add = self.scheduler.add_job
+
+        def add(run, trigger, *, id, **kw):  # noqa: A002 - APScheduler's own keyword
+            return self.scheduler.add_job(self.tracked(id, run), trigger, id=id, **kw)
+
         if self.config.online:
             # The first sync soon after start, spread a little so a town's kiosks do not start together.
             first = now + dt.timedelta(seconds=random.uniform(0, max(0.0, iv.first_sync_max)))
@@ -340,12 +421,19 @@ def run_service(config: SyncConfig) -> int:
         with writer_lock(config.data_dir):
             job = build_job(config, usage=open_usage(config))
             service = SyncService(config, job)
+            notifier = Notifier.from_env()
             previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
             try:
                 service.start()
-                while not stopping.wait(3600):
-                    pass
+                notifier.ready(status="sync process running")
+                # The watchdog is pinged from here while no job is stuck (see SyncService.alive).
+                while not stopping.wait(min(10.0, notifier.ping_interval(default=60.0))):
+                    service.alive(notifier)
+                    if job.restart_requested.is_set():  # a new version (or the old one back): systemd restarts us
+                        log.info("restarting into the software version now installed")
+                        break
             finally:
+                notifier.stopping()
                 service.stop()
                 job.close()
                 if job.client is not None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from backoffice.catalog.admin import AuditedAdmin
 from backoffice.catalog.models import audit
 from backoffice.dashboard import stats
 from backoffice.fleet import status
-from backoffice.fleet.models import Heartbeat, Kiosk, UsageCounter, UsageDashboard
+from backoffice.fleet.models import Heartbeat, Kiosk, Release, UsageCounter, UsageDashboard
 from backoffice.geo.admin import KioskPlaceInline
 
 
@@ -35,14 +36,35 @@ class KioskAdmin(AuditedAdmin):
         "disk_display",
         "uptime_display",
         "bundle_display",
+        "screen_display",
+        "update_display",
+        "screenshot_display",
         "remote_addr",
         "token_hint",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "commune", "location", "revoked", "sync_requested"]}),
+        (None, {"fields": ["name", "commune", "location", "group", "revoked", "sync_requested"]}),
+        (
+            _("Screen hours"),
+            {
+                "fields": ["screen_schedule", *Kiosk.SCREEN_DAYS, "screen_exceptions", "wake_minutes"],
+                "description": _(
+                    "Hours when the screen is lit, for example 07:00-12:00, 14:00-22:00. "
+                    "Empty or 'fermé': off all day. Sent to the kiosk at its next sync."
+                ),
+            },
+        ),
+        (_("Kiosk settings"), {"fields": ["idle_seconds", "languages", "maintenance_pin"]}),
         (_("What the kiosk last said"), {"fields": readonly_fields}),
     ]
     actions = ["issue_token", "revoke_token", "request_sync"]
+
+    def get_fieldsets(self, request, obj=None):
+        """A new kiosk: its name and place only (its token comes next); its settings on its own page."""
+        if obj is None:
+            return [(None, {"fields": ["name", "commune", "location", "group"]})]
+        return super().get_fieldsets(request, obj)
+
     change_list_template = "fleet/kiosk_change_list.html"
     change_form_template = "fleet/kiosk_change_form.html"
     inlines = [KioskPlaceInline]  # the kiosk's position on the town map (backoffice.geo)
@@ -86,6 +108,27 @@ class KioskAdmin(AuditedAdmin):
     @admin.display(description=_("running for"))
     def uptime_display(self, obj):
         return status.duration(obj.uptime) if obj.uptime is not None else "—"
+
+    @admin.display(description=_("screen"))
+    def screen_display(self, obj):
+        return status.screen(obj)
+
+    @admin.display(description=_("last update"))
+    def update_display(self, obj):
+        text, warn = status.update(obj)
+        return format_html('<b style="color:#c62828">{}</b>', text) if warn else text
+
+    @admin.display(description=_("screenshot"))
+    def screenshot_display(self, obj):
+        if not obj.screenshot:
+            return _("none yet")
+        return format_html(
+            '<img class="kiosk-screenshot" src="{}" alt="{}" style="max-width:270px;border:1px solid #999">'
+            "<br><small>{}</small>",
+            reverse("admin:fleet_kiosk_screenshot", args=[obj.pk]),
+            _("The kiosk's screen"),
+            _("taken %(when)s") % {"when": status.when(obj.screenshot_at)},
+        )
 
     @admin.display(description=_("last USB stick"))
     def bundle_display(self, obj):
@@ -147,6 +190,12 @@ class KioskAdmin(AuditedAdmin):
         return [
             path("status/", self.admin_site.admin_view(self.status_view), name="fleet_status"),
             path("<int:pk>/token/", self.admin_site.admin_view(self.token_view), name="fleet_kiosk_token"),
+            path("<int:pk>/see/", self.admin_site.admin_view(self.see_view), name="fleet_kiosk_see"),
+            path(
+                "<int:pk>/screenshot.jpg",
+                self.admin_site.admin_view(self.screenshot_view),
+                name="fleet_kiosk_screenshot",
+            ),
             *super().get_urls(),
         ]
 
@@ -160,6 +209,29 @@ class KioskAdmin(AuditedAdmin):
         token = kiosk.issue_token()
         audit(request.user, "issue_token", kiosk)
         return self._token_page(request, [(kiosk, token)])
+
+    def see_view(self, request, pk: int):
+        """The change form's "see the screen" button (POST): the kiosk sends a screenshot at its next report."""
+        kiosk = Kiosk.objects.filter(pk=pk).first()
+        if kiosk is None or not self.has_change_permission(request, kiosk):
+            raise PermissionDenied
+        if request.method == "POST":
+            Kiosk.objects.filter(pk=pk).update(screenshot_requested=True)
+            audit(request.user, "request_screenshot", kiosk)
+            self.message_user(
+                request,
+                _("The kiosk will send a picture of its screen at its next status report (within a few minutes)."),
+                messages.SUCCESS,
+            )
+        return redirect("admin:fleet_kiosk_change", pk)
+
+    def screenshot_view(self, request, pk: int):
+        kiosk = Kiosk.objects.filter(pk=pk).first()
+        if kiosk is None or not self.has_view_permission(request, kiosk) or not kiosk.screenshot:
+            raise PermissionDenied
+        response = HttpResponse(bytes(kiosk.screenshot), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
     def status_view(self, request):
         if not self.has_view_permission(request):
@@ -175,6 +247,8 @@ class KioskAdmin(AuditedAdmin):
                 "disk": status.disk(k),
                 "disk_low": status.disk_is_low(k),
                 "bundle": status.bundle(k),
+                "update": status.update(k),
+                "screen": status.screen(k),
             }
             for k in kiosks
         ]
@@ -188,6 +262,63 @@ class KioskAdmin(AuditedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "fleet/status.html", context)
+
+
+@admin.register(Release)
+class ReleaseAdmin(AuditedAdmin):
+    """Software releases: uploaded, signed with the bundle key on save, published to all kiosks or a group."""
+
+    list_display = ["version", "group", "published", "created_at", "kiosks_on_it"]
+    list_filter = ["published", "group"]
+    fields = ["version", "archive", "group", "health_minutes", "published", "sha256", "signature"]
+    readonly_fields = ["sha256", "signature"]
+    actions = ["publish", "withdraw"]
+
+    @admin.display(description=_("kiosks on it"))
+    def kiosks_on_it(self, obj):
+        return Kiosk.objects.filter(version=obj.version).count()
+
+    def save_model(self, request, obj, form, change):
+        from backoffice.catalog.bundles import bundle_key
+        from content.bundle import BundleKeyError
+        from content.release import file_sha256, sign
+
+        super().save_model(request, obj, form, change)
+        try:
+            key = bundle_key()
+        except BundleKeyError:
+            self.message_user(
+                request,
+                _(
+                    "No bundle key on this server: a release cannot be signed. Set BORNE_BUNDLE_KEY "
+                    "(the key the kiosks check USB bundles with)."
+                ),
+                messages.ERROR,
+            )
+            return
+        obj.sha256 = file_sha256(obj.archive.path)
+        obj.size = obj.archive.size
+        obj.signature = sign(key, obj.version, obj.sha256)
+        obj.save(update_fields=["sha256", "size", "signature"])
+
+    @admin.action(description=_("Publish to the kiosks"), permissions=["change"])
+    def publish(self, request, queryset):
+        n = queryset.exclude(sha256="").update(published=True)
+        for release in queryset:
+            audit(request.user, "publish_release", release)
+        self.message_user(
+            request,
+            _(
+                "%(n)d release(s) published: each kiosk concerned installs it at its next sync and goes back "
+                "to its previous version by itself if the new one does not report healthy in time."
+            )
+            % {"n": n},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Withdraw (kiosks keep what they installed)"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        queryset.update(published=False)
 
 
 @admin.register(Heartbeat)

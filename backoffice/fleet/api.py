@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import logging
@@ -20,8 +21,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.catalog.models import MediaFile
-from backoffice.fleet import feed, wire
-from backoffice.fleet.models import Heartbeat, Kiosk, UsageBatch, UsageCounter
+from backoffice.fleet import feed, settings_feed, wire
+from backoffice.fleet.models import Heartbeat, Kiosk, Release, UsageBatch, UsageCounter
 from backoffice.geo import service as geo_service
 from backoffice.storage import open_stream
 from backoffice.throttle import client_address
@@ -69,13 +70,15 @@ def changes(request):
     commune = request.kiosk.commune_id
     town_map = geo_service.announcement(request.kiosk)
     # The map and the kiosk's position are the kiosk's own: they change the ETag and the cached body.
-    etag = feed.etag_for(commune, req, town_map)
+    own = settings_feed.encode(settings_feed.settings_for(request.kiosk))  # this kiosk's, not the commune's
+    page_etag = feed.etag_for(commune, req, town_map)
+    etag = settings_feed.with_tag(page_etag, own)
     wanted = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
     if etag in wanted:
         response = HttpResponse(status=304)
     else:
         # Every kiosk of a commune walking from the same cursor gets the same page: build it once.
-        key = f"feed:{commune}:{etag}"
+        key = f"feed:{commune}:{page_etag}"
         body = cache.get(key)
         if body is None:
             page = feed.changes(commune, req)
@@ -83,7 +86,7 @@ def changes(request):
                 page["map"] = town_map
             body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
             cache.set(key, body, FEED_CACHE_SECONDS)
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(settings_feed.add_to_page(body, own), content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Accept-Encoding"
@@ -125,6 +128,21 @@ def _map_blob(request, sha256: str):
         response = HttpResponse(blob, content_type="application/gzip")
     response["ETag"] = f'"{sha256}"'
     response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
+@kiosk_required
+def release(request, sha256: str):
+    """A software release's archive, for the kiosks it is published to (their token required)."""
+    if not SHA_RE.fullmatch(sha256):
+        raise Http404("not a sha256")
+    item = Release.for_kiosk(request.kiosk)
+    if item is None or item.sha256 != sha256:
+        raise Http404("no such release for this kiosk")
+    response = FileResponse(item.archive.open("rb"), content_type="application/zip")
+    response["Content-Length"] = str(item.size)
+    response["Cache-Control"] = "private, max-age=86400, immutable"
     return response
 
 
@@ -189,6 +207,58 @@ def _bundle(value) -> dict:
     }
 
 
+MAX_SCREENSHOT_BYTES = 512 * 1024
+SCREEN_STATES = ("on", "off", "unknown")
+UPDATE_RESULTS = ("downloaded", "installed", "healthy", "rolled_back", "refused", "failed")
+
+
+def _screen(value) -> dict:
+    """The screen's power as the kiosk saw it: ``{backend, state, action, at, error}``."""
+    data = wire.obj(value, "screen")
+    state = wire.text(data.get("state"), "screen.state", 10)
+    if state and state not in SCREEN_STATES:
+        raise HeartbeatError(f"screen.state : {', '.join(SCREEN_STATES)} attendu")
+    at = wire.moment(data.get("at"), "screen.at")
+    return {
+        "backend": wire.text(data.get("backend"), "screen.backend", 40),
+        "state": state,
+        "action": wire.text(data.get("action"), "screen.action", 200, code=False),
+        "at": at.isoformat() if at else None,
+        "error": wire.text(data.get("error"), "screen.error", 500, code=False),
+    }
+
+
+def _update(value) -> dict:
+    """The last software update the kiosk tried: ``{version, result, at, message}``."""
+    data = wire.obj(value, "update")
+    result = wire.text(data.get("result"), "update.result", 20)
+    if result and result not in UPDATE_RESULTS:
+        raise HeartbeatError(f"update.result : {', '.join(UPDATE_RESULTS)} attendu")
+    at = wire.moment(data.get("at"), "update.at")
+    return {
+        "version": wire.text(data.get("version"), "update.version", 40),
+        "result": result,
+        "at": at.isoformat() if at else None,
+        "message": wire.text(data.get("message"), "update.message", 500, code=False),
+    }
+
+
+def _screenshot(value) -> tuple[bytes, dt.datetime] | None:
+    """A JPEG of the kiosk's screen (base64), and when it was taken."""
+    data = wire.obj(value, "screenshot")
+    if not data:
+        return None
+    encoded = wire.text(data.get("jpeg"), "screenshot.jpeg", MAX_SCREENSHOT_BYTES * 4 // 3 + 4)
+    try:
+        jpeg = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise HeartbeatError("screenshot.jpeg : base64 attendu") from None
+    if not jpeg.startswith(b"\xff\xd8\xff"):
+        raise HeartbeatError("screenshot.jpeg : ce n'est pas une image JPEG")
+    taken = wire.moment(data.get("taken_at"), "screenshot.taken_at") or timezone.now()
+    return jpeg, taken
+
+
 def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -> dict:
     """Store a heartbeat and its usage batch; the answer for the kiosk.
 
@@ -206,6 +276,9 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
     )
     disk_total = wire.integer(data.get("disk_total"), "disk_total", high=MAX_BYTES)
     bundle = _bundle(data.get("bundle")) if "bundle" in data else None
+    screen = _screen(data.get("screen")) if "screen" in data else None
+    update = _update(data.get("update")) if "update" in data else None
+    screenshot = _screenshot(data.get("screenshot"))
     usage = wire.obj(data.get("usage"), "usage")
     batch_id = wire.text(usage.get("batch_id"), "usage.batch_id", 64)
     rows = _usage_rows(usage) if batch_id else []
@@ -221,7 +294,16 @@ def record_heartbeat(kiosk: Kiosk, data: dict, remote_addr: str | None = None) -
         if bundle is not None:  # a kiosk that does not send it (older version) keeps what it sent before
             kiosk.bundle = bundle
         kiosk.remote_addr = remote_addr
+        if screen is not None:
+            kiosk.screen_state = screen
+        if update is not None:
+            kiosk.update_state = update
+        if screenshot is not None:
+            kiosk.screenshot, kiosk.screenshot_at = screenshot
+            kiosk.screenshot_requested = False
         commands = ["sync_now"] if kiosk.sync_requested else []
+        if kiosk.screenshot_requested:
+            commands.append("screenshot")
         kiosk.sync_requested = False
         kiosk.save()
         if batch_id:

@@ -122,3 +122,40 @@ def bundle(kiosk: Kiosk) -> tuple[str, bool] | None:
     else:
         check, warn = _("NOT SIGNED: nothing was checked"), True
     return _("%(name)s, imported %(at)s, %(check)s") % {"name": name, "at": at, "check": check}, warn
+
+
+UPDATE_RESULTS = {
+    "downloaded": _("downloaded, not installed yet"),
+    "installed": _("installed, waiting to report healthy"),
+    "healthy": _("installed and healthy"),
+    "rolled_back": _("ROLLED BACK: the new version did not report healthy in time"),
+    "refused": _("REFUSED: the signature or the hash did not match"),
+    "failed": _("FAILED"),
+}
+
+
+def update(kiosk: Kiosk) -> tuple[str, bool]:
+    """The last software update in words, and whether it is a warning."""
+    data = kiosk.update_state or {}
+    if not data.get("result"):
+        return _("none"), False
+    result = data["result"]
+    words = UPDATE_RESULTS.get(result, result)
+    at = when(dt.datetime.fromisoformat(data["at"])) if data.get("at") else "—"
+    values = {"version": data.get("version") or "?", "result": words, "at": at}
+    text = _("version %(version)s: %(result)s (%(at)s)") % values
+    if data.get("message"):
+        text += f" — {data['message']}"
+    return text, result in ("rolled_back", "refused", "failed")
+
+
+def screen(kiosk: Kiosk) -> str:
+    """``allumé (wlr-randr), éteint à 22:00 selon ses horaires``: the screen's power as last reported."""
+    data = kiosk.screen_state or {}
+    if not data.get("state"):
+        return _("not reported yet")
+    state = {"on": _("on"), "off": _("off"), "unknown": _("unknown")}.get(data["state"], data["state"])
+    text = _("%(state)s (%(backend)s)") % {"state": state, "backend": data.get("backend") or "?"}
+    if data.get("error"):
+        text += " — " + data["error"]
+    return text

@@ -1,8 +1,9 @@
-"""The fleet check: which kiosks went silent, and one e-mail to the administrators about each.
+"""The fleet check: which kiosks went silent or came back, and one e-mail to the administrators per event.
 
 A kiosk is silent when it was heard of once and not for ``BORNE_OFFLINE_AFTER_MINUTES`` (the fleet
 pages call it offline then). Staff are told once per silence: the kiosk is remembered in
-:class:`~backoffice.jobs.models.SilentKiosk` until it is heard again, so the next silence is told too.
+:class:`~backoffice.jobs.models.SilentKiosk` until it is heard again; then they are told it is back
+(once: the row is deleted in the same transaction), and the next silence is told too.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ def check_fleet(now: dt.datetime | None = None) -> FleetCheck:
     kiosks = list(Kiosk.objects.filter(revoked=False).select_related("commune"))
     silent = [k for k in kiosks if k.last_contact is not None and now - k.last_contact >= limit]
     silent_ids = {k.pk for k in silent}
-    back = SilentKiosk.objects.exclude(kiosk_id__in=silent_ids).delete()[0]
+    back = 0
+    for notice in SilentKiosk.objects.exclude(kiosk_id__in=silent_ids).select_related("kiosk__commune"):
+        with transaction.atomic():
+            if not SilentKiosk.objects.filter(pk=notice.pk).delete()[0]:
+                continue  # another run of the check took it: told once
+            kiosk = notice.kiosk
+            if kiosk.revoked or kiosk.last_contact is None:
+                continue  # withdrawn from the fleet, not back
+            _tell_back(kiosk, notice.last_contact, now)
+            back += 1
     told = 0
     for kiosk in silent:
         with transaction.atomic():
@@ -81,5 +91,27 @@ def _tell(kiosk, now: dt.datetime) -> None:
             "commune": kiosk.commune.name,
             "location": kiosk.location or "—",
             "contact": contact(kiosk),
+        }
+    send_mail(subject, body, None, recipients)
+
+
+def _tell_back(kiosk, silent_since: dt.datetime | None, now: dt.datetime) -> None:
+    from backoffice.fleet.status import contact, duration
+
+    recipients = administrators_emails()
+    if not recipients:
+        return
+    silence = (kiosk.last_contact - silent_since).total_seconds() if silent_since else 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Kiosk %(kiosk)s is back") % {"kiosk": kiosk}
+        body = _(
+            "The kiosk %(kiosk)s (%(commune)s, %(location)s) was heard of again %(contact)s, after %(silence)s "
+            "of silence.\n\nNothing to do. You will get another e-mail if it goes silent again."
+        ) % {
+            "kiosk": kiosk,
+            "commune": kiosk.commune.name,
+            "location": kiosk.location or "—",
+            "contact": contact(kiosk),
+            "silence": duration(max(0, silence)),
         }
     send_mail(subject, body, None, recipients)

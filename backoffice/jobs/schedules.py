@@ -22,7 +22,7 @@ DEFAULTS = [
         name="Surveillance des bornes",
         task="jobs.check_fleet",
         description="Toutes les 5 minutes : signale par e-mail aux administrateurs, une seule fois, "
-        "une borne qui ne donne plus de nouvelles.",
+        "une borne qui ne donne plus de nouvelles, puis une fois quand elle en donne de nouveau.",
         every_minutes=5,
     ),
     Default(

@@ -35,6 +35,17 @@ class HomeScreen(KioskScreen):
         # them all: that tile alone then takes the size that fits it (widgets.kv: the smaller of the two).
         self.tile_font = max(fits[0], min(base, SHARED_SHARE * fits[len(fits) // 2]))
 
+    def offer_languages(self, codes) -> None:
+        """Show only the language buttons the town offers on this kiosk (``None``: all of them)."""
+        bar = self.ids.langbar
+        if not hasattr(self, "_all_lang_buttons"):
+            self._all_lang_buttons = list(reversed(bar.children))  # in the kv's order
+        shown = [b for b in self._all_lang_buttons if codes is None or b.code in codes]
+        if [b.code for b in reversed(bar.children)] != [b.code for b in shown]:
+            bar.clear_widgets()
+            for button in shown:
+                bar.add_widget(button)
+
     def open_tile(self, target: str) -> None:
         if target == "search":
             self.app.open_search()

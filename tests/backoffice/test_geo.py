@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.admin import site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
@@ -84,9 +85,20 @@ def test_the_kiosk_page_holds_the_picker_over_the_same_map(admin_client, kiosk_t
     drawing = admin_client.get("/admin/geo/townmap/15187/drawing.json").json()
     assert drawing["layers"]["building"] and drawing["origin"]
 
+    # the kiosk page's other fields as they are (its settings), then its place on the map
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    from backoffice.fleet.models import Kiosk
+
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(pk=admin_client.session["_auth_user_id"])
+    form = site._registry[Kiosk].get_form(request, kiosk)(instance=kiosk)
+    current = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     response = admin_client.post(
         f"/admin/fleet/kiosk/{kiosk.pk}/change/",
         {
+            **{k: v for k, v in current.items() if v is not False},
             "name": kiosk.name,
             "commune": "15187",
             "location": "",

@@ -153,8 +153,22 @@ def test_a_kiosk_heard_again_is_told_again_at_its_next_silence(silent_kiosk, adm
     silent_kiosk.last_heartbeat = timezone.now()
     silent_kiosk.save()
     assert check_fleet().back == 1
+    assert check_fleet().back == 0  # one mail per event, not per check
     assert check_fleet(now=timezone.now() + dt.timedelta(hours=1)).told == 1
-    assert len(mailoutbox) == 2
+    assert [m.subject for m in mailoutbox] == [
+        "La borne Place d'Armes ne donne plus de nouvelles",
+        "La borne Place d'Armes donne de nouveau des nouvelles",
+        "La borne Place d'Armes ne donne plus de nouvelles",
+    ]
+    assert "après 2\xa0heures de silence" in mailoutbox[1].body
+
+
+def test_a_revoked_kiosk_is_not_told_back(silent_kiosk, administrator, mailoutbox):
+    from backoffice.jobs.fleet import check_fleet
+
+    check_fleet()
+    silent_kiosk.revoke()
+    assert check_fleet().back == 0 and len(mailoutbox) == 1
 
 
 def test_kiosks_never_heard_of_revoked_or_alive_are_not_reported(db, commune, administrator, mailoutbox):

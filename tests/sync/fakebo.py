@@ -43,6 +43,10 @@ class FakeBackOffice:
         self.heartbeats: list[dict] = []
         self.batches: dict[str, list[dict]] = {}
         self.commands: list[str] = []
+        #: This kiosk's ``settings`` in every page of changes (None: the key is not sent).
+        self.settings: dict | None = None
+        #: Release archives by sha256, served at ``release/<sha256>``.
+        self.releases: dict[str, bytes] = {}
         self.wire_bytes = 0
         self.server: ThreadingHTTPServer | None = None
 
@@ -94,10 +98,13 @@ class FakeBackOffice:
                 out["entries" if what == "entry" else "alerts"].append(rec)
         out["cursor"] = str(page[-1][0] if page else since)
         out["more"] = more
+        if self.settings is not None:
+            out["settings"] = self.settings
         return out
 
     def etag(self, since: int, limit: int) -> str:
-        return f'"{since}-{limit}-{self.seq}"'
+        own = hashlib.sha256(json.dumps(self.settings, sort_keys=True).encode()).hexdigest()[:8]
+        return f'"{since}-{limit}-{self.seq}-{own}"'
 
     def requests_to(self, path: str) -> list[dict]:
         return [r for r in self.log if r["path"].startswith(PREFIX + path)]
@@ -212,6 +219,12 @@ class _Handler(BaseHTTPRequestHandler):
             if fault and fault.kind == "schema":
                 data["schema"] = 99
             self._json(200, data, {"ETag": etag})
+        elif path.startswith("release/"):
+            data = self.bo.releases.get(path.removeprefix("release/"))
+            if data is None:
+                self._json(404, {"error": "no such release"})
+                return
+            self._send(200, data, {"Content-Type": "application/zip"})
         elif path.startswith("media/"):
             data = self.bo.media.get(path.removeprefix("media/"))
             if data is None:
