@@ -65,6 +65,10 @@ class KioskAdmin(AuditedAdmin):
             return [(None, {"fields": ["name", "commune", "location", "group"]})]
         return super().get_fieldsets(request, obj)
 
+    def get_inlines(self, request, obj=None):
+        """Its position on the town map too comes once the kiosk exists, on its own page."""
+        return [] if obj is None else super().get_inlines(request, obj)
+
     change_list_template = "fleet/kiosk_change_list.html"
     change_form_template = "fleet/kiosk_change_form.html"
     inlines = [KioskPlaceInline]  # the kiosk's position on the town map (backoffice.geo)
