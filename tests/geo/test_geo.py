@@ -168,3 +168,24 @@ def test_the_kiosk_demo_map_is_what_the_importer_makes_of_the_demo_town():
     from content.demo.map.make_town import BLOB, town_blob
 
     assert BLOB.read_bytes() == town_blob(), "run python -m content.demo.map.make_town after editing the demo town"
+
+
+def test_a_walk_joins_the_street_where_it_passes_not_at_the_junction_behind():
+    # one street 100 m long, west to east; start 30 m along it, goal 70 m along, both 5 m north of it
+    data = {
+        "format": geo.FORMAT,
+        "origin": [45.0, 3.0],
+        "bbox": [44.99, 2.99, 45.01, 3.01],
+        "layers": {},
+        "nodes": [0, 0, 1000, 0, 1000, -500],
+        "edges": [[0, 1, 1000, 0, [250, 0, 500, 0, 750, 0]], [1, 2, 500, 0, []]],
+    }
+    town = geo.TownMap(data)
+    start, goal = town.projection.to_latlon(30, 5), town.projection.to_latlon(70, 5)
+    found = geo.route(town, start, goal)
+    assert found.length_m == pytest.approx(50, abs=0.5)  # 5 + 40 + 5, not back to either end
+    xs = [x for x, _y in found.points]
+    assert xs == sorted(xs)  # never walks back towards the start
+    # across the junction onto the next street: along the first, round the corner
+    found = geo.route(town, start, town.projection.to_latlon(105, -20))
+    assert found.length_m == pytest.approx(5 + 70 + 20 + 5, abs=0.5)
