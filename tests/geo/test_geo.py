@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from content import geo, osm
-from content.demo.map.make_town import BBOX, KIOSK
+from content.demo.map.make_town import BBOX, BLOB, KIOSK
 from tests.geo.conftest import HELSINKI, HELSINKI_BBOX
 
 KIOSK_AT = (KIOSK["lat"], KIOSK["lon"])
@@ -189,3 +189,37 @@ def test_a_walk_joins_the_street_where_it_passes_not_at_the_junction_behind():
     # across the junction onto the next street: along the first, round the corner
     found = geo.route(town, start, town.projection.to_latlon(105, -20))
     assert found.length_m == pytest.approx(5 + 70 + 20 + 5, abs=0.5)
+
+
+def _demo_places(node):
+    """Every ``{name, lat, lon}`` place of the demo content (events, places, food, stay …)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("lat"), float) and isinstance(node.get("lon"), float):
+            yield node
+        for value in node.values():
+            yield from _demo_places(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _demo_places(value)
+
+
+def test_every_demo_place_on_the_map_has_a_sensible_walk_from_the_demo_kiosk():
+    import math
+    import tomllib
+    from pathlib import Path
+
+    town = geo.TownMap.from_blob(BLOB.read_bytes())
+    kx, ky = town.projection.to_xy(*KIOSK_AT)
+    places = {}
+    for path in sorted((Path(geo.__file__).parent / "demo").glob("*.toml")):
+        for place in _demo_places(tomllib.loads(path.read_text(encoding="utf-8"))):
+            if town.contains(place["lat"], place["lon"]):
+                places[place["name"], place["lat"], place["lon"]] = place
+    assert len(places) >= 40
+    for name, lat, lon in places:
+        x, y = town.projection.to_xy(lat, lon)
+        assert math.dist((x, y), town.nearest(x, y).point) < 30, f"{name} is far from any street"
+        walk = geo.route(town, KIOSK_AT, (lat, lon))
+        crow = math.dist((kx, ky), (x, y))
+        assert walk.length_m <= 2 * crow + 60, f"{name}: {walk.length_m:.0f} m for {crow:.0f} m as the crow flies"
+        geo.route(town, KIOSK_AT, (lat, lon), step_free=True)  # raises NoRoute if the place needs steps
