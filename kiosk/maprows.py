@@ -106,8 +106,18 @@ def clusters(markers: list[dict], *, scale: float, reach_px: float, keep: Any = 
     their members) closer than ``reach_px`` merge, until none are. Panning moves every marker alike,
     so the groups only change with the scale. The marker ``keep`` (the selected one) stands alone.
     """
-    groups = [[m] for m in sorted(markers, key=lambda m: (m["x"], m["y"], str(m["id"])))]
-    centres = [(m[0]["x"] * scale, m[0]["y"] * scale) for m in groups]
+    # first the markers that share a grid cell small enough that they overlap anyway: the pairwise
+    # merging below then has tens of groups to compare, not every marker
+    cell = reach_px / 1.5
+    buckets: dict[tuple[int, int], list[dict]] = {}
+    groups = []
+    for m in sorted(markers, key=lambda m: (m["x"], m["y"], str(m["id"]))):
+        if keep is not None and m["id"] == keep:
+            groups.append([m])
+        else:
+            buckets.setdefault((int(m["x"] * scale // cell), int(m["y"] * scale // cell)), []).append(m)
+    groups += buckets.values()
+    centres = [(sum(m["x"] for m in g) * scale / len(g), sum(m["y"] for m in g) * scale / len(g)) for g in groups]
     alone = [keep is not None and g[0]["id"] == keep for g in groups]
     while True:
         best, pair = reach_px**2, None

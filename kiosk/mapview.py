@@ -11,6 +11,7 @@ the widget (see kv/map.kv), never of the screen that holds it.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable
 
 from kivy.core.text import Label as CoreLabel
@@ -35,6 +36,14 @@ from content import geo
 from kiosk import maprows
 
 MAX_VERTICES = 65_000  # a Mesh's indices are 16-bit
+
+
+def _buffers() -> tuple[array, array]:
+    """A mesh's vertices and indices as C arrays: a Mesh keeps what it is given, and a list of
+    Python floats costs eight times the memory (32 bytes a number against 4)."""
+    return array("f"), array("H")
+
+
 MIN_SCALE, MAX_SCALE = 0.15, 10.0  # px per metre
 #: Way widths (metres, and at least this many pixels) by layer.
 WIDTHS = {"road": (8.0, 7.0), "path": (2.5, 3.5), "steps": (2.5, 4.0), "river": (6.0, 3.0)}
@@ -73,7 +82,8 @@ def band_of(scale: float) -> int:
 
 def line_meshes(lines, width: float) -> list[Mesh]:
     """Quads along each polyline (flat decimetre ``[x, y, …]``), square-capped so corners close."""
-    meshes, vertices, indices = [], [], []
+    meshes = []
+    vertices, indices = _buffers()
     half = width / 2
     for flat in lines:
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
@@ -86,11 +96,13 @@ def line_meshes(lines, width: float) -> list[Mesh]:
             nx, ny = -uy, ux
             ax, ay, bx, by = x1 - ux, y1 - uy, x2 + ux, y2 + uy
             n = len(vertices) // 4
-            vertices += (ax + nx, ay + ny, 0, 0, ax - nx, ay - ny, 0, 0, bx + nx, by + ny, 0, 0, bx - nx, by - ny, 0, 0)
-            indices += (n, n + 1, n + 2, n + 2, n + 1, n + 3)
+            vertices.extend(
+                (ax + nx, ay + ny, 0, 0, ax - nx, ay - ny, 0, 0, bx + nx, by + ny, 0, 0, bx - nx, by - ny, 0, 0)
+            )
+            indices.extend((n, n + 1, n + 2, n + 2, n + 1, n + 3))
             if n + 4 >= MAX_VERTICES:
                 meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
-                vertices, indices = [], []
+                vertices, indices = _buffers()
     if vertices:
         meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
     return meshes
@@ -140,7 +152,8 @@ def triangulate(pts: list[tuple[float, float]]) -> list[int]:
 
 def area_meshes(polygons) -> list[Mesh]:
     """Filled polygons (flat decimetre lists, closed or not), triangulated one by one into few meshes."""
-    meshes, vertices, indices = [], [], []
+    meshes = []
+    vertices, indices = _buffers()
     for flat in polygons:
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
         if len(pts) > 1 and pts[0] == pts[-1]:
@@ -150,25 +163,30 @@ def area_meshes(polygons) -> list[Mesh]:
         base = len(vertices) // 4
         if base + len(pts) >= MAX_VERTICES:
             meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
-            vertices, indices, base = [], [], 0
+            vertices, indices = _buffers()
+            base = 0
         for x, y in pts:
-            vertices += (x, y, 0, 0)
-        indices += [base + k for k in triangulate(pts)]
+            vertices.extend((x, y, 0, 0))
+        indices.extend(base + k for k in triangulate(pts))
     if vertices:
         meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
     return meshes
 
 
-def label_segments(labels) -> list[tuple[str, list[tuple[float, float, float, float]]]]:
-    """Each street name with the straight pieces of its way (metres), longest first: the name goes
-    along the longest one that has room for it on screen."""
+def label_segments(
+    labels,
+) -> list[tuple[str, tuple[float, float, float, float], list[tuple[float, float, float, float]]]]:
+    """Each street name with its way's box and straight pieces (metres), longest first: the name
+    goes along the longest one that has room for it on screen; the box skips streets out of view."""
     out = []
     for label in labels:
         name, flat = label[0], label[1:]
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat) - 1, 2)]
         pieces = sorted(zip(pts, pts[1:], strict=False), key=lambda ab: -math.dist(*ab))
         if pieces:
-            out.append((name, [(x1, y1, x2, y2) for (x1, y1), (x2, y2) in pieces]))
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            box = (min(xs), min(ys), max(xs), max(ys))
+            out.append((name, box, [(x1, y1, x2, y2) for (x1, y1), (x2, y2) in pieces]))
     return out
 
 
@@ -594,7 +612,11 @@ class TownMapView(Widget):
             r = self.marker_size * 0.5
             boxes.append((hx - r, hy - r, hx + r, hy + r))
         x0, y0, x1, y1 = self.x, self.y, self.right, self.top
-        for name, pieces in self._label_segments:
+        wx0, wy0 = self.to_world(x0, y0)
+        wx1, wy1 = self.to_world(x1, y1)
+        for name, (bx0, by0, bx1, by1), pieces in self._label_segments:
+            if bx1 < wx0 or bx0 > wx1 or by1 < wy0 or by0 > wy1:
+                continue
             texture = None
             for px1, py1, px2, py2 in pieces:
                 sx1, sy1 = self.to_screen(px1, py1)
@@ -602,6 +624,8 @@ class TownMapView(Widget):
                 room = math.hypot(sx2 - sx1, sy2 - sy1)
                 if room < len(name) * self.label_font_size * 0.5:
                     break  # the longest pieces first: no shorter one has room either
+                if max(sx1, sx2) < x0 or min(sx1, sx2) > x1 or max(sy1, sy2) < y0 or min(sy1, sy2) > y1:
+                    continue  # off screen: its text is not even made
                 texture = texture or self._label(name)
                 tw, th = texture.size
                 if room < tw * 1.05:
