@@ -223,3 +223,45 @@ def test_every_demo_place_on_the_map_has_a_sensible_walk_from_the_demo_kiosk():
         crow = math.dist((kx, ky), (x, y))
         assert walk.length_m <= 2 * crow + 60, f"{name}: {walk.length_m:.0f} m for {crow:.0f} m as the crow flies"
         geo.route(town, KIOSK_AT, (lat, lon), step_free=True)  # raises NoRoute if the place needs steps
+
+
+MULTIPOLYGON_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="borne test">
+  <node id="1" version="1" lat="45.0300" lon="3.0900"/>
+  <node id="2" version="1" lat="45.0300" lon="3.0920"/>
+  <node id="3" version="1" lat="45.0315" lon="3.0920"/>
+  <node id="4" version="1" lat="45.0315" lon="3.0900"/>
+  <node id="5" version="1" lat="45.0305" lon="3.0905"/>
+  <node id="6" version="1" lat="45.0305" lon="3.0910"/>
+  <node id="7" version="1" lat="45.0310" lon="3.0910"/>
+  <node id="8" version="1" lat="45.0310" lon="3.0905"/>
+  <node id="9" version="1" lat="45.0298" lon="3.0895"/>
+  <node id="10" version="1" lat="45.0298" lon="3.0925"/>
+  <way id="1" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way>
+  <way id="2" version="1"><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+  <way id="3" version="1"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/></way>
+  <way id="4" version="1"><nd ref="9"/><nd ref="10"/><tag k="highway" v="footway"/></way>
+  <relation id="1" version="1">
+    <member type="way" ref="1" role="outer"/>
+    <member type="way" ref="2" role="outer"/>
+    <member type="way" ref="3" role="inner"/>
+    <tag k="type" v="multipolygon"/><tag k="leisure" v="park"/><tag k="name" v="Jardin"/>
+  </relation>
+</osm>
+"""
+
+
+def test_a_park_drawn_as_a_multipolygon_relation_is_drawn_as_an_area(tmp_path):
+    pytest.importorskip("osmium")
+    path = tmp_path / "park.osm"
+    path.write_text(MULTIPOLYGON_OSM, encoding="utf-8")
+    data = osm.import_file(path, (45.0290, 3.0890, 45.0320, 3.0930))
+    parks = data["layers"].get("park", [])
+    assert len(parks) == 1  # the outer ring, from two ways joined; the inner ring is no park
+    town = geo.TownMap(data)
+    xs, ys = parks[0][0::2], parks[0][1::2]
+    x0, y0 = town.projection.to_xy(45.0300, 3.0900)
+    x1, y1 = town.projection.to_xy(45.0315, 3.0920)
+    assert min(xs) / 10 == pytest.approx(x0, abs=0.2) and max(xs) / 10 == pytest.approx(x1, abs=0.2)
+    assert min(ys) / 10 == pytest.approx(y0, abs=0.2) and max(ys) / 10 == pytest.approx(y1, abs=0.2)
+    assert "road" not in data["layers"] and len(data["layers"]["path"]) == 1  # member ways draw nothing themselves
