@@ -277,14 +277,18 @@ def _graph(ways: Iterable[Way], q) -> tuple[list[int], list[list]]:
         for i in range(1, len(way.refs)):
             if uses[way.refs[i]] < 2 and i != len(way.refs) - 1:
                 continue
-            piece = way.points[start : i + 1]
-            a = node(way.refs[start], *piece[0])
-            b = node(way.refs[i], *piece[-1])
-            xy = [q(lat, lon) for lat, lon in piece]
-            length = sum(math.dist(xy[k], xy[k + 1]) for k in range(len(xy) - 1))
-            inner = [v for p in xy[1:-1] for v in p]
-            if a != b:
-                edges.append([a, b, round(length), flags, inner])
+            # a piece that comes back to where it left (a loop round a square or a park) is cut in
+            # two at its middle point, so that it stays in the graph as two pieces
+            cuts = [start, i] if way.refs[start] != way.refs[i] or i - start < 2 else [start, (start + i) // 2, i]
+            for j, k in zip(cuts, cuts[1:], strict=False):
+                piece = way.points[j : k + 1]
+                a = node(way.refs[j], *piece[0])
+                b = node(way.refs[k], *piece[-1])
+                xy = [q(lat, lon) for lat, lon in piece]
+                length = sum(math.dist(xy[m], xy[m + 1]) for m in range(len(xy) - 1))
+                inner = [v for p in xy[1:-1] for v in p]
+                if a != b:
+                    edges.append([a, b, round(length), flags, inner])
             start = i
     return nodes, edges
 

@@ -265,3 +265,30 @@ def test_a_park_drawn_as_a_multipolygon_relation_is_drawn_as_an_area(tmp_path):
     assert min(xs) / 10 == pytest.approx(x0, abs=0.2) and max(xs) / 10 == pytest.approx(x1, abs=0.2)
     assert min(ys) / 10 == pytest.approx(y0, abs=0.2) and max(ys) / 10 == pytest.approx(y1, abs=0.2)
     assert "road" not in data["layers"] and len(data["layers"]["path"]) == 1  # member ways draw nothing themselves
+
+
+LOOP_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="borne test">
+  <node id="1" version="1" lat="45.0300" lon="3.0900"/>
+  <node id="2" version="1" lat="45.0305" lon="3.0900"/>
+  <node id="3" version="1" lat="45.0305" lon="3.0910"/>
+  <node id="4" version="1" lat="45.0310" lon="3.0910"/>
+  <node id="5" version="1" lat="45.0310" lon="3.0900"/>
+  <way id="1" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+  <way id="2" version="1">
+    <nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/><nd ref="2"/><tag k="highway" v="footway"/>
+  </way>
+</osm>
+"""
+
+
+def test_a_path_that_loops_back_to_its_only_junction_stays_walkable(tmp_path):
+    pytest.importorskip("osmium")
+    path = tmp_path / "loop.osm"
+    path.write_text(LOOP_OSM, encoding="utf-8")
+    town = geo.TownMap(osm.import_file(path, (45.0295, 3.0895, 45.0315, 3.0915)))
+    far_corner = (45.0310, 3.0910)
+    found = geo.route(town, (45.0300, 3.0900), far_corner)
+    # up the street (56 m), then along the loop (56 m north, 79 m east) to its far corner; without the
+    # loop the corner would only be reached across the grass from the street's end (152 m)
+    assert found.length_m == pytest.approx(56 + 56 + 79, abs=3)
