@@ -67,7 +67,7 @@ STYLE = {
 TAP_SLOP = 24  # px a finger may move and still tap
 TAP_REACH = 56  # px from a marker's centre that still selects it
 #: Markers closer than this share of their size gather into one numbered disc (a tap zooms in on them).
-CLUSTER_REACH = 1.0
+CLUSTER_REACH = 1.15
 
 
 def _rgba(name: str, alpha: float = 1.0):
@@ -424,7 +424,7 @@ class TownMapView(Widget):
                 self._markers_group.add(instruction)
             x = sum(m["x"] for m in members) / len(members)
             y = sum(m["y"] for m in members) / len(members)
-            grow = 1.3 if members[0]["id"] == self.selected else (1.0 + min(0.3, 0.06 * len(members)) if many else 1.0)
+            grow = 1.3 if members[0]["id"] == self.selected else (1.0 + min(0.2, 0.04 * len(members)) if many else 1.0)
             self._marker_items.append((members, x, y, grow, ring, disc, glyph, (outline, color, ink)))
 
     def on_here(self, *_args) -> None:
