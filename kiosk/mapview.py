@@ -4,8 +4,9 @@ Geometry (:class:`content.geo.TownMap`, local metres) becomes one Mesh per layer
 map is loaded: areas through Kivy's tesselator, ways as quads whose width depends on the zoom band
 (rebuilt, and kept, once per band). Panning and zooming only change a Translate and a Scale, then
 move the markers, the street names and the kiosk's arrow (screen-sized instructions in an overlay),
-so a frame costs the same whatever the size of the town. North is up. The attribution is part of
-the widget (see kv/map.kv), never of the screen that holds it.
+so a frame costs the same whatever the size of the town. Markers whose discs would overlap share one
+numbered disc (:func:`kiosk.maprows.clusters`); a tap on it zooms in until they stand apart. North is
+up. The attribution is part of the widget (see kv/map.kv), never of the screen that holds it.
 """
 
 from __future__ import annotations
