@@ -154,14 +154,14 @@ class Route:
 
 @dataclass
 class TownMap:
-    """A decoded map, with the graph's adjacency and a grid to find the nearest junction. Built once."""
+    """A decoded map, with the graph's adjacency (built once) and a grid to find the nearest way piece."""
 
     data: dict
     projection: Projection = field(init=False)
     xs: list[float] = field(init=False)
     ys: list[float] = field(init=False)
     adjacency: list[list[tuple[int, int, int]]] = field(init=False)  # node -> [(other, edge index, length dm)]
-    _grid: dict[tuple[int, int], list[int]] = field(init=False)
+    _edge_grid: dict[tuple[int, int], list[int]] | None = field(init=False, default=None)
 
     CELL = 100.0  # metres
 
@@ -174,11 +174,6 @@ class TownMap:
         for i, (a, b, length, _flags, _pts) in enumerate(self.data["edges"]):
             self.adjacency[a].append((b, i, length))
             self.adjacency[b].append((a, i, length))
-        grid: dict[tuple[int, int], list[int]] = {}
-        for n, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):
-            if self.adjacency[n]:
-                grid.setdefault((int(x // self.CELL), int(y // self.CELL)), []).append(n)
-        self._grid = grid
 
     @classmethod
     def from_blob(cls, blob: bytes, *, where: str = "map") -> TownMap:
@@ -200,18 +195,56 @@ class TownMap:
         s, w, n, e = self.bbox
         return s <= lat <= n and w <= lon <= e
 
-    def nearest(self, x: float, y: float, *, limit: float = SNAP_LIMIT_M) -> int | None:
-        """The junction nearest to ``(x, y)`` within ``limit`` metres, or None."""
+    def nearest(self, x: float, y: float, *, limit: float = SNAP_LIMIT_M, blocked: int = 0) -> Snap | None:
+        """The point of a way piece nearest to ``(x, y)`` within ``limit`` metres (projected onto the
+        piece, not its nearest junction), leaving out pieces with any of the ``blocked`` flags; or None."""
+        if self._edge_grid is None:
+            self._edge_grid = self._grid_edges()
         cx, cy = int(x // self.CELL), int(y // self.CELL)
         reach = int(limit // self.CELL) + 1
-        best, best_d = None, limit * limit
+        best: Snap | None = None
+        best_d = limit
+        seen = set()
+        edges = self.data["edges"]
         for gx in range(cx - reach, cx + reach + 1):
             for gy in range(cy - reach, cy + reach + 1):
-                for n in self._grid.get((gx, gy), ()):
-                    d = (self.xs[n] - x) ** 2 + (self.ys[n] - y) ** 2
-                    if d <= best_d:
-                        best, best_d = n, d
+                for e in self._edge_grid.get((gx, gy), ()):
+                    if e in seen or (blocked and edges[e][3] & blocked):
+                        continue
+                    seen.add(e)
+                    line = self.edge_points(e, edges[e][0])
+                    along = 0.0
+                    for i in range(len(line) - 1):
+                        (ax, ay), (bx, by) = line[i], line[i + 1]
+                        dx, dy = bx - ax, by - ay
+                        seg = math.hypot(dx, dy)
+                        t = 0.0 if seg == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (seg * seg)))
+                        px, py = ax + t * dx, ay + t * dy
+                        d = math.hypot(px - x, py - y)
+                        if d < best_d:
+                            best_d = d
+                            best = Snap(e, i, (px, py), along + t * seg, self.piece_length(e))
+                        along += seg
         return best
+
+    def _grid_edges(self) -> dict[tuple[int, int], list[int]]:
+        """The way pieces each grid cell meets (by each segment's box), built on the first snap."""
+        grid: dict[tuple[int, int], list[int]] = {}
+        for e, edge in enumerate(self.data["edges"]):
+            line = self.edge_points(e, edge[0])
+            cells = set()
+            for (ax, ay), (bx, by) in zip(line, line[1:], strict=False):
+                for gx in range(int(min(ax, bx) // self.CELL), int(max(ax, bx) // self.CELL) + 1):
+                    for gy in range(int(min(ay, by) // self.CELL), int(max(ay, by) // self.CELL) + 1):
+                        cells.add((gx, gy))
+            for cell in cells:
+                grid.setdefault(cell, []).append(e)
+        return grid
+
+    def piece_length(self, edge: int) -> float:
+        """The drawn length (metres) of a way piece, from its points."""
+        line = self.edge_points(edge, self.data["edges"][edge][0])
+        return sum(math.dist(p, q) for p, q in zip(line, line[1:], strict=False))
 
     def edge_points(self, edge: int, start: int) -> list[tuple[float, float]]:
         a, b, _length, _flags, pts = self.data["edges"][edge]
@@ -220,67 +253,132 @@ class TownMap:
         return line if start == a else line[::-1]
 
 
+@dataclass(frozen=True)
+class Snap:
+    """Where a point meets the footpath graph: on piece ``edge``, in its segment ``segment`` (counted
+    from the piece's first junction), at ``point``, ``along`` metres from that junction."""
+
+    edge: int
+    segment: int
+    point: tuple[float, float]
+    along: float
+    length: float
+
+    def towards(self, town: TownMap, end: int) -> list[tuple[float, float]]:
+        """The points from the snapped point to the piece's junction ``end`` (either of its two)."""
+        a = town.data["edges"][self.edge][0]
+        line = town.edge_points(self.edge, a)
+        if end == a:
+            return [self.point, *line[self.segment :: -1]]
+        return [self.point, *line[self.segment + 1 :]]
+
+
 def route(town: TownMap, start: tuple[float, float], goal: tuple[float, float], *, step_free: bool = False) -> Route:
     """The shortest walk from ``start`` to ``goal`` (both ``(lat, lon)``), A* over the footpath graph.
 
-    ``step_free`` leaves out steps and paths marked ``wheelchair=no``. Raises :class:`NoRoute` when a
-    point is outside the map, too far from any path, or when no path joins them.
+    Each end joins the graph where it meets the nearest way piece (projected onto it, so a walk never
+    goes to a junction behind the visitor first). ``step_free`` leaves out steps and paths marked
+    ``wheelchair=no``. Raises :class:`NoRoute` when a point is outside the map, too far from any
+    path, or when no path joins them.
     """
     for name, (lat, lon) in (("start", start), ("destination", goal)):
         if not town.contains(lat, lon):
             raise NoRoute("outside", f"the {name} ({lat:.5f}, {lon:.5f}) is outside the map")
+    blocked = (STEPS | NO_WHEELCHAIR) if step_free else 0
     sx, sy = town.projection.to_xy(*start)
     gx, gy = town.projection.to_xy(*goal)
-    a, b = town.nearest(sx, sy), town.nearest(gx, gy)
+    a, b = town.nearest(sx, sy, blocked=blocked), town.nearest(gx, gy, blocked=blocked)
     if a is None or b is None:
         which = "start" if a is None else "destination"
         raise NoRoute("far", f"the {which} is more than {SNAP_LIMIT_M:.0f} m from any footpath on the map")
-    found = _astar(town, a, b, blocked=(STEPS | NO_WHEELCHAIR) if step_free else 0)
-    if found is None:
-        raise NoRoute("disconnected", "no footpath on the map joins the two points")
-    length_dm, path = found
-    points: list[tuple[float, float]] = [(sx, sy)]
-    has_steps = False
     edges = town.data["edges"]
-    for node, edge in path:
-        has_steps = has_steps or bool(edges[edge][3] & STEPS)
-        points.extend(town.edge_points(edge, node))
-    if not path:
-        points.append((town.xs[a], town.ys[a]))
-    points.append((gx, gy))
-    extra = math.dist((sx, sy), points[1]) + math.dist((gx, gy), points[-2])
-    return Route(points, length_dm / 10 + extra, step_free, has_steps)
+    best: tuple[float, list[tuple[float, float]], list[int]] | None = None
+    if a.edge == b.edge:  # both on one piece: along it
+        line = town.edge_points(a.edge, edges[a.edge][0])
+        lo, hi = sorted((a.along, b.along))
+        inner, along = [], 0.0
+        for k, p in enumerate(line):
+            if lo < along < hi:
+                inner.append(p)
+            if k + 1 < len(line):
+                along += math.dist(p, line[k + 1])
+        if b.along < a.along:
+            inner.reverse()
+        best = (hi - lo, [a.point, *inner, b.point], [a.edge])
+    found = _astar(town, a, b, blocked=blocked)
+    if found is not None and (best is None or found[0] < best[0] - 1e-6):
+        cost, first, path, last = found
+        points = a.towards(town, first)
+        used = [a.edge, b.edge]
+        for node, edge in path:
+            used.append(edge)
+            points.extend(town.edge_points(edge, node)[1:])
+        points.extend(b.towards(town, last)[::-1][1:])
+        best = (cost, points, used)
+    if best is None:
+        raise NoRoute("disconnected", "no footpath on the map joins the two points")
+    length, points, used = best
+    has_steps = any(edges[e][3] & STEPS for e in used)
+    points = [(sx, sy), *points, (gx, gy)]
+    extra = math.dist((sx, sy), a.point) + math.dist((gx, gy), b.point)
+    return Route(_dedupe(points), length + extra, step_free, has_steps)
 
 
-def _astar(town: TownMap, a: int, b: int, *, blocked: int) -> tuple[int, list[tuple[int, int]]] | None:
-    """(length in dm, [(from node, edge)…]) of the shortest path from ``a`` to ``b``, or None."""
+def _dedupe(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = [points[0]]
+    for p in points[1:]:
+        if math.dist(p, out[-1]) > 0.05:
+            out.append(p)
+    return out
+
+
+def _astar(town: TownMap, a: Snap, b: Snap, *, blocked: int) -> tuple[float, int, list[tuple[int, int]], int] | None:
+    """The shortest way from snap ``a`` to snap ``b`` through junctions: (metres, the junction left
+    from on ``a``'s piece, [(from junction, edge)…], the junction reached on ``b``'s piece), or None."""
     xs, ys, edges = town.xs, town.ys, town.data["edges"]
-    bx, by = xs[b], ys[b]
+    bx, by = b.point
+    goal = -1  # the snapped destination, joined to both ends of its piece
 
-    def h(n: int) -> float:  # straight-line distance in dm: never more than the real one
-        return math.hypot(xs[n] - bx, ys[n] - by) * 10 * 0.999
+    def h(n: int) -> float:  # straight-line distance: never more than the real one
+        return 0.0 if n == goal else math.hypot(xs[n] - bx, ys[n] - by) * 0.999
 
-    best = {a: 0}
+    ea, eb = edges[a.edge], edges[b.edge]
+    ends = {eb[0]: b.along, eb[1]: b.length - b.along}
+    best: dict[int, float] = {}
     came: dict[int, tuple[int, int]] = {}
-    queue = [(h(a), 0, a)]
+    first: dict[int, int] = {}
+    queue: list[tuple[float, float, int]] = []
+    for end, cost in ((ea[0], a.along), (ea[1], a.length - a.along)):
+        if cost < best.get(end, math.inf):
+            best[end] = cost
+            first[end] = end
+            heapq.heappush(queue, (cost + h(end), cost, end))
     done = set()
     while queue:
         _, cost, n = heapq.heappop(queue)
-        if n == b:
+        if n == goal:
+            last = came[goal][0]
             path = []
-            while n != a:
+            n = last
+            while n in came:
                 prev, edge = came[n]
                 path.append((prev, edge))
                 n = prev
-            return cost, path[::-1]
+            return cost, n, path[::-1], last
         if n in done:
             continue
         done.add(n)
+        if n in ends:
+            new = cost + ends[n]
+            if new < best.get(goal, math.inf):
+                best[goal] = new
+                came[goal] = (n, b.edge)
+                heapq.heappush(queue, (new, new, goal))
         for other, edge, length in town.adjacency[n]:
             if blocked and edges[edge][3] & blocked:
                 continue
-            new = cost + length
-            if new < best.get(other, 1 << 62):
+            new = cost + length / 10
+            if new < best.get(other, math.inf):
                 best[other] = new
                 came[other] = (n, edge)
                 heapq.heappush(queue, (new + h(other), new, other))

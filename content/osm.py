@@ -3,9 +3,10 @@
 Only what the kiosk draws and walks is kept, clipped to a bounding box: ways with at least one node
 inside it (whole, so a street crossing the edge is not cut), as drawing layers, street names and the
 footpath graph (junctions and the way pieces between them, with their length and whether they are
-steps). Multipolygon relations (large parks, lakes) are left out: town centres draw their buildings,
-squares and streets from closed ways. Reading needs ``osmium`` (pyosmium, the back office's extra),
-imported when called so that the kiosk never needs it.
+steps). Multipolygon relations (large parks, lakes, riverbanks) are assembled by osmium's area
+handler and drawn by their outer rings (a hole such as a pond in a park is drawn by its own layer
+on top, or not at all); the footpath graph only ever comes from ways. Reading needs ``osmium``
+(pyosmium, the back office's extra), imported when called so that the kiosk never needs it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Way:
 @dataclass
 class Extract:
     ways: list[Way] = field(default_factory=list)
+    #: Outer rings of multipolygon relations (closed, ``refs`` empty) that reach into the box.
+    areas: list[Way] = field(default_factory=list)
     #: Bounding box of every node read, [south, west, north, east] (None: no node).
     extent: list[float] | None = None
 
@@ -78,8 +81,13 @@ def read(path: str | Path, bbox: tuple[float, float, float, float]) -> Extract:
     out = Extract()
     ext = [90.0, 180.0, -90.0, -180.0]
     try:
-        processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+        kinds = osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION | osmium.osm.AREA
+        processor = osmium.FileProcessor(str(path), kinds).with_locations().with_areas()
         for obj in processor:
+            if obj.is_area():
+                if not obj.from_way() and _wanted(dict(obj.tags)):
+                    out.areas += _rings(obj, bbox)
+                continue
             if obj.is_node():
                 loc = obj.location
                 if loc.valid():
@@ -105,6 +113,21 @@ def read(path: str | Path, bbox: tuple[float, float, float, float]) -> Extract:
     except RuntimeError as exc:
         raise OsmError(f"{path}: not a readable OpenStreetMap file, or truncated ({exc})") from None
     out.extent = ext if ext[0] <= ext[2] else None
+    return out
+
+
+def _rings(area, bbox: tuple[float, float, float, float]) -> list[Way]:
+    """The outer rings of an assembled multipolygon whose box meets ``bbox``."""
+    s, w, n, e = bbox
+    out = []
+    tags = dict(area.tags)
+    for ring in area.outer_rings():
+        points = [(ref.lat, ref.lon) for ref in ring if ref.location.valid()]
+        if len(points) < 4:
+            continue
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        if min(lats) <= n and max(lats) >= s and min(lons) <= e and max(lons) >= w:
+            out.append(Way(tags, points, []))
     return out
 
 
@@ -201,6 +224,10 @@ def build_map(
         name = way.tags.get("name")
         if name and layer in ("road", "path", "square"):
             labels.append([name, *flat])
+    for area in extract.areas:
+        layer = _layer(area.tags, True)
+        if layer in geo.AREA_LAYERS:
+            layers[layer].append([v for lat, lon in _simplify(area.points, 0.8, proj) for v in q(lat, lon)])
     nodes, edges = _graph(walkable, q)
     return {
         "format": geo.FORMAT,
@@ -250,14 +277,18 @@ def _graph(ways: Iterable[Way], q) -> tuple[list[int], list[list]]:
         for i in range(1, len(way.refs)):
             if uses[way.refs[i]] < 2 and i != len(way.refs) - 1:
                 continue
-            piece = way.points[start : i + 1]
-            a = node(way.refs[start], *piece[0])
-            b = node(way.refs[i], *piece[-1])
-            xy = [q(lat, lon) for lat, lon in piece]
-            length = sum(math.dist(xy[k], xy[k + 1]) for k in range(len(xy) - 1))
-            inner = [v for p in xy[1:-1] for v in p]
-            if a != b:
-                edges.append([a, b, round(length), flags, inner])
+            # a piece that comes back to where it left (a loop round a square or a park) is cut in
+            # two at its middle point, so that it stays in the graph as two pieces
+            cuts = [start, i] if way.refs[start] != way.refs[i] or i - start < 2 else [start, (start + i) // 2, i]
+            for j, k in zip(cuts, cuts[1:], strict=False):
+                piece = way.points[j : k + 1]
+                a = node(way.refs[j], *piece[0])
+                b = node(way.refs[k], *piece[-1])
+                xy = [q(lat, lon) for lat, lon in piece]
+                length = sum(math.dist(xy[m], xy[m + 1]) for m in range(len(xy) - 1))
+                inner = [v for p in xy[1:-1] for v in p]
+                if a != b:
+                    edges.append([a, b, round(length), flags, inner])
             start = i
     return nodes, edges
 

@@ -97,3 +97,48 @@ def no_route_text(reason: str, *, _: Gettext) -> str:
     if reason == "no_position":
         return _("This kiosk's position is not set: no walking route from here.")
     return _("No walking route on the map: here is the address.")
+
+
+def clusters(markers: list[dict], *, scale: float, reach_px: float, keep: Any = None) -> list[list[dict]]:
+    """Markers gathered into groups whose discs would overlap at ``scale`` (pixels per metre).
+
+    In screen space: each marker starts alone, then the two closest groups (centre: the mean of
+    their members) closer than ``reach_px`` merge, until none are. Panning moves every marker alike,
+    so the groups only change with the scale. The marker ``keep`` (the selected one) stands alone.
+    """
+    # first the markers that share a grid cell small enough that they overlap anyway: the pairwise
+    # merging below then has tens of groups to compare, not every marker
+    cell = reach_px / 1.5
+    buckets: dict[tuple[int, int], list[dict]] = {}
+    groups = []
+    for m in sorted(markers, key=lambda m: (m["x"], m["y"], str(m["id"]))):
+        if keep is not None and m["id"] == keep:
+            groups.append([m])
+        else:
+            buckets.setdefault((int(m["x"] * scale // cell), int(m["y"] * scale // cell)), []).append(m)
+    groups += buckets.values()
+    centres = [(sum(m["x"] for m in g) * scale / len(g), sum(m["y"] for m in g) * scale / len(g)) for g in groups]
+    alone = [keep is not None and g[0]["id"] == keep for g in groups]
+    while True:
+        best, pair = reach_px**2, None
+        for i in range(len(groups)):
+            if alone[i]:
+                continue
+            xi, yi = centres[i]
+            for j in range(i + 1, len(groups)):
+                if alone[j]:
+                    continue
+                d = (centres[j][0] - xi) ** 2 + (centres[j][1] - yi) ** 2
+                if d < best:
+                    best, pair = d, (i, j)
+        if pair is None:
+            return groups
+        i, j = pair
+        ni, nj = len(groups[i]), len(groups[j])
+        centres[i] = (
+            (centres[i][0] * ni + centres[j][0] * nj) / (ni + nj),
+            (centres[i][1] * ni + centres[j][1] * nj) / (ni + nj),
+        )
+        groups[i] += groups.pop(j)
+        centres.pop(j)
+        alone.pop(j)

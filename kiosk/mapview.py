@@ -4,13 +4,15 @@ Geometry (:class:`content.geo.TownMap`, local metres) becomes one Mesh per layer
 map is loaded: areas through Kivy's tesselator, ways as quads whose width depends on the zoom band
 (rebuilt, and kept, once per band). Panning and zooming only change a Translate and a Scale, then
 move the markers, the street names and the kiosk's arrow (screen-sized instructions in an overlay),
-so a frame costs the same whatever the size of the town. North is up. The attribution is part of
-the widget (see kv/map.kv), never of the screen that holds it.
+so a frame costs the same whatever the size of the town. Markers whose discs would overlap share one
+numbered disc (:func:`kiosk.maprows.clusters`); a tap on it zooms in until they stand apart. North is
+up. The attribution is part of the widget (see kv/map.kv), never of the screen that holds it.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable
 
 from kivy.core.text import Label as CoreLabel
@@ -32,8 +34,17 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 
 from content import geo
+from kiosk import maprows
 
 MAX_VERTICES = 65_000  # a Mesh's indices are 16-bit
+
+
+def _buffers() -> tuple[array, array]:
+    """A mesh's vertices and indices as C arrays: a Mesh keeps what it is given, and a list of
+    Python floats costs eight times the memory (32 bytes a number against 4)."""
+    return array("f"), array("H")
+
+
 MIN_SCALE, MAX_SCALE = 0.15, 10.0  # px per metre
 #: Way widths (metres, and at least this many pixels) by layer.
 WIDTHS = {"road": (8.0, 7.0), "path": (2.5, 3.5), "steps": (2.5, 4.0), "river": (6.0, 3.0)}
@@ -51,9 +62,13 @@ STYLE = {
     "route_casing": "#FFFFFF",
     "label": "#3B3B3B",
     "here": "#1565C0",
+    "cluster": "#263238",
+    "outline": "#FFFFFF",
 }
 TAP_SLOP = 24  # px a finger may move and still tap
 TAP_REACH = 56  # px from a marker's centre that still selects it
+#: Markers closer than this share of their size gather into one numbered disc (a tap zooms in on them).
+CLUSTER_REACH = 1.15
 
 
 def _rgba(name: str, alpha: float = 1.0):
@@ -68,7 +83,8 @@ def band_of(scale: float) -> int:
 
 def line_meshes(lines, width: float) -> list[Mesh]:
     """Quads along each polyline (flat decimetre ``[x, y, …]``), square-capped so corners close."""
-    meshes, vertices, indices = [], [], []
+    meshes = []
+    vertices, indices = _buffers()
     half = width / 2
     for flat in lines:
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
@@ -81,11 +97,13 @@ def line_meshes(lines, width: float) -> list[Mesh]:
             nx, ny = -uy, ux
             ax, ay, bx, by = x1 - ux, y1 - uy, x2 + ux, y2 + uy
             n = len(vertices) // 4
-            vertices += (ax + nx, ay + ny, 0, 0, ax - nx, ay - ny, 0, 0, bx + nx, by + ny, 0, 0, bx - nx, by - ny, 0, 0)
-            indices += (n, n + 1, n + 2, n + 2, n + 1, n + 3)
+            vertices.extend(
+                (ax + nx, ay + ny, 0, 0, ax - nx, ay - ny, 0, 0, bx + nx, by + ny, 0, 0, bx - nx, by - ny, 0, 0)
+            )
+            indices.extend((n, n + 1, n + 2, n + 2, n + 1, n + 3))
             if n + 4 >= MAX_VERTICES:
                 meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
-                vertices, indices = [], []
+                vertices, indices = _buffers()
     if vertices:
         meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
     return meshes
@@ -135,7 +153,8 @@ def triangulate(pts: list[tuple[float, float]]) -> list[int]:
 
 def area_meshes(polygons) -> list[Mesh]:
     """Filled polygons (flat decimetre lists, closed or not), triangulated one by one into few meshes."""
-    meshes, vertices, indices = [], [], []
+    meshes = []
+    vertices, indices = _buffers()
     for flat in polygons:
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat), 2)]
         if len(pts) > 1 and pts[0] == pts[-1]:
@@ -145,25 +164,30 @@ def area_meshes(polygons) -> list[Mesh]:
         base = len(vertices) // 4
         if base + len(pts) >= MAX_VERTICES:
             meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
-            vertices, indices, base = [], [], 0
+            vertices, indices = _buffers()
+            base = 0
         for x, y in pts:
-            vertices += (x, y, 0, 0)
-        indices += [base + k for k in triangulate(pts)]
+            vertices.extend((x, y, 0, 0))
+        indices.extend(base + k for k in triangulate(pts))
     if vertices:
         meshes.append(Mesh(vertices=vertices, indices=indices, mode="triangles"))
     return meshes
 
 
-def label_segments(labels) -> list[tuple[str, float, float, float, float]]:
-    """Each street name with the longest straight piece of its way, which holds the name (metres)."""
+def label_segments(
+    labels,
+) -> list[tuple[str, tuple[float, float, float, float], list[tuple[float, float, float, float]]]]:
+    """Each street name with its way's box and straight pieces (metres), longest first: the name
+    goes along the longest one that has room for it on screen; the box skips streets out of view."""
     out = []
     for label in labels:
         name, flat = label[0], label[1:]
         pts = [(flat[i] / 10, flat[i + 1] / 10) for i in range(0, len(flat) - 1, 2)]
-        best = max(zip(pts, pts[1:], strict=False), key=lambda ab: math.dist(*ab), default=None)
-        if best is not None:
-            (x1, y1), (x2, y2) = best
-            out.append((name, x1, y1, x2, y2))
+        pieces = sorted(zip(pts, pts[1:], strict=False), key=lambda ab: -math.dist(*ab))
+        if pieces:
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            box = (min(xs), min(ys), max(xs), max(ys))
+            out.append((name, box, [(x1, y1, x2, y2) for (x1, y1), (x2, y2) in pieces]))
     return out
 
 
@@ -270,7 +294,9 @@ class TownMapView(Widget):
             self._overlay = InstructionGroup()
             self.canvas.add(self._overlay)
             ScissorPop()
-        self._marker_items: list[tuple[dict, Ellipse, Rectangle, Color, Color]] = []
+        self._marker_items: list[tuple] = []
+        self._marker_boxes: list[tuple[float, float, float, float]] = []
+        self._cluster_scale: float | None = None
         self._labels = InstructionGroup()
         self._here = InstructionGroup()
         self._markers_group = InstructionGroup()
@@ -372,22 +398,35 @@ class TownMapView(Widget):
             self._route.add(mesh)
 
     def on_markers(self, *_args) -> None:
-        self._markers_group.clear()
-        self._marker_items = []
-        for marker in self.markers:
-            color = Color(*marker["color"])
-            self._markers_group.add(color)
-            disc = Ellipse(segments=36)
-            self._markers_group.add(disc)
-            ink = Color(1, 1, 1, 1)
-            self._markers_group.add(ink)
-            glyph = Rectangle(texture=self._icon(marker["icon"]))
-            self._markers_group.add(glyph)
-            self._marker_items.append((marker, disc, glyph, color, ink))
+        self._cluster_scale = None
         self._place_overlay()
 
     def on_selected(self, *_args) -> None:
+        self._cluster_scale = None
         self._place_overlay()
+
+    def _group_markers(self) -> None:
+        """Gather the markers for the current scale and make their discs (a disc, its outline, a glyph or a count)."""
+        self._markers_group.clear()
+        self._marker_items = []
+        self._cluster_scale = self.scale
+        size = self.marker_size
+        for members in maprows.clusters(
+            self.markers, scale=self.scale, reach_px=size * CLUSTER_REACH, keep=self.selected
+        ):
+            many = len(members) > 1
+            outline = Color(*_rgba("outline"))
+            ring = Ellipse(segments=36)
+            color = Color(*(_rgba("cluster") if many else members[0]["color"]))
+            disc = Ellipse(segments=36)
+            ink = Color(1, 1, 1, 1)
+            glyph = Rectangle(texture=self._count(len(members)) if many else self._icon(members[0]["icon"]))
+            for instruction in (outline, ring, color, disc, ink, glyph):
+                self._markers_group.add(instruction)
+            x = sum(m["x"] for m in members) / len(members)
+            y = sum(m["y"] for m in members) / len(members)
+            grow = 1.3 if members[0]["id"] == self.selected else (1.0 + min(0.2, 0.04 * len(members)) if many else 1.0)
+            self._marker_items.append((members, x, y, grow, ring, disc, glyph, (outline, color, ink)))
 
     def on_here(self, *_args) -> None:
         self._place_overlay()
@@ -400,9 +439,25 @@ class TownMapView(Widget):
             self._icon_textures[key] = label.texture
         return self._icon_textures[key]
 
+    def _count(self, n: int):
+        key = (f"#{n}", int(self.marker_size))
+        if key not in self._icon_textures:
+            label = CoreLabel(text=str(n), font_size=self.marker_size * 0.42, bold=True)
+            label.refresh()
+            self._icon_textures[key] = label.texture
+        return self._icon_textures[key]
+
     def _label(self, text: str):
         if text not in self._label_textures:
-            label = CoreLabel(text=text, font_size=self.label_font_size, bold=True, color=_rgba("label"))
+            # a light halo round the letters keeps the name readable over buildings and paths
+            label = CoreLabel(
+                text=text,
+                font_size=self.label_font_size,
+                bold=True,
+                color=_rgba("label"),
+                outline_width=max(1, round(self.label_font_size / 9)),
+                outline_color=_rgba("land")[:3],
+            )
             label.refresh()
             self._label_textures[text] = label.texture
         return self._label_textures[text]
@@ -498,16 +553,25 @@ class TownMapView(Widget):
         self._place_overlay()
 
     def _place_overlay(self, *_args) -> None:
+        if self._cluster_scale is None or abs(math.log(self.scale / self._cluster_scale)) > 0.04:
+            self._group_markers()
         size = self.marker_size
-        for marker, disc, glyph, color, ink in self._marker_items:
-            sx, sy = self.to_screen(marker["x"], marker["y"])
-            grow = 1.3 if marker["id"] == self.selected else 1.0
+        self._marker_boxes = []
+        for members, x, y, grow, ring, disc, glyph, colours in self._marker_items:
+            sx, sy = self.to_screen(x, y)
             d = size * grow
             disc.pos, disc.size = (sx - d / 2, sy - d / 2), (d, d)
+            o = d + max(3.0, size * 0.07)
+            ring.pos, ring.size = (sx - o / 2, sy - o / 2), (o, o)
             tw, th = glyph.texture.size
-            glyph.pos, glyph.size = (sx - tw * grow / 2, sy - th * grow / 2), (tw * grow, th * grow)
+            k = grow if len(members) == 1 else 1.0
+            glyph.pos, glyph.size = (sx - tw * k / 2, sy - th * k / 2), (tw * k, th * k)
             # with a route on show, the other places step back
-            color.a = ink.a = 1.0 if (self.route is None or marker["id"] == self.selected) else 0.3
+            shown = self.route is None or any(m["id"] == self.selected for m in members)
+            for colour in colours:
+                colour.a = 1.0 if shown else 0.3
+            if shown:
+                self._marker_boxes.append((sx - o / 2, sy - o / 2, sx + o / 2, sy + o / 2))
         self._place_here()
         self._place_labels()
 
@@ -537,40 +601,67 @@ class TownMapView(Widget):
         self._here.add(Ellipse(pos=(sx - r, sy - r), size=(r * 2, r * 2), segments=36))
 
     def _place_labels(self) -> None:
+        """Each street name once, along the longest piece of its street that has room for it on
+        screen, away from the markers and from the names already placed."""
         self._labels.clear()
         if self.town is None or self.scale < 0.9:
             return
         shown = 0
-        boxes = []
-        for name, x1, y1, x2, y2 in self._label_segments:
-            sx1, sy1 = self.to_screen(x1, y1)
-            sx2, sy2 = self.to_screen(x2, y2)
-            mx, my = (sx1 + sx2) / 2, (sy1 + sy2) / 2
-            if not (self.x < mx < self.right and self.y < my < self.top):
+        boxes = list(self._marker_boxes)
+        if self.here is not None:
+            hx, hy = self.to_screen(self.here[0], self.here[1])
+            r = self.marker_size * 0.5
+            boxes.append((hx - r, hy - r, hx + r, hy + r))
+        x0, y0, x1, y1 = self.x, self.y, self.right, self.top
+        wx0, wy0 = self.to_world(x0, y0)
+        wx1, wy1 = self.to_world(x1, y1)
+        for name, (bx0, by0, bx1, by1), pieces in self._label_segments:
+            if bx1 < wx0 or bx0 > wx1 or by1 < wy0 or by0 > wy1:
                 continue
-            room = math.hypot(sx2 - sx1, sy2 - sy1)
-            if room < len(name) * self.label_font_size * 0.5:  # no room: not worth drawing its text
-                continue
-            texture = self._label(name)
-            tw, th = texture.size
-            if room < tw * 0.9:
-                continue
-            box = (mx - tw / 2, my - tw / 2, mx + tw / 2, my + tw / 2)
-            if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in boxes):
-                continue
-            boxes.append(box)
-            angle = math.degrees(math.atan2(sy2 - sy1, sx2 - sx1))
-            if angle > 90:
-                angle -= 180
-            elif angle < -90:
-                angle += 180
-            self._labels.add(PushMatrix())
-            self._labels.add(Translate(mx, my))
-            self._labels.add(Rotate(angle=angle, origin=(0, 0)))
-            self._labels.add(Color(1, 1, 1, 1))
-            self._labels.add(Rectangle(texture=texture, pos=(-tw / 2, -th / 2), size=(tw, th)))
-            self._labels.add(PopMatrix())
-            shown += 1
+            texture = None
+            for px1, py1, px2, py2 in pieces:
+                sx1, sy1 = self.to_screen(px1, py1)
+                sx2, sy2 = self.to_screen(px2, py2)
+                room = math.hypot(sx2 - sx1, sy2 - sy1)
+                if room < len(name) * self.label_font_size * 0.5:
+                    break  # the longest pieces first: no shorter one has room either
+                if max(sx1, sx2) < x0 or min(sx1, sx2) > x1 or max(sy1, sy2) < y0 or min(sy1, sy2) > y1:
+                    continue  # off screen: its text is not even made
+                texture = texture or self._label(name)
+                tw, th = texture.size
+                if room < tw * 1.05:
+                    break
+                angle = math.atan2(sy2 - sy1, sx2 - sx1)
+                c, sn = abs(math.cos(angle)), abs(math.sin(angle))
+                hw, hh = (tw * c + th * sn) / 2, (tw * sn + th * c) / 2
+                # the middle of the piece first, then further along either way, as far as the name still fits
+                slack = (room - tw * 1.05) / 2 / room
+                placed = None
+                for t in (0.5, 0.5 - slack * 0.6, 0.5 + slack * 0.6, 0.5 - slack, 0.5 + slack):
+                    mx, my = sx1 + (sx2 - sx1) * t, sy1 + (sy2 - sy1) * t
+                    box = (mx - hw, my - hh, mx + hw, my + hh)
+                    if box[0] < x0 or box[2] > x1 or box[1] < y0 or box[3] > y1:
+                        continue
+                    if any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in boxes):
+                        continue
+                    placed = box
+                    break
+                if placed is None:
+                    continue
+                boxes.append(placed)
+                degrees = math.degrees(angle)
+                if degrees > 90:
+                    degrees -= 180
+                elif degrees < -90:
+                    degrees += 180
+                self._labels.add(PushMatrix())
+                self._labels.add(Translate(mx, my))
+                self._labels.add(Rotate(angle=degrees, origin=(0, 0)))
+                self._labels.add(Color(1, 1, 1, 1))
+                self._labels.add(Rectangle(texture=texture, pos=(-tw / 2, -th / 2), size=(tw, th)))
+                self._labels.add(PopMatrix())
+                shown += 1
+                break
             if shown >= 40:
                 break
 
@@ -625,15 +716,43 @@ class TownMapView(Widget):
         if not self._touches:
             self._pinch = None
             self._build_ways()
-            if self._moved < TAP_SLOP and self.on_pick is not None:
-                self.on_pick(self.marker_at(*touch.pos))
+            if self._moved < TAP_SLOP:
+                self.tapped(*touch.pos)
         return True
 
-    def marker_at(self, sx: float, sy: float):
+    def tapped(self, sx: float, sy: float) -> None:
+        """A tap: on a numbered disc, zoom in until its places stand apart; else pick a marker (or none)."""
+        members = self.group_at(sx, sy)
+        if members and len(members) > 1 and self.scale < MAX_SCALE:
+            self.zoom_to(members)
+            return
+        if self.on_pick is not None:
+            self.on_pick(members[0]["id"] if members else None)
+
+    def zoom_to(self, members: list[dict]) -> None:
+        """Centre on a group of markers at a scale where their discs no longer overlap."""
+        closest = min(
+            (math.dist((a["x"], a["y"]), (b["x"], b["y"])) for i, a in enumerate(members) for b in members[i + 1 :]),
+            default=1.0,
+        )
+        scale = max(self.scale * 2, self.marker_size * CLUSTER_REACH * 1.15 / max(closest, 0.5))
+        x = sum(m["x"] for m in members) / len(members)
+        y = sum(m["y"] for m in members) / len(members)
+        self._wanted = None
+        self.show(x, y, scale=scale)
+        self._build_ways()
+
+    def group_at(self, sx: float, sy: float) -> list[dict] | None:
+        """The markers of the disc under ``(sx, sy)`` (screen), nearest first, or None."""
         best, best_d = None, TAP_REACH
-        for marker in self.markers:
-            mx, my = self.to_screen(marker["x"], marker["y"])
+        for members, x, y, grow, *_rest in self._marker_items:
+            mx, my = self.to_screen(x, y)
             d = math.hypot(mx - sx, my - sy)
-            if d < best_d:
-                best, best_d = marker["id"], d
+            if d < max(best_d, self.marker_size * grow / 2) and (best is None or d < best_d):
+                best, best_d = members, d
         return best
+
+    def marker_at(self, sx: float, sy: float):
+        """The id of the single marker under ``(sx, sy)`` (screen), or None (a numbered disc is no one place)."""
+        members = self.group_at(sx, sy)
+        return members[0]["id"] if members and len(members) == 1 else None

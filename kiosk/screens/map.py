@@ -19,7 +19,7 @@ from kiosk.widgets import Chip
 
 log = logging.getLogger(__name__)
 #: The view when the screen opens: this many metres across the shorter side, around the kiosk.
-OPENING_SPAN_M = 520
+OPENING_SPAN_M = 330
 
 
 class MapScreen(KioskScreen):

@@ -17,7 +17,7 @@ pytest.importorskip("osmium")
 DATA = Path(__file__).resolve().parents[1] / "geo" / "data"
 HELSINKI = DATA / "helsinki-centre.osm.pbf"
 HELSINKI_BBOX = "60.1660,24.9380,60.1720,24.9480"
-DEMO_BBOX = (45.0270, 3.0880, 45.0425, 3.1080)
+DEMO_BBOX = (45.0262, 3.0880, 45.0425, 3.1080)  # content.demo.map.make_town.BBOX
 
 
 @pytest.fixture

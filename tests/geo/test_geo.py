@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from content import geo, osm
-from content.demo.map.make_town import BBOX, KIOSK
+from content.demo.map.make_town import BBOX, BLOB, KIOSK
 from tests.geo.conftest import HELSINKI, HELSINKI_BBOX
 
 KIOSK_AT = (KIOSK["lat"], KIOSK["lon"])
@@ -168,3 +168,127 @@ def test_the_kiosk_demo_map_is_what_the_importer_makes_of_the_demo_town():
     from content.demo.map.make_town import BLOB, town_blob
 
     assert BLOB.read_bytes() == town_blob(), "run python -m content.demo.map.make_town after editing the demo town"
+
+
+def test_a_walk_joins_the_street_where_it_passes_not_at_the_junction_behind():
+    # one street 100 m long, west to east; start 30 m along it, goal 70 m along, both 5 m north of it
+    data = {
+        "format": geo.FORMAT,
+        "origin": [45.0, 3.0],
+        "bbox": [44.99, 2.99, 45.01, 3.01],
+        "layers": {},
+        "nodes": [0, 0, 1000, 0, 1000, -500],
+        "edges": [[0, 1, 1000, 0, [250, 0, 500, 0, 750, 0]], [1, 2, 500, 0, []]],
+    }
+    town = geo.TownMap(data)
+    start, goal = town.projection.to_latlon(30, 5), town.projection.to_latlon(70, 5)
+    found = geo.route(town, start, goal)
+    assert found.length_m == pytest.approx(50, abs=0.5)  # 5 + 40 + 5, not back to either end
+    xs = [x for x, _y in found.points]
+    assert xs == sorted(xs)  # never walks back towards the start
+    # across the junction onto the next street: along the first, round the corner
+    found = geo.route(town, start, town.projection.to_latlon(105, -20))
+    assert found.length_m == pytest.approx(5 + 70 + 20 + 5, abs=0.5)
+
+
+def _demo_places(node):
+    """Every ``{name, lat, lon}`` place of the demo content (events, places, food, stay …)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("lat"), float) and isinstance(node.get("lon"), float):
+            yield node
+        for value in node.values():
+            yield from _demo_places(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _demo_places(value)
+
+
+def test_every_demo_place_on_the_map_has_a_sensible_walk_from_the_demo_kiosk():
+    import math
+    import tomllib
+    from pathlib import Path
+
+    town = geo.TownMap.from_blob(BLOB.read_bytes())
+    kx, ky = town.projection.to_xy(*KIOSK_AT)
+    places = {}
+    for path in sorted((Path(geo.__file__).parent / "demo").glob("*.toml")):
+        for place in _demo_places(tomllib.loads(path.read_text(encoding="utf-8"))):
+            if town.contains(place["lat"], place["lon"]):
+                places[place["name"], place["lat"], place["lon"]] = place
+    assert len(places) >= 40
+    for name, lat, lon in places:
+        x, y = town.projection.to_xy(lat, lon)
+        assert math.dist((x, y), town.nearest(x, y).point) < 30, f"{name} is far from any street"
+        walk = geo.route(town, KIOSK_AT, (lat, lon))
+        crow = math.dist((kx, ky), (x, y))
+        assert walk.length_m <= 2 * crow + 60, f"{name}: {walk.length_m:.0f} m for {crow:.0f} m as the crow flies"
+        geo.route(town, KIOSK_AT, (lat, lon), step_free=True)  # raises NoRoute if the place needs steps
+
+
+MULTIPOLYGON_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="borne test">
+  <node id="1" version="1" lat="45.0300" lon="3.0900"/>
+  <node id="2" version="1" lat="45.0300" lon="3.0920"/>
+  <node id="3" version="1" lat="45.0315" lon="3.0920"/>
+  <node id="4" version="1" lat="45.0315" lon="3.0900"/>
+  <node id="5" version="1" lat="45.0305" lon="3.0905"/>
+  <node id="6" version="1" lat="45.0305" lon="3.0910"/>
+  <node id="7" version="1" lat="45.0310" lon="3.0910"/>
+  <node id="8" version="1" lat="45.0310" lon="3.0905"/>
+  <node id="9" version="1" lat="45.0298" lon="3.0895"/>
+  <node id="10" version="1" lat="45.0298" lon="3.0925"/>
+  <way id="1" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/></way>
+  <way id="2" version="1"><nd ref="3"/><nd ref="4"/><nd ref="1"/></way>
+  <way id="3" version="1"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/></way>
+  <way id="4" version="1"><nd ref="9"/><nd ref="10"/><tag k="highway" v="footway"/></way>
+  <relation id="1" version="1">
+    <member type="way" ref="1" role="outer"/>
+    <member type="way" ref="2" role="outer"/>
+    <member type="way" ref="3" role="inner"/>
+    <tag k="type" v="multipolygon"/><tag k="leisure" v="park"/><tag k="name" v="Jardin"/>
+  </relation>
+</osm>
+"""
+
+
+def test_a_park_drawn_as_a_multipolygon_relation_is_drawn_as_an_area(tmp_path):
+    pytest.importorskip("osmium")
+    path = tmp_path / "park.osm"
+    path.write_text(MULTIPOLYGON_OSM, encoding="utf-8")
+    data = osm.import_file(path, (45.0290, 3.0890, 45.0320, 3.0930))
+    parks = data["layers"].get("park", [])
+    assert len(parks) == 1  # the outer ring, from two ways joined; the inner ring is no park
+    town = geo.TownMap(data)
+    xs, ys = parks[0][0::2], parks[0][1::2]
+    x0, y0 = town.projection.to_xy(45.0300, 3.0900)
+    x1, y1 = town.projection.to_xy(45.0315, 3.0920)
+    assert min(xs) / 10 == pytest.approx(x0, abs=0.2) and max(xs) / 10 == pytest.approx(x1, abs=0.2)
+    assert min(ys) / 10 == pytest.approx(y0, abs=0.2) and max(ys) / 10 == pytest.approx(y1, abs=0.2)
+    assert "road" not in data["layers"] and len(data["layers"]["path"]) == 1  # member ways draw nothing themselves
+
+
+LOOP_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="borne test">
+  <node id="1" version="1" lat="45.0300" lon="3.0900"/>
+  <node id="2" version="1" lat="45.0305" lon="3.0900"/>
+  <node id="3" version="1" lat="45.0305" lon="3.0910"/>
+  <node id="4" version="1" lat="45.0310" lon="3.0910"/>
+  <node id="5" version="1" lat="45.0310" lon="3.0900"/>
+  <way id="1" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+  <way id="2" version="1">
+    <nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/><nd ref="2"/><tag k="highway" v="footway"/>
+  </way>
+</osm>
+"""
+
+
+def test_a_path_that_loops_back_to_its_only_junction_stays_walkable(tmp_path):
+    pytest.importorskip("osmium")
+    path = tmp_path / "loop.osm"
+    path.write_text(LOOP_OSM, encoding="utf-8")
+    town = geo.TownMap(osm.import_file(path, (45.0295, 3.0895, 45.0315, 3.0915)))
+    far_corner = (45.0310, 3.0910)
+    found = geo.route(town, (45.0300, 3.0900), far_corner)
+    # up the street (56 m), then along the loop (56 m north, 79 m east) to its far corner; without the
+    # loop the corner would only be reached across the grass from the street's end (152 m)
+    assert found.length_m == pytest.approx(56 + 56 + 79, abs=3)

@@ -95,3 +95,27 @@ def test_without_the_kiosk_position_the_card_says_so_and_keeps_the_address(with_
     screen.select("test:pharmacie", route="walk")
     assert "position de cette borne n'est pas renseignée" in screen.card_text and screen.view.route is None
     assert "Saint-Flour" in screen.card_address
+
+
+def test_close_places_share_a_numbered_disc_that_opens_on_a_tap(with_map):
+    kiosk = with_map
+    kiosk.start_visit()
+    kiosk.tap(kiosk.tile("map"))
+    screen = kiosk.screen()
+    view = screen.view
+    x, y = next((m["x"], m["y"]) for m in view.markers if m["id"] == "test:cathedrale")
+    view.show(x, y, scale=0.3)  # zoomed far out: every place of the tiny town overlaps
+    kiosk.frames(2)
+    groups = [members for members, *_rest in view._marker_items]
+    assert max(len(g) for g in groups) >= 2
+    crowd = max(groups, key=len)
+    cx = sum(m["x"] for m in crowd) / len(crowd)
+    cy = sum(m["y"] for m in crowd) / len(crowd)
+    kiosk.tap_at(*view.to_window(*view.to_screen(cx, cy)))
+    assert view.scale > 0.3 and screen.selected_id == ""  # zoomed in on them, no card yet
+    kiosk.frames(2)
+    alone = [members[0] for members, *_rest in view._marker_items if len(members) == 1]
+    ids = {m["id"] for m in crowd}
+    target = next(m for m in alone if m["id"] in ids)
+    kiosk.tap_at(*view.to_window(*view.to_screen(target["x"], target["y"])))
+    assert screen.selected_id == target["id"] and screen.card_title

@@ -16,11 +16,13 @@ HERE = Path(__file__).resolve().parent
 #: What the importer makes of town.osm: the kiosk's demo reads it (no osmium on a kiosk).
 BLOB = HERE / "town.map.gz"
 #: The area the demo map covers (south, west, north, east) and the demo kiosk's place and facing.
-BBOX = (45.0270, 3.0880, 45.0425, 3.1080)
+BBOX = (45.0262, 3.0880, 45.0425, 3.1080)
 KIOSK = {"lat": 45.03345, "lon": 3.09405, "facing": 80}
 
-# name, highway, extra tags, [(lat, lon), …]
+# name, highway, extra tags, [(lat, lon), …]. A street's end drawn within a few metres of another
+# street is moved onto it and joins it (see _joined), so the junctions need not be typed twice.
 STREETS = [
+    # the upper town, on the rock
     (
         "Allées Georges-Pompidou",
         "tertiary",
@@ -34,48 +36,105 @@ STREETS = [
             (45.0350, 3.0906),
         ],
     ),
+    (
+        "Cours Spy-des-Ternes",
+        "tertiary",
+        {},
+        [(45.0350, 3.0906), (45.03525, 3.0918), (45.0353, 3.0932), (45.0351, 3.0944), (45.0347, 3.0951)],
+    ),
+    (
+        "Boulevard du Docteur-Louis-Mallet",
+        "tertiary",
+        {},
+        [
+            (45.0320, 3.0905),
+            (45.03175, 3.0918),
+            (45.0317, 3.0932),
+            (45.0319, 3.0941),
+            (45.0324, 3.0947),
+            (45.0329, 3.0950),
+        ],
+    ),
     ("Rue de Belloy", "residential", {}, [(45.0338, 3.0904), (45.0338, 3.0915), (45.0338, 3.0925), (45.0338, 3.0940)]),
-    ("Rue Marchande", "pedestrian", {}, [(45.0333, 3.0904), (45.0333, 3.0915), (45.0333, 3.0925), (45.0334, 3.0940)]),
+    (
+        "Rue Marchande",
+        "living_street",
+        {},
+        [(45.0333, 3.0904), (45.0333, 3.0915), (45.0333, 3.0925), (45.0334, 3.0940)],
+    ),
     ("Rue des Lacs", "residential", {}, [(45.0327, 3.0906), (45.0327, 3.0915), (45.0327, 3.0925), (45.0329, 3.0945)]),
     (
         "Rue du Collège",
         "residential",
         {},
         [
+            (45.03172, 3.0925),
             (45.0322, 3.0925),
             (45.0327, 3.0925),
             (45.0333, 3.0925),
             (45.0338, 3.0925),
             (45.0343, 3.0925),
-            (45.0348, 3.0925),
+            (45.03528, 3.0925),
         ],
     ),
     (
         "Rue de la Frauze",
         "living_street",
         {},
-        [(45.0327, 3.0915), (45.0333, 3.0915), (45.0338, 3.0915), (45.0343, 3.0915)],
+        [(45.0327, 3.0915), (45.0333, 3.0915), (45.0338, 3.0915), (45.0343, 3.0915), (45.03526, 3.0915)],
     ),
     (
         "Rue des Jacobins",
         "residential",
         {},
-        [(45.0343, 3.0906), (45.0343, 3.0915), (45.0343, 3.0925), (45.0343, 3.0940), (45.0345, 3.0952)],
+        [(45.0343, 3.0906), (45.0343, 3.0915), (45.0343, 3.0925), (45.0343, 3.0940), (45.0347, 3.0951)],
     ),
-    ("Rue Sorel", "footway", {}, [(45.0338, 3.0940), (45.0343, 3.0940)]),
+    ("Rue Sorel", "living_street", {}, [(45.03275, 3.0930), (45.0331, 3.0933), (45.0334, 3.0940)]),
+    (
+        "Rue de la Collégiale",
+        "footway",
+        {},
+        [(45.0334, 3.0940), (45.0338, 3.0940), (45.0343, 3.0940), (45.0352, 3.0939)],
+    ),
+    (
+        "Rue du Thuile",
+        "living_street",
+        {},
+        [(45.0333, 3.0915), (45.0330, 3.0913), (45.0326, 3.0909), (45.0322, 3.09045)],
+    ),
+    ("Place de la Halle", "pedestrian", {}, [(45.0333, 3.0928), (45.0336, 3.0928), (45.0338, 3.0931)]),
+    ("Rue du Breuil", "footway", {}, [(45.0317, 3.0937), (45.0323, 3.0938), (45.03284, 3.0938)]),
+    ("Ruelle des Tanneries", "footway", {}, [(45.0322, 3.0925), (45.0322, 3.0912), (45.03215, 3.0906)]),
+    ("Impasse du Rocher", "footway", {}, [(45.0347, 3.0932), (45.0343, 3.0932)]),
+    ("Passage de la Halle", "footway", {}, [(45.0343, 3.0931), (45.0338, 3.0931)]),
     ("Place d'Armes", "pedestrian", {}, [(45.0334, 3.0940), (45.0335, 3.0946), (45.0337, 3.0952)]),
-    ("Rue de la Cathédrale", "pedestrian", {}, [(45.0329, 3.0945), (45.0331, 3.0950), (45.0337, 3.0952)]),
+    ("Place d'Armes", "pedestrian", {}, [(45.0334, 3.0940), (45.0332, 3.0947), (45.0333, 3.0951)]),
+    (
+        "Rue de la Cathédrale",
+        "pedestrian",
+        {},
+        [(45.0329, 3.0945), (45.0329, 3.0950), (45.0333, 3.0951), (45.0337, 3.0952)],
+    ),
+    ("Parvis de la Cathédrale", "pedestrian", {}, [(45.0337, 3.0952), (45.03395, 3.0952), (45.0339, 3.0957)]),
     (
         "Promenade des Roches",
         "footway",
         {},
-        [(45.0330, 3.0952), (45.0333, 3.0957), (45.0339, 3.0957), (45.0345, 3.0952)],
+        [(45.0329, 3.0950), (45.0333, 3.0957), (45.0339, 3.0957), (45.0345, 3.0954), (45.0347, 3.0951)],
     ),
+    # down from the rock: the steps on both sides, the road round it
     (
         "Chemin des Chèvres",
         "steps",
         {"wheelchair": "no"},
         [(45.0339, 3.0957), (45.0343, 3.0963), (45.0350, 3.0972), (45.0355, 3.0985), (45.0360, 3.1000)],
+    ),
+    ("Sentier des Orgues", "path", {}, [(45.0345, 3.0954), (45.0349, 3.0959), (45.0351, 3.0964)]),
+    (
+        "Escaliers de la Vigne",
+        "steps",
+        {"wheelchair": "no"},
+        [(45.0319, 3.0941), (45.0313, 3.0946), (45.0307, 3.0952), (45.0302, 3.0957)],
     ),
     (
         "Côte de Sainte-Christine",
@@ -85,10 +144,17 @@ STREETS = [
             (45.0320, 3.0905),
             (45.0310, 3.0915),
             (45.0302, 3.0935),
+            (45.0299, 3.0950),
             (45.0298, 3.0958),
             (45.0296, 3.0985),
             (45.0292, 3.1010),
         ],
+    ),
+    (
+        "Rue Sainte-Christine",
+        "residential",
+        {},
+        [(45.0299, 3.0950), (45.0302, 3.0957), (45.0303, 3.0966), (45.0298, 3.0972)],
     ),
     (
         "Rue du Pont-Vieux",
@@ -100,8 +166,10 @@ STREETS = [
         "Chemin de l'Ander",
         "footway",
         {},
-        [(45.0298, 3.0958), (45.0304, 3.0970), (45.0310, 3.0985), (45.0312, 3.0995), (45.0310, 3.1006)],
+        [(45.0298, 3.0972), (45.0304, 3.0975), (45.0310, 3.0985), (45.0312, 3.0995), (45.0310, 3.1006)],
     ),
+    ("Chemin de la Rivière", "track", {}, [(45.0292, 3.1010), (45.0283, 3.1004), (45.0275, 3.0998), (45.0267, 3.0995)]),
+    # the lower town
     (
         "Rue du Faubourg",
         "residential",
@@ -123,6 +191,12 @@ STREETS = [
     ),
     ("Rue des Orgues", "residential", {}, [(45.0372, 3.1000), (45.0370, 3.1018), (45.0368, 3.1035)]),
     (
+        "Avenue du Commandant-Delorme",
+        "residential",
+        {},
+        [(45.0368, 3.1035), (45.0377, 3.1041), (45.0385, 3.1046), (45.0390, 3.1050)],
+    ),
+    (
         "Rue de la Liberté",
         "residential",
         {},
@@ -136,7 +210,7 @@ STREETS = [
     ),
     ("Rue de Lyon", "residential", {}, [(45.0405, 3.1005), (45.0405, 3.1030), (45.0405, 3.1052)]),
     ("Rue des Tanneurs", "residential", {}, [(45.0375, 3.1025), (45.0368, 3.1035), (45.0365, 3.1048)]),
-    ("", "footway", {}, [(45.0360, 3.1000), (45.0360, 3.1010), (45.0368, 3.1012)]),
+    ("Passage de la Poste", "footway", {}, [(45.0360, 3.1000), (45.0360, 3.1010), (45.0368, 3.1012)]),
 ]
 SQUARES = [
     ("Place d'Armes", [(45.0331, 3.0938), (45.0332, 3.0950), (45.0339, 3.0951), (45.0339, 3.0939)]),
@@ -166,7 +240,7 @@ BLOCKS = [
     (45.03388, 3.09065, 45.03420, 3.09138),
     (45.03388, 3.09162, 45.03420, 3.09238),
     (45.03390, 3.09262, 45.03420, 3.09385),
-    (45.03285, 3.09262, 45.03318, 3.09390),
+    (45.03285, 3.09262, 45.03312, 3.09305),
     (45.03230, 3.09262, 45.03258, 3.09420),
     (45.03435, 3.09080, 45.03470, 3.09238),
     (45.03435, 3.09262, 45.03460, 3.09480),
@@ -232,9 +306,44 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
 
+def _joined(streets, reach_m: float = 8.0):
+    """The streets with each end that falls within ``reach_m`` of another street moved onto it, and
+    that point added to the other street, so that the two share a node (a junction)."""
+    kx, ky = 78_700.0, 111_195.0  # metres per degree of longitude and latitude at 45° N
+    lines = [list(points) for _name, _hw, _extra, points in streets]
+    for i, line in enumerate(lines):
+        for end in (0, -1):
+            lat, lon = line[end]
+            best = None
+            for j, other in enumerate(lines):
+                if j == i:
+                    continue
+                for k in range(len(other) - 1):
+                    (alat, alon), (blat, blon) = other[k], other[k + 1]
+                    ax, ay, bx, by = alon * kx, alat * ky, blon * kx, blat * ky
+                    px, py = lon * kx, lat * ky
+                    dx, dy = bx - ax, by - ay
+                    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / ((dx * dx + dy * dy) or 1e-9)))
+                    d = ((ax + t * dx - px) ** 2 + (ay + t * dy - py) ** 2) ** 0.5
+                    if d <= reach_m and (best is None or d < best[0]):
+                        best = (d, j, k, t)
+            if best is None:
+                continue
+            _d, j, k, t = best
+            other = lines[j]
+            if t < 0.05 or t > 0.95:  # next to one of its points: join there
+                line[end] = other[k if t < 0.5 else k + 1]
+                continue
+            (alat, alon), (blat, blon) = other[k], other[k + 1]
+            at = (round(alat + t * (blat - alat), 7), round(alon + t * (blon - alon), 7))
+            line[end] = at
+            other.insert(k + 1, at)
+    return [(name, hw, extra, line) for (name, hw, extra, _points), line in zip(streets, lines, strict=True)]
+
+
 def town_osm() -> str:
     out = _Writer()
-    for name, highway, extra, points in STREETS:
+    for name, highway, extra, points in _joined(STREETS):
         tags = {"highway": highway, **extra}
         if name:
             tags["name"] = name
