@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from backoffice.geo.models import MapImport, Status
 from backoffice.geo.service import MapImportError, import_map
+from backoffice.jobs.queue import hand_over
 
 log = logging.getLogger(__name__)
 UPLOADS_DIR = "map-uploads"
@@ -53,10 +54,7 @@ def start_import(commune, uploaded, bbox, user, *, launch=None) -> MapImport:
 def enqueue(import_id: int) -> None:
     from backoffice.geo.tasks import import_osm
 
-    try:
-        import_osm.delay(import_id)
-    except Exception as exc:  # noqa: BLE001 - kombu's connection errors vary by transport
-        log.error("map import %s: cannot reach the job queue: %s", import_id, exc)
+    def fail() -> None:
         MapImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
             status=Status.FAILED,
             step="",
@@ -64,6 +62,8 @@ def enqueue(import_id: int) -> None:
             error="L'import n'a pas pu être confié aux tâches de fond (le courtier ne répond pas). Prévenez la "
             "personne qui s'occupe du serveur, puis recommencez l'import.",
         )
+
+    hand_over(import_osm, import_id, what=f"map import {import_id}", unreachable=fail)
 
 
 def run_import(import_id: int) -> MapImport:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backoffice.jobs.queue import hand_over
 from backoffice.notices.models import Notice, NoticePage, Status, log_event, pdf_storage_name
 from backoffice.notices.pdf import PdfRefused, check_and_render
 
@@ -31,18 +32,16 @@ def enqueue(notice_id: int) -> None:
     """Hand the check to a worker; if the broker cannot be reached, the notice says so in French."""
     from backoffice.notices.tasks import check_pdf
 
-    try:
-        check_pdf.delay(notice_id)
-    except Exception as exc:  # noqa: BLE001 - kombu's connection errors vary by transport
-        log.error("notice %s: cannot reach the job queue: %s", notice_id, exc)
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _(
-                "The check could not be handed to the job queue (the broker does not answer). Tell the person who "
-                "looks after the server, then send the notice again."
-            )
+    def refuse() -> None:
+        message = _(
+            "The check could not be handed to the job queue (the broker does not answer). Tell the person who "
+            "looks after the server, then send the notice again."
+        )
         Notice.objects.filter(pk=notice_id, status=Status.CHECKING).update(
             status=Status.REFUSED, error=message, step=""
         )
+
+    hand_over(check_pdf, notice_id, what=f"notice {notice_id}", unreachable=refuse)
 
 
 def reap_stale(now=None) -> int:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.importers.base import ImporterError
+from backoffice.jobs.queue import hand_over
 from backoffice.opendata.apply import ImportRefused, apply_result
 from backoffice.opendata.images import ImageFetcher
 from backoffice.opendata.models import ImportRun, RunStatus, Source
@@ -108,18 +109,16 @@ def send_task(source_id: int, run_id: int) -> None:
     """Hand the run to a worker. If the broker cannot be reached, the run says so in French."""
     from backoffice.opendata.tasks import run_source
 
-    try:
-        run_source.delay(source_id, run_id)
-    except Exception as exc:  # noqa: BLE001 - kombu's connection errors vary by transport
-        log.error("import source %s: cannot reach the job queue: %s", source_id, exc)
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _(
-                "The import could not be handed to the job queue (the broker does not answer). Tell the person "
-                "who looks after the server, then run it again."
-            )
+    def fail() -> None:
+        message = _(
+            "The import could not be handed to the job queue (the broker does not answer). Tell the person "
+            "who looks after the server, then run it again."
+        )
         ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
             status=RunStatus.FAILED, ok=False, error=message, phase="", finished_at=timezone.now()
         )
+
+    hand_over(run_source, source_id, run_id, what=f"import source {source_id}", unreachable=fail)
 
 
 # --- the lock -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backoffice.jobs.queue import hand_over
 from backoffice.usb.models import BundleExport, Status
 
 log = logging.getLogger(__name__)
@@ -84,18 +85,16 @@ def enqueue(export_id: int) -> None:
     """Hand the export to a worker. If the broker cannot be reached, the row says so in French."""
     from backoffice.usb.tasks import export_bundle
 
-    try:
-        export_bundle.delay(export_id)
-    except Exception as exc:  # noqa: BLE001 - kombu's connection errors vary by transport
-        log.error("USB export %s: cannot reach the job queue: %s", export_id, exc)
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _(
-                "The export could not be handed to the job queue (the broker does not answer). Tell the person who "
-                "looks after the server, then start the export again."
-            )
+    def fail() -> None:
+        message = _(
+            "The export could not be handed to the job queue (the broker does not answer). Tell the person who "
+            "looks after the server, then start the export again."
+        )
         BundleExport.objects.filter(pk=export_id, status=Status.QUEUED).update(
             status=Status.FAILED, error=message, step="", finished_at=timezone.now()
         )
+
+    hand_over(export_bundle, export_id, what=f"USB export {export_id}", unreachable=fail)
 
 
 def _is_stale(export: BundleExport, now: dt.datetime) -> bool:
