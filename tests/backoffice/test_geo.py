@@ -4,6 +4,7 @@ position on its page, the feed's ``map`` key, and one walk from the back office 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -240,6 +241,10 @@ def test_a_click_on_the_map_sets_the_kiosk_position_in_the_browser(picker_kiosk,
     lon = float(page.locator("#id_place-0-lon").input_value())
     assert 45.027 < lat < 45.0425 and 3.088 < lon < 3.108
     page.fill("#id_place-0-facing", "80")
+    # latitude, longitude and facing stay together, the map under them
+    assert page.locator("#id_place-0-facing").bounding_box()["y"] < svg.bounding_box()["y"]
+    if folder := os.environ.get("BORNE_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / "fleet-kiosk-position.png"), full_page=True)
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_be_visible()
     kiosk.refresh_from_db()

@@ -30,8 +30,10 @@
     var box = document.createElement("div");
     box.className = "geo-picker";
     box.style.cssText = "margin:8px 0;width:100%;max-width:720px;border:1px solid #999;background:#f4f1ea";
-    // below the latitude's row (the admin lays a row out as a flex line: a map inside it would get no width)
-    var row = latInput.closest(".form-row") || latInput.parentNode;
+    // below the position's last row, so latitude, longitude and facing stay together above the map (the admin
+    // lays a row out as a flex line: a map inside it would get no width)
+    var last = facingInput || lonInput || latInput;
+    var row = last.closest(".form-row") || last.parentNode;
     row.parentNode.insertBefore(box, row.nextSibling);
     var url = latInput.getAttribute("data-map-url");
     if (!url) {
